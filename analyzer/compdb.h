@@ -1,0 +1,38 @@
+/*
+ * Compilation databases: reads compile_commands.json (the `command` or the
+ * `arguments` form, relative `directory` and `file`) into a list of
+ * translation units with the arguments to parse them with.
+ */
+#ifndef PF_COMPDB_H
+#define PF_COMPDB_H
+
+#include <stddef.h>
+
+typedef struct pf_tu_cmd {
+	char *file;       /* absolute, normalised path of the main file */
+	char *directory;  /* absolute working directory */
+	size_t nargs;
+	char **args;      /* compiler arguments for libclang: the compiler
+	                     name, -c, -o X and the input file removed */
+} pf_tu_cmd;
+
+typedef struct pf_compdb {
+	size_t n;
+	pf_tu_cmd *tus;   /* in file order, duplicates (same file) removed */
+} pf_compdb;
+
+/*
+ * Loads PATH (a compile_commands.json, or a directory holding one).
+ * Returns PF_EINVALID with "FILE:LINE: what is wrong" on malformed input,
+ * PF_EIO if missing. Only C and C++ sources are kept.
+ */
+int pf_compdb_load(pf_compdb **out, const char *path);
+/* A database for FILES with the same CFLAGS each (`scan FILES -- CFLAGS`). */
+int pf_compdb_from_files(pf_compdb **out, char **files, size_t nfiles,
+                         char **cflags, size_t ncflags);
+void pf_compdb_free(pf_compdb *db);
+
+/* Splits a shell command line as the compilation database spec says. */
+int pf_shell_split(char ***out, size_t *n, const char *cmd);
+
+#endif

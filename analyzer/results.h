@@ -1,0 +1,87 @@
+/*
+ * What a scan produced, as plain data (strings and numbers, no IR): the
+ * findings with their traces, the data inventory and the run's facts.
+ * Report writers and the store read and write this; `privflow report`
+ * rebuilds it from the store without scanning again.
+ */
+#ifndef PF_RESULTS_H
+#define PF_RESULTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct pf_step {
+	const char *file;     /* relative to the project root */
+	uint32_t line, col;
+	const char *note;     /* "email read from field user.email" */
+} pf_step;
+
+typedef struct pf_finding {
+	int rule;             /* enum pf_rule */
+	int severity;         /* enum pf_severity */
+	const char *category; /* fideslang id, or NULL */
+	const char *purpose;  /* or NULL */
+	const char *recipient;/* or NULL */
+	const char *sink;     /* sink kind id ("log"), or NULL */
+	const char *function; /* the function where the data leaves */
+	const char *file;
+	uint32_t line, col;
+	const char *message;
+	const char *policy_ref; /* the policy sentence it breaks, or NULL */
+	size_t ntrace;
+	pf_step *trace;
+	char fingerprint[33]; /* stable across runs and line moves */
+} pf_finding;
+
+/* One row of the data inventory: a category and one place it goes. */
+typedef struct pf_use {
+	const char *category;
+	const char *kind;      /* "collected", "stored", "logged", "sent",
+	                          "processed" */
+	const char *sink;      /* sink kind, or NULL */
+	const char *target;    /* store / recipient / host, or NULL */
+	const char *purpose;   /* or NULL if none could be attributed */
+	const char *transforms;/* "hashed,redacted" or "" */
+	const char *function;
+	const char *file;
+	uint32_t line, col;
+} pf_use;
+
+typedef struct pf_function_fact {
+	const char *name;
+	const char *file;
+	uint32_t line;
+	const char *purpose;   /* its own purpose (annotation or binding) */
+} pf_function_fact;
+
+typedef struct pf_file_fact {
+	const char *path;
+	const char *sha256;
+	int parsed;            /* 0: the TU failed to parse */
+	const char *error;     /* first error when it failed */
+} pf_file_fact;
+
+typedef struct pf_results {
+	const char *tool_version;
+	const char *root;        /* project root (absolute) */
+	const char *policy_file; /* relative to cwd as given */
+	const char *policy_name;
+	size_t nfindings;
+	pf_finding *findings;    /* sorted: file, line, col, rule, category */
+	size_t nuses;
+	pf_use *uses;            /* sorted */
+	size_t nfiles;
+	pf_file_fact *files;
+	size_t nfunctions;
+	pf_function_fact *functions; /* sorted by file, line */
+	size_t nflows;           /* flows checked, for the summary */
+	size_t ntus, ntus_failed;
+	struct pf_arena *arena;  /* owns every string above */
+} pf_results;
+
+void pf_results_free(pf_results *r);
+/* Sorts findings and uses into their canonical order and computes the
+   fingerprints. */
+void pf_results_finish(pf_results *r);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * The fact store: one SQLite file (default .privflow/privflow.db) holding
+ * every run, the files it read (with content hashes), the functions, the
+ * flows, the findings with their traces and the data inventory. The only
+ * module that includes sqlite3.h. WAL mode, prepared statements only,
+ * one transaction per run.
+ */
+#ifndef PF_STORE_H
+#define PF_STORE_H
+
+#include <stdint.h>
+
+#include "results.h"
+
+typedef struct pf_store pf_store;
+
+/* Opens (creating it and its directory if needed) and migrates. */
+int pf_store_open(pf_store **out, const char *path);
+void pf_store_close(pf_store *st);
+
+/*
+ * Records a finished scan: a row in runs (start time given by the caller,
+ * so tests can pin it), its files, findings, traces and uses. Returns the
+ * run id in *run_id.
+ */
+int pf_store_record(pf_store *st, int64_t *run_id, const pf_results *r,
+                    int64_t started_at, int64_t finished_at);
+
+/* Loads the results of run `run_id` (0: the latest run). */
+int pf_store_load(pf_results **out, pf_store *st, int64_t run_id);
+
+#endif
