@@ -35,6 +35,11 @@ typedef struct pf_name_rule {
 	const char ***patterns; /* each NULL-terminated word list */
 	size_t nexclude;
 	const char **exclude;
+	size_t nscopes;
+	const char **scopes;    /* if any: the declaration's scope (record name
+	                           for fields, function name for params and
+	                           locals) must contain one of these words;
+	                           for generic names: "name", "address" */
 	unsigned kinds;
 	unsigned types;
 	const char *file;       /* where it was declared, for messages */

@@ -263,6 +263,8 @@ typedef struct pf_program {
 	pf_map *func_by_decl;   /* declid -> index in funcs */
 	PF_VEC(pf_sym) tus;     /* main file of every merged TU */
 	PF_VEC(pf_sym) failed;  /* main files of TUs that did not parse */
+	pf_map *file_by_path;   /* path sym -> index in files (files are
+	                           deduplicated by path, first TU wins) */
 } pf_program;
 
 pf_program *pf_program_new(void);

@@ -1,0 +1,1835 @@
+/*
+ * The engine: finds where personal data enters (sources), follows it
+ * through the program (assignments, fields, buffers, library propagators,
+ * calls and returns, function pointers, globals) and hands every complete
+ * flow from a source to a sink to the checker (check.c).
+ *
+ * Design (docs/architecture.md):
+ *  - Labels say what a value may carry: personal data of a category
+ *    (DATA), a handle of a kind (RES: socket, file, log...), a constant
+ *    string that matters (STR: a URL, SQL text, a path), or, inside a
+ *    function, "whatever parameter k (.suffix) holds" (SYM).
+ *  - Each function is analysed once per fixpoint round, flow-sensitively
+ *    over its CFG, with SYM labels on its parameters. The result is its
+ *    summary: what its return value and its out-parameters receive, and
+ *    the sink events it (or its callees) reach, in terms of its labels.
+ *  - Functions are visited bottom-up over the call graph's strongly
+ *    connected components; a component is iterated until its summaries
+ *    stop growing. At a call, the callee's summary is instantiated with
+ *    the caller's facts about the arguments.
+ *  - An event becomes a flow when its data and its channel are concrete
+ *    and its purpose is known (or no caller is left to give one).
+ *  - Function pointers are resolved first by a flow-insensitive pass:
+ *    which functions may each variable, parameter or field hold.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engine_p.h"
+
+#define TRACE_MAX 48
+#define SCC_ROUNDS 12
+#define GLOBAL_ROUNDS 4
+#define RECORD_DEPTH 2
+
+enum { L_NONE, L_DATA, L_RES, L_STR, L_SYM };
+#define SYM_VARARGS 0xFFFFu
+
+typedef struct label {
+	uint8_t kind;
+	uint32_t a; /* DATA: category sym; RES/STR: sym; SYM: param index */
+	uint32_t b; /* DATA: origin decl; SYM: suffix id */
+} label;
+
+typedef struct fact {
+	uint32_t slot;  /* path slot (state entries only) */
+	uint32_t label;
+	uint32_t tr;    /* transform set */
+	const pf_tnode *t;
+} fact;
+
+typedef PF_VEC(fact) factvec;
+
+/* A field suffix (up to PF_PATH_DEPTH field decls), interned. */
+typedef struct suffix {
+	uint8_t n;
+	pf_declid f[PF_PATH_DEPTH];
+} suffix;
+
+/* A path slot: a path in the context of one function (or global). */
+typedef struct slotdef {
+	uint32_t func; /* UINT32_MAX for GLOBAL paths */
+	pf_path p;
+} slotdef;
+
+typedef struct event {
+	fact data;          /* DATA or SYM */
+	uint32_t handle;    /* label id (RES, STR or SYM), 0 if fixed sink */
+	int sink;           /* >= 0 fixed kind, else PF_SINK_BY_* */
+	pf_sym sink_func;
+	pf_sym recipient;
+	pf_sym purpose;
+	pf_sym binding;
+	pf_loc loc;
+	uint32_t func;      /* function holding loc */
+} event;
+
+/* What a catalogued or annotated function does. */
+typedef struct spec {
+	size_t n;
+	const pf_effect *effects;
+	const char *purpose;   /* from PRIVFLOW_PURPOSE on a sink function */
+} spec;
+
+typedef struct outfact {
+	uint32_t param;   /* parameter index */
+	uint32_t suffix;
+	fact f;
+} outfact;
+
+typedef struct summary {
+	factvec ret;
+	PF_VEC(outfact) outs;
+	PF_VEC(event) events;
+	pf_map *seen;     /* hashes of facts/events already recorded */
+	size_t size;      /* grows monotonically; used to detect change */
+} summary;
+
+typedef struct funcinfo {
+	pf_sym purpose;   /* own PRIVFLOW_PURPOSE */
+	pf_sym binding;   /* purpose bound to its file by the policy */
+	int ncallers;
+	PF_VEC(uint32_t) callees;
+	/* Tarjan */
+	int index, low, onstack;
+	summary sum;
+} funcinfo;
+
+typedef struct vcell {
+	PF_VEC(pf_declid) funcs;
+} vcell;
+
+typedef struct eng {
+	const pf_program *prog;
+	const pf_catalog *cat;
+	const pf_policy *pol;
+	pf_checker *chk;
+	pf_arena *arena;
+	pf_strtab *strs;
+
+	PF_VEC(label) labels;
+	pf_map *label_ids;
+	PF_VEC(suffix) suffixes;
+	pf_map *suffix_ids;
+	PF_VEC(slotdef) slots;
+	pf_map *slot_ids;
+
+	/* per declaration */
+	pf_sym *src_cat;        /* source category sym, 0 if none */
+	uint8_t *src_tr;        /* transforms the source already carries */
+	const spec **specs;     /* per function decl; NULL: analyse its body */
+	uint8_t *spec_done;
+	pf_map *record_fields;  /* record sym -> index into rfields */
+	PF_VEC(PF_VEC(pf_declid) *) rfields;
+
+	funcinfo *fi;           /* per pf_program func */
+	factvec globals;        /* facts of GLOBAL paths, program-wide */
+	pf_map *global_seen;
+	int globals_changed;
+
+	/* function-pointer value sets */
+	pf_map *vcell_ids;
+	PF_VEC(vcell) vcells;
+
+	/* resource kinds */
+	pf_sym res_sink_sym[64];
+	int res_sink_kind[64];
+	size_t nres;
+} eng;
+
+/* ------------------------------------------------------------------------ */
+/* small helpers                                                            */
+
+static const pf_decl *decl(const eng *e, pf_declid id)
+{
+	return &e->prog->decls.v[id];
+}
+
+static const char *pstr(const eng *e, pf_sym s)
+{
+	return pf_program_str(e->prog, s);
+}
+
+static const char *estr(const eng *e, pf_sym s)
+{
+	return pf_strtab_str(e->strs, s);
+}
+
+static pf_sym esym(eng *e, const char *s)
+{
+	return s ? pf_strtab_intern(e->strs, s) : 0;
+}
+
+static const char *fname(const eng *e, uint32_t fidx)
+{
+	return pstr(e, decl(e, e->prog->funcs.v[fidx].decl)->name);
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdull;
+}
+
+static const char *tnote(eng *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *tnote(eng *e, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return pf_arena_strdup(e->arena, buf);
+}
+
+static const pf_tnode *tstep(eng *e, const pf_tnode *prev, pf_loc loc, const char *note)
+{
+	pf_tnode *n;
+
+	if (prev && prev->len >= TRACE_MAX) {
+		/* keep the start and the newest steps: drop the one before */
+		if (prev->prev)
+			prev = prev->prev;
+	}
+	n = pf_arena_alloc(e->arena, sizeof(*n));
+	n->prev = prev;
+	n->loc = loc;
+	n->note = note;
+	n->len = prev ? prev->len + 1 : 1;
+	return n;
+}
+
+/* Appends to `base` the steps of `chain` after its first (root) node. */
+static const pf_tnode *tconcat(eng *e, const pf_tnode *base, const pf_tnode *chain)
+{
+	const pf_tnode *stack[TRACE_MAX + 2];
+	size_t n = 0;
+
+	for (const pf_tnode *t = chain; t && t->prev && n < TRACE_MAX; t = t->prev)
+		stack[n++] = t;
+	while (n > 0) {
+		const pf_tnode *t = stack[--n];
+		base = tstep(e, base, t->loc, t->note);
+	}
+	return base;
+}
+
+/* ------------------------------------------------------------------------ */
+/* labels, suffixes, slots                                                  */
+
+static uint32_t label_id(eng *e, int kind, uint32_t a, uint32_t b)
+{
+	uint64_t key = mix(mix((uint64_t)kind, a), b);
+	uint32_t id;
+
+	if (pf_map_get(e->label_ids, key, &id))
+		return id;
+	label l = {(uint8_t)kind, a, b};
+	pf_vec_push(&e->labels, l);
+	id = (uint32_t)e->labels.n - 1;
+	pf_map_put(e->label_ids, key, id);
+	return id;
+}
+
+static const label *lab(const eng *e, uint32_t id)
+{
+	return &e->labels.v[id];
+}
+
+static uint32_t suffix_id(eng *e, const pf_declid *f, unsigned n)
+{
+	suffix s = {0};
+	uint64_t key = 0x5u;
+	uint32_t id;
+
+	if (n > PF_PATH_DEPTH)
+		n = PF_PATH_DEPTH;
+	s.n = (uint8_t)n;
+	for (unsigned i = 0; i < n; i++) {
+		s.f[i] = f[i];
+		key = mix(key, f[i]);
+	}
+	key = mix(key, n);
+	if (pf_map_get(e->suffix_ids, key, &id))
+		return id;
+	pf_vec_push(&e->suffixes, s);
+	id = (uint32_t)e->suffixes.n - 1;
+	pf_map_put(e->suffix_ids, key, id);
+	return id;
+}
+
+static void path_norm(pf_path *p)
+{
+	p->reserved = 0;
+	if (p->depth > PF_PATH_DEPTH)
+		p->depth = PF_PATH_DEPTH;
+	for (unsigned i = p->depth; i < PF_PATH_DEPTH; i++)
+		p->field[i] = 0;
+}
+
+static uint32_t slot_of(eng *e, uint32_t func, const pf_path *path)
+{
+	slotdef d;
+	uint64_t key;
+	uint32_t id;
+
+	d.p = *path;
+	path_norm(&d.p);
+	d.func = d.p.base == PF_BASE_GLOBAL ? UINT32_MAX : func;
+	key = mix(mix(mix(d.func, d.p.base), d.p.var), d.p.depth);
+	for (unsigned i = 0; i < d.p.depth; i++)
+		key = mix(key, d.p.field[i]);
+	if (pf_map_get(e->slot_ids, key, &id))
+		return id;
+	pf_vec_push(&e->slots, d);
+	id = (uint32_t)e->slots.n - 1;
+	pf_map_put(e->slot_ids, key, id);
+	return id;
+}
+
+/* Path + suffix (truncated at PF_PATH_DEPTH). */
+static pf_path path_extend(const pf_path *p, const suffix *s)
+{
+	pf_path r = *p;
+	for (unsigned i = 0; i < s->n && r.depth < PF_PATH_DEPTH; i++)
+		r.field[r.depth++] = s->f[i];
+	return r;
+}
+
+/* ------------------------------------------------------------------------ */
+/* fact sets                                                                */
+
+static int fact_cmp(const fact *a, const fact *b)
+{
+	if (a->slot != b->slot)
+		return a->slot < b->slot ? -1 : 1;
+	if (a->label != b->label)
+		return a->label < b->label ? -1 : 1;
+	if (a->tr != b->tr)
+		return a->tr < b->tr ? -1 : 1;
+	return 0;
+}
+
+/* Adds f to the sorted set; returns 1 if it was new. */
+static int fv_add(factvec *v, const fact *f)
+{
+	size_t lo = 0, hi = v->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = fact_cmp(&v->v[mid], f);
+		if (c == 0)
+			return 0;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	pf_vec_grow(v, v->n + 1);
+	memmove(v->v + lo + 1, v->v + lo, (v->n - lo) * sizeof(fact));
+	v->v[lo] = *f;
+	v->n++;
+	return 1;
+}
+
+/* dst |= src (both sorted); returns 1 if dst changed. */
+static int fv_union(factvec *dst, const factvec *src)
+{
+	factvec out = {0};
+	size_t i = 0, j = 0;
+	int changed = 0;
+
+	if (src->n == 0)
+		return 0;
+	pf_vec_grow(&out, dst->n + src->n);
+	while (i < dst->n || j < src->n) {
+		int c = i == dst->n ? 1 : j == src->n ? -1 : fact_cmp(&dst->v[i], &src->v[j]);
+		if (c <= 0) {
+			out.v[out.n++] = dst->v[i++];
+			if (c == 0)
+				j++;
+		} else {
+			out.v[out.n++] = src->v[j++];
+			changed = 1;
+		}
+	}
+	pf_vec_free(dst);
+	*dst = out;
+	return changed;
+}
+
+static void fv_copy(factvec *dst, const factvec *src)
+{
+	dst->n = 0;
+	pf_vec_grow(dst, src->n);
+	if (src->n)
+		memcpy(dst->v, src->v, src->n * sizeof(fact));
+	dst->n = src->n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* sources and specs                                                        */
+
+static size_t split_words(const char *name, char words[][32], size_t max)
+{
+	size_t n = 0, len = 0;
+
+	for (const char *p = name;; p++) {
+		int boundary = !*p || *p == '_' || *p == '-' || *p == '.' ||
+		               (len > 0 && p > name && *p >= 'A' && *p <= 'Z' &&
+		                p[-1] >= 'a' && p[-1] <= 'z') ||
+		               (len > 0 && *p >= '0' && *p <= '9' &&
+		                !(p[-1] >= '0' && p[-1] <= '9'));
+		if (boundary && len > 0) {
+			words[n][len] = '\0';
+			if (++n == max)
+				return n;
+			len = 0;
+		}
+		if (!*p)
+			break;
+		if (*p == '_' || *p == '-' || *p == '.')
+			continue;
+		if (len < 31)
+			words[n][len++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+	}
+	return n;
+}
+
+static int words_contain(char words[][32], size_t n, const char *w)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(words[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+/* Position where the pattern's words occur consecutively, or -1. */
+static int words_match(char words[][32], size_t n, const char **pat)
+{
+	size_t plen = 0;
+
+	while (pat[plen])
+		plen++;
+	for (size_t i = 0; plen && i + plen <= n; i++) {
+		size_t k = 0;
+		while (k < plen && strcmp(words[i + k], pat[k]) == 0)
+			k++;
+		if (k == plen)
+			return (int)i;
+	}
+	return -1;
+}
+
+static unsigned decl_kind_bit(const pf_decl *d)
+{
+	switch (d->kind) {
+	case PF_DECL_FIELD: return PF_NK_FIELD;
+	case PF_DECL_GLOBAL: return PF_NK_GLOBAL;
+	case PF_DECL_LOCAL: return PF_NK_LOCAL;
+	case PF_DECL_PARAM: return PF_NK_PARAM;
+	case PF_DECL_FUNC: return PF_NK_FUNC;
+	default: return 0;
+	}
+}
+
+/* Classifies one declaration against the catalogue's name rules. */
+static void classify_by_name(eng *e, pf_declid id)
+{
+	const pf_decl *d = decl(e, id);
+	const pf_name_rule *rules;
+	const char *const *excl;
+	const pf_word_transform *tw;
+	size_t nrules = pf_catalog_name_rules(e->cat, &rules);
+	size_t nexcl = pf_catalog_exclude_words(e->cat, &excl);
+	size_t ntw = pf_catalog_transform_words(e->cat, &tw);
+	char words[16][32], scope[16][32];
+	size_t nw, ns;
+
+	nw = split_words(pstr(e, d->name), words, 16);
+	if (nw == 0)
+		return;
+	ns = split_words(pstr(e, d->scope), scope, 16);
+	for (size_t r = 0; r < nrules; r++) {
+		const pf_name_rule *rule = &rules[r];
+		int at = -1;
+		size_t plen = 0;
+
+		if (!(rule->kinds & decl_kind_bit(d)))
+			continue;
+		if (rule->types && !(rule->types & (1u << d->tclass)))
+			continue;
+		for (size_t p = 0; p < rule->npatterns && at < 0; p++) {
+			at = words_match(words, nw, rule->patterns[p]);
+			if (at >= 0)
+				for (plen = 0; rule->patterns[p][plen]; plen++)
+					;
+		}
+		if (at < 0)
+			continue;
+		if (rule->nscopes) {
+			int ok = 0;
+			for (size_t s = 0; s < rule->nscopes && !ok; s++)
+				ok = words_contain(scope, ns, rule->scopes[s]);
+			if (!ok)
+				continue;
+		}
+		int excluded = 0;
+		unsigned tr = 0;
+		for (size_t w = 0; w < nw && !excluded; w++) {
+			if ((int)w >= at && w < (size_t)at + plen)
+				continue;
+			for (size_t x = 0; x < nexcl && !excluded; x++)
+				excluded = strcmp(words[w], excl[x]) == 0;
+			for (size_t x = 0; x < rule->nexclude && !excluded; x++)
+				excluded = strcmp(words[w], rule->exclude[x]) == 0;
+			for (size_t x = 0; x < ntw; x++)
+				if (strcmp(words[w], tw[x].word) == 0)
+					tr |= 1u << tw[x].transform;
+		}
+		if (excluded)
+			continue;
+		e->src_cat[id] = esym(e, rule->category);
+		e->src_tr[id] = (uint8_t)tr;
+		return;
+	}
+}
+
+static const char *annot_value(const eng *e, const pf_decl *d, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (uint32_t i = 0; i < d->nannots; i++) {
+		const char *a = pstr(e, d->annots[i]);
+		if (strncmp(a, "privflow:", 9) == 0 && strncmp(a + 9, key, klen) == 0 &&
+		    (a[9 + klen] == ':' || a[9 + klen] == '\0'))
+			return a[9 + klen] == ':' ? a + 10 + klen : "";
+	}
+	return NULL;
+}
+
+static void classify_sources(eng *e)
+{
+	size_t n = e->prog->decls.n;
+
+	e->src_cat = pf_calloc(n, sizeof(*e->src_cat));
+	e->src_tr = pf_calloc(n, 1);
+	for (pf_declid id = 1; id < n; id++) {
+		const pf_decl *d = decl(e, id);
+		const char *cat = annot_value(e, d, "data");
+
+		if (cat && *cat) {
+			e->src_cat[id] = esym(e, cat);
+			continue;
+		}
+		if ((d->flags & PF_DF_SYSTEM) || d->kind == PF_DECL_ENUMCONST)
+			continue;
+		if (d->kind == PF_DECL_FUNC)
+			continue; /* functions are sources by annotation or catalogue */
+		classify_by_name(e, id);
+	}
+	/* record -> its source fields, for reads of a whole struct */
+	e->record_fields = pf_map_new();
+	for (pf_declid id = 1; id < n; id++) {
+		const pf_decl *d = decl(e, id);
+		uint32_t idx;
+
+		if (d->kind != PF_DECL_FIELD || !d->scope)
+			continue;
+		if (!e->src_cat[id] && d->tclass != PF_TY_RECORD)
+			continue;
+		if (!pf_map_get(e->record_fields, d->scope, &idx)) {
+			PF_VEC(pf_declid) *v = pf_calloc(1, sizeof(*v));
+			pf_vec_push(&e->rfields, (void *)v);
+			idx = (uint32_t)e->rfields.n - 1;
+			pf_map_put(e->record_fields, d->scope, idx);
+		}
+		PF_VEC(pf_declid) *v = (void *)e->rfields.v[idx];
+		pf_vec_push(v, id);
+	}
+}
+
+/* The spec of a called function: annotations first, then the catalogue. */
+static const spec *spec_of(eng *e, pf_declid fn)
+{
+	const pf_decl *d;
+	const pf_func_spec *cs;
+	PF_VEC(pf_effect) effs = {0};
+	const char *v, *purpose;
+	spec *s;
+
+	if (e->spec_done[fn])
+		return e->specs[fn];
+	e->spec_done[fn] = 1;
+	d = decl(e, fn);
+	purpose = annot_value(e, d, "purpose");
+	if ((v = annot_value(e, d, "data")) && *v) {
+		pf_effect ef = {.kind = PF_EFF_SOURCE, .to = PF_ARG_RET, .category = v,
+		                .from_rest = -1, .when_arg = -1};
+		pf_vec_push(&effs, ef);
+	}
+	if ((v = annot_value(e, d, "sanitizer"))) {
+		int tr = pf_transform_from_id(v);
+		pf_effect ef = {.kind = PF_EFF_SANITIZE, .to = PF_ARG_RET, .from_rest = 0,
+		                .transform = tr < 0 ? PF_TR_REDACTED : tr, .when_arg = -1};
+		pf_vec_push(&effs, ef);
+	}
+	const char *sinkv = annot_value(e, d, "sink");
+	const char *recip = annot_value(e, d, "recipient");
+	if (sinkv || recip) {
+		int k = sinkv ? pf_sink_from_id(sinkv) : PF_SINK_NETWORK_TLS;
+		pf_effect ef = {.kind = PF_EFF_SINK, .from_rest = 0, .to = PF_ARG_NONE,
+		                .sink = k < 0 ? PF_SINK_STORAGE : k, .recipient = recip,
+		                .purpose = purpose, .when_arg = -1};
+		pf_vec_push(&effs, ef);
+	}
+	if (effs.n == 0 && (cs = pf_catalog_func(e->cat, pstr(e, d->name)))) {
+		s = pf_arena_alloc(e->arena, sizeof(*s));
+		s->n = cs->neffects;
+		s->effects = cs->effects;
+		s->purpose = purpose;
+		e->specs[fn] = s;
+		return s;
+	}
+	if (effs.n == 0)
+		return NULL;
+	s = pf_arena_alloc(e->arena, sizeof(*s));
+	pf_effect *copy = pf_arena_alloc(e->arena, effs.n * sizeof(pf_effect));
+	memcpy(copy, effs.v, effs.n * sizeof(pf_effect));
+	s->n = effs.n;
+	s->effects = copy;
+	s->purpose = purpose;
+	pf_vec_free(&effs);
+	e->specs[fn] = s;
+	return s;
+}
+
+/* ------------------------------------------------------------------------ */
+/* function pointers: which functions may a location hold                   */
+
+static uint64_t vcell_key(const eng *e, uint32_t fidx, const pf_path *p)
+{
+	if (p->depth > 0)
+		return mix(1, p->field[p->depth - 1]);
+	switch (p->base) {
+	case PF_BASE_GLOBAL: return mix(2, p->var);
+	case PF_BASE_LOCAL: return mix(mix(3, fidx), p->var);
+	case PF_BASE_PARAM: return mix(mix(4, fidx), p->var);
+	case PF_BASE_RET: return mix(5, fidx);
+	default: return 0;
+	}
+	(void)e;
+}
+
+static vcell *vcell_get(eng *e, uint64_t key)
+{
+	uint32_t id;
+
+	if (!key)
+		return NULL;
+	if (!pf_map_get(e->vcell_ids, key, &id)) {
+		vcell c = {0};
+		pf_vec_push(&e->vcells, c);
+		id = (uint32_t)e->vcells.n - 1;
+		pf_map_put(e->vcell_ids, key, id);
+	}
+	return &e->vcells.v[id];
+}
+
+static int vcell_add(vcell *c, pf_declid fn)
+{
+	for (size_t i = 0; i < c->funcs.n; i++)
+		if (c->funcs.v[i] == fn)
+			return 0;
+	pf_vec_push(&c->funcs, fn);
+	return 1;
+}
+
+static int vcell_flow(eng *e, uint64_t dst, uint64_t src)
+{
+	vcell *s, *d;
+	int changed = 0;
+
+	if (!dst || !src || dst == src)
+		return 0;
+	s = vcell_get(e, src);
+	d = vcell_get(e, dst);
+	s = vcell_get(e, src); /* d's creation may have moved the array */
+	for (size_t i = 0; i < s->funcs.n; i++)
+		if (vcell_add(d, s->funcs.v[i])) {
+			changed = 1;
+			s = vcell_get(e, src);
+			d = vcell_get(e, dst);
+		}
+	return changed;
+}
+
+static int vcell_from_rval(eng *e, uint64_t dst, uint32_t fidx, const pf_rval *rv)
+{
+	int changed = 0;
+
+	if (!dst)
+		return 0;
+	if (rv->flags & PF_RV_FUNC)
+		changed |= vcell_add(vcell_get(e, dst), rv->func);
+	for (uint32_t i = 0; i < rv->npaths; i++)
+		changed |= vcell_flow(e, dst, vcell_key(e, fidx, &rv->paths[i]));
+	return changed;
+}
+
+/* Functions a call may reach: its direct callee, or the pointer's set. */
+static size_t call_targets(eng *e, uint32_t fidx, const pf_insn *in, pf_declid *out, size_t max)
+{
+	size_t n = 0;
+
+	if (in->callee) {
+		out[n++] = in->callee;
+		return n;
+	}
+	if ((in->fptr.flags & PF_RV_FUNC) && n < max)
+		out[n++] = in->fptr.func;
+	for (uint32_t i = 0; i < in->fptr.npaths; i++) {
+		vcell *c = vcell_get(e, vcell_key(e, fidx, &in->fptr.paths[i]));
+		for (size_t k = 0; c && k < c->funcs.n && n < max; k++) {
+			size_t j = 0;
+			while (j < n && out[j] != c->funcs.v[k])
+				j++;
+			if (j == n)
+				out[n++] = c->funcs.v[k];
+		}
+	}
+	return n;
+}
+
+#define MAX_TARGETS 64
+
+static void resolve_pointers(eng *e)
+{
+	const pf_program *p = e->prog;
+
+	for (int round = 0; round < 32; round++) {
+		int changed = 0;
+		for (uint32_t fi = 0; fi < p->funcs.n; fi++) {
+			const pf_func *f = &p->funcs.v[fi];
+			for (uint32_t k = 0; k < f->ninsns; k++) {
+				const pf_insn *in = &f->insns[k];
+				if (in->op == PF_OP_ASSIGN) {
+					changed |= vcell_from_rval(e, vcell_key(e, fi, &in->dst), fi, &in->src);
+				} else if (in->op == PF_OP_RETURN) {
+					pf_path ret = {.base = PF_BASE_RET};
+					changed |= vcell_from_rval(e, vcell_key(e, fi, &ret), fi, &in->src);
+				} else if (in->op == PF_OP_CALL) {
+					pf_declid tg[MAX_TARGETS];
+					size_t nt = call_targets(e, fi, in, tg, MAX_TARGETS);
+					for (size_t t = 0; t < nt; t++) {
+						const pf_func *cf = pf_program_func_of(p, tg[t]);
+						if (!cf)
+							continue;
+						uint32_t ci = (uint32_t)(cf - p->funcs.v);
+						for (uint32_t a = 0; a < in->nargs && a < cf->nparams; a++) {
+							pf_path pp = {.base = PF_BASE_PARAM, .var = a};
+							changed |= vcell_from_rval(e, vcell_key(e, ci, &pp), fi, &in->args[a]);
+						}
+						pf_path ret = {.base = PF_BASE_RET};
+						if (in->dst.base != PF_BASE_NONE)
+							changed |= vcell_flow(e, vcell_key(e, fi, &in->dst),
+							                      vcell_key(e, ci, &ret));
+					}
+				}
+			}
+		}
+		if (!changed)
+			break;
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* call graph and SCCs                                                      */
+
+static void build_callgraph(eng *e)
+{
+	const pf_program *p = e->prog;
+
+	for (uint32_t fi = 0; fi < p->funcs.n; fi++) {
+		const pf_func *f = &p->funcs.v[fi];
+		funcinfo *info = &e->fi[fi];
+		const pf_decl *fd = decl(e, f->decl);
+		const char *purpose = annot_value(e, fd, "purpose");
+		const char *bound;
+
+		info->purpose = purpose ? esym(e, purpose) : 0;
+		bound = e->pol ? pf_policy_bound_purpose(e->pol, pstr(e, f->loc.file)) : NULL;
+		info->binding = esym(e, bound);
+		for (uint32_t k = 0; k < f->ninsns; k++) {
+			const pf_insn *in = &f->insns[k];
+			pf_declid tg[MAX_TARGETS];
+			size_t nt;
+
+			if (in->op != PF_OP_CALL)
+				continue;
+			nt = call_targets(e, fi, in, tg, MAX_TARGETS);
+			for (size_t t = 0; t < nt; t++) {
+				const pf_func *cf = pf_program_func_of(p, tg[t]);
+				if (!cf || spec_of(e, tg[t]))
+					continue;
+				uint32_t ci = (uint32_t)(cf - p->funcs.v);
+				size_t j = 0;
+				while (j < info->callees.n && info->callees.v[j] != ci)
+					j++;
+				if (j < info->callees.n)
+					continue;
+				pf_vec_push(&info->callees, ci);
+				if (ci != fi)
+					e->fi[ci].ncallers++;
+			}
+		}
+	}
+}
+
+typedef PF_VEC(uint32_t) u32vec;
+
+/* Tarjan's algorithm, iterative; emits SCCs callees-first into order
+   with -1 separators. */
+static void tarjan(eng *e, u32vec *order)
+{
+	uint32_t nf = (uint32_t)e->prog->funcs.n;
+	u32vec stack = {0};
+	struct frame { uint32_t v, next; };
+	PF_VEC(struct frame) call = {0};
+	int index = 0;
+
+	for (uint32_t i = 0; i < nf; i++)
+		e->fi[i].index = -1;
+	for (uint32_t root = 0; root < nf; root++) {
+		if (e->fi[root].index >= 0)
+			continue;
+		struct frame fr0 = {root, 0};
+		pf_vec_push(&call, fr0);
+		e->fi[root].index = e->fi[root].low = index++;
+		pf_vec_push(&stack, root);
+		e->fi[root].onstack = 1;
+		while (call.n) {
+			struct frame *fr = &call.v[call.n - 1];
+			funcinfo *vi = &e->fi[fr->v];
+			if (fr->next < vi->callees.n) {
+				uint32_t w = vi->callees.v[fr->next++];
+				funcinfo *wi = &e->fi[w];
+				if (wi->index < 0) {
+					wi->index = wi->low = index++;
+					pf_vec_push(&stack, w);
+					wi->onstack = 1;
+					struct frame nf2 = {w, 0};
+					pf_vec_push(&call, nf2);
+				} else if (wi->onstack && wi->index < vi->low) {
+					vi->low = wi->index;
+				}
+				continue;
+			}
+			if (vi->low == vi->index) {
+				uint32_t w;
+				do {
+					w = stack.v[--stack.n];
+					e->fi[w].onstack = 0;
+					pf_vec_push(order, w);
+				} while (w != fr->v);
+				pf_vec_push(order, UINT32_MAX);
+			}
+			uint32_t v = fr->v;
+			call.n--;
+			if (call.n) {
+				funcinfo *pi = &e->fi[call.v[call.n - 1].v];
+				if (e->fi[v].low < pi->low)
+					pi->low = e->fi[v].low;
+			}
+		}
+	}
+	pf_vec_free(&stack);
+	pf_vec_free(&call);
+}
+
+/* ------------------------------------------------------------------------ */
+/* the transfer functions                                                   */
+
+typedef struct fctx {
+	eng *e;
+	uint32_t fi;
+	const pf_func *f;
+	summary *sum;
+	factvec st;        /* current state */
+	factvec tmp;
+} fctx;
+
+static int is_prefix_slot(const eng *e, const slotdef *a, const slotdef *b)
+{
+	/* a is a prefix of b (same function context) */
+	if (a->func != b->func)
+		return 0;
+	return pf_path_is_prefix(&a->p, &b->p);
+}
+
+/* The record a path's value is (or points to), or 0. */
+static pf_sym path_record(const fctx *c, const pf_path *p)
+{
+	const eng *e = c->e;
+	pf_declid d = 0;
+
+	if (p->depth > 0)
+		d = p->field[p->depth - 1];
+	else if (p->base == PF_BASE_LOCAL && p->var < c->f->nlocals)
+		d = c->f->locals[p->var];
+	else if (p->base == PF_BASE_PARAM && p->var < c->f->nparams)
+		d = c->f->params[p->var];
+	else if (p->base == PF_BASE_GLOBAL)
+		d = p->var;
+	if (!d)
+		return 0;
+	const pf_decl *dd = decl(e, d);
+	return (dd->tclass == PF_TY_RECORD || dd->tclass == PF_TY_RECPTR) ? dd->record : 0;
+}
+
+/* The declaration a path's value is read from, for sources. */
+static pf_declid path_decl(const fctx *c, const pf_path *p)
+{
+	if (p->depth > 0)
+		return p->field[p->depth - 1];
+	switch (p->base) {
+	case PF_BASE_LOCAL: return p->var < c->f->nlocals ? c->f->locals[p->var] : 0;
+	case PF_BASE_PARAM: return p->var < c->f->nparams ? c->f->params[p->var] : 0;
+	case PF_BASE_GLOBAL: return p->var;
+	default: return 0;
+	}
+}
+
+static const char *path_text(const fctx *c, const pf_path *p, char *buf, size_t size)
+{
+	return pf_path_str(c->e->prog, c->f, p, buf, size);
+}
+
+static void add_source(fctx *c, factvec *out, pf_declid d, pf_loc loc, const char *what)
+{
+	eng *e = c->e;
+	fact f = {0};
+	const pf_decl *dd = decl(e, d);
+
+	f.label = label_id(e, L_DATA, e->src_cat[d], d);
+	f.tr = e->src_tr[d];
+	f.t = tstep(e, NULL, loc,
+	            tnote(e, "%s read from %s %s (%s)", what ? what : pstr(e, dd->name),
+	                  dd->kind == PF_DECL_FIELD ? "field" : dd->kind == PF_DECL_PARAM ? "parameter" : "variable",
+	                  dd->kind == PF_DECL_FIELD ? tnote(e, "%s.%s", pstr(e, dd->scope), pstr(e, dd->name)) : pstr(e, dd->name),
+	                  estr(e, e->src_cat[d])));
+	fv_add(out, &f);
+}
+
+static void add_record_sources(fctx *c, factvec *out, pf_sym rec, pf_loc loc, int depth)
+{
+	eng *e = c->e;
+	uint32_t idx;
+
+	if (!rec || depth > RECORD_DEPTH || !pf_map_get(e->record_fields, rec, &idx))
+		return;
+	PF_VEC(pf_declid) *v = (void *)e->rfields.v[idx];
+	for (size_t i = 0; i < v->n; i++) {
+		pf_declid fd = v->v[i];
+		if (e->src_cat[fd])
+			add_source(c, out, fd, loc, NULL);
+		else if (decl(e, fd)->tclass == PF_TY_RECORD)
+			add_record_sources(c, out, decl(e, fd)->record, loc, depth + 1);
+	}
+}
+
+enum { R_WHOLE = 1 }; /* the whole value is used: a struct read includes
+                          its personal fields */
+
+/* Facts a path holds at this point (sources included). */
+static void read_path(fctx *c, factvec *out, const pf_path *p0, pf_loc loc, int mode)
+{
+	eng *e = c->e;
+	pf_path p = *p0;
+	uint32_t s;
+	const slotdef *sd;
+	pf_declid d;
+
+	path_norm(&p);
+	s = slot_of(e, c->fi, &p);
+	sd = &e->slots.v[s];
+	const slotdef me = *sd;
+	const factvec *tables[2] = {&c->st, &e->globals};
+	for (int t = 0; t < 2; t++) {
+		const factvec *st = tables[t];
+		for (size_t i = 0; i < st->n; i++) {
+			const fact *f = &st->v[i];
+			const slotdef *q = &e->slots.v[f->slot];
+			fact nf = *f;
+			nf.slot = 0;
+			if (f->slot == s || is_prefix_slot(e, &me, q)) {
+				fv_add(out, &nf);
+			} else if (is_prefix_slot(e, q, &me)) {
+				const label *l = lab(e, f->label);
+				if (l->kind == L_SYM) {
+					const suffix *base = &e->suffixes.v[l->b];
+					pf_declid fl[2 * PF_PATH_DEPTH];
+					unsigned n = 0;
+					for (unsigned k = 0; k < base->n; k++)
+						fl[n++] = base->f[k];
+					for (unsigned k = q->p.depth; k < me.p.depth; k++)
+						fl[n++] = me.p.field[k];
+					nf.label = label_id(e, L_SYM, l->a, suffix_id(e, fl, n));
+				}
+				fv_add(out, &nf);
+			}
+		}
+	}
+	/* sources: the declaration read, and a whole struct's fields */
+	d = path_decl(c, &p);
+	if (d && e->src_cat[d]) {
+		char buf[128];
+		add_source(c, out, d, loc, path_text(c, &p, buf, sizeof(buf)));
+	}
+	if (mode & R_WHOLE)
+		add_record_sources(c, out, path_record(c, &p), loc, 0);
+	/* a global of known handle kind: stderr */
+	if (p.base == PF_BASE_GLOBAL && p.depth == 0) {
+		const pf_global_spec *gs;
+		size_t ng = pf_catalog_globals(e->cat, &gs);
+		const char *name = pstr(e, decl(e, p.var)->name);
+		for (size_t i = 0; i < ng; i++)
+			if (gs[i].name && strcmp(gs[i].name, name) == 0) {
+				fact f = {0, label_id(e, L_RES, esym(e, gs[i].resource), 0), 0, NULL};
+				fv_add(out, &f);
+			}
+	}
+}
+
+static int interesting_string(const char *s)
+{
+	static const char *const prefixes[] = {
+		"http://", "https://", "ftp://", "smtp://", "smtps://", "ws://", "wss://",
+		"select ", "insert ", "update ", "delete ", "replace ", "create ", "upsert ",
+		"with ", "/", "./", "../", NULL};
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	for (size_t i = 0; prefixes[i]; i++)
+		if (strncasecmp(s, prefixes[i], strlen(prefixes[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Facts of an rvalue: its paths' facts plus labels of its constants. */
+static void read_rval(fctx *c, factvec *out, const pf_rval *rv, pf_loc loc, int mode)
+{
+	eng *e = c->e;
+
+	for (uint32_t i = 0; i < rv->npaths; i++)
+		read_path(c, out, &rv->paths[i], loc, mode);
+	if ((rv->flags & PF_RV_STR) && rv->str && interesting_string(rv->str)) {
+		fact f = {0, label_id(e, L_STR, esym(e, rv->str), 0), 0, NULL};
+		fv_add(out, &f);
+	}
+	if ((rv->flags & PF_RV_INT) && !rv->npaths) {
+		const pf_global_spec *gs;
+		size_t ng = pf_catalog_globals(e->cat, &gs);
+		for (size_t i = 0; i < ng; i++)
+			if (!gs[i].name && gs[i].fd == rv->ival) {
+				fact f = {0, label_id(e, L_RES, esym(e, gs[i].resource), 0), 0, NULL};
+				fv_add(out, &f);
+			}
+	}
+}
+
+/* Writes facts to a path: strong replaces what it and its fields held. */
+static void write_path(fctx *c, const pf_path *p0, const factvec *facts, int strong)
+{
+	eng *e = c->e;
+	pf_path p = *p0;
+	uint32_t s;
+
+	if (p.base == PF_BASE_NONE)
+		return;
+	path_norm(&p);
+	s = slot_of(e, c->fi, &p);
+	if (p.base == PF_BASE_GLOBAL) {
+		for (size_t i = 0; i < facts->n; i++) {
+			fact f = facts->v[i];
+			if (lab(e, f.label)->kind == L_SYM)
+				continue; /* a global never holds a parameter's symbol */
+			f.slot = s;
+			if (fv_add(&e->globals, &f))
+				e->globals_changed = 1;
+		}
+		return;
+	}
+	if (strong) {
+		const slotdef me = e->slots.v[s];
+		size_t k = 0;
+		for (size_t i = 0; i < c->st.n; i++) {
+			const slotdef *q = &e->slots.v[c->st.v[i].slot];
+			if (c->st.v[i].slot == s || is_prefix_slot(e, &me, q))
+				continue;
+			c->st.v[k++] = c->st.v[i];
+		}
+		c->st.n = k;
+	}
+	for (size_t i = 0; i < facts->n; i++) {
+		fact f = facts->v[i];
+		f.slot = s;
+		fv_add(&c->st, &f);
+	}
+}
+
+/* Adds a step to every fact's trace. */
+static void facts_step(eng *e, factvec *v, pf_loc loc, const char *note)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (lab(e, v->v[i].label)->kind == L_DATA || lab(e, v->v[i].label)->kind == L_SYM)
+			v->v[i].t = tstep(e, v->v[i].t, loc, note);
+}
+
+/* --- summaries ---------------------------------------------------------- */
+
+static int sum_seen(summary *s, uint64_t key)
+{
+	if (!s->seen)
+		s->seen = pf_map_new();
+	if (pf_map_get(s->seen, key, NULL))
+		return 1;
+	pf_map_put(s->seen, key, 1);
+	s->size++;
+	return 0;
+}
+
+static void sum_ret(fctx *c, const factvec *facts)
+{
+	for (size_t i = 0; i < facts->n; i++) {
+		fact f = facts->v[i];
+		f.slot = 0;
+		if (!sum_seen(c->sum, mix(mix(0x7e7, f.label), f.tr)))
+			fv_add(&c->sum->ret, &f);
+	}
+}
+
+static uint64_t event_key(const event *ev)
+{
+	uint64_t k = mix(0xe7e, ev->data.label);
+	k = mix(k, ev->data.tr);
+	k = mix(k, ev->handle);
+	k = mix(k, (uint64_t)(int64_t)ev->sink);
+	k = mix(k, ev->sink_func);
+	k = mix(k, ev->recipient);
+	k = mix(k, ev->purpose);
+	k = mix(k, ev->binding);
+	k = mix(k, ev->loc.file);
+	k = mix(k, ev->loc.line);
+	k = mix(k, ev->loc.col);
+	return mix(k, ev->func);
+}
+
+/* --- flows -------------------------------------------------------------- */
+
+static int label_concrete(const eng *e, uint32_t l)
+{
+	return l == 0 || lab(e, l)->kind != L_SYM;
+}
+
+/* Host of a URL ("https://api.x.com:443/p" -> "api.x.com"). */
+static const char *url_host(eng *e, const char *url, int *tls)
+{
+	const char *p = strstr(url, "://");
+	const char *end;
+
+	*tls = strncasecmp(url, "https://", 8) == 0 || strncasecmp(url, "smtps://", 8) == 0 ||
+	       strncasecmp(url, "wss://", 6) == 0 || strncasecmp(url, "ftps://", 7) == 0;
+	if (!p)
+		return NULL;
+	p += 3;
+	end = p;
+	while (*end && *end != '/' && *end != ':' && *end != '?' && *end != '%')
+		end++;
+	if (end == p)
+		return NULL;
+	return pf_arena_strndup(e->arena, p, (size_t)(end - p));
+}
+
+static int resource_sink(eng *e, const char *res)
+{
+	const pf_resource_sink *rs;
+	size_t n = pf_catalog_resource_sinks(e->cat, &rs);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rs[i].resource, res) == 0)
+			return rs[i].sink;
+	return -1;
+}
+
+/* Hands a complete event to the checker. */
+static void emit_flow(fctx *c, const event *ev)
+{
+	eng *e = c->e;
+	const label *d = lab(e, ev->data.label);
+	pf_flow fl = {0};
+
+	if (d->kind != L_DATA)
+		return;
+	fl.category = estr(e, d->a);
+	fl.origin = d->b;
+	fl.transforms = ev->data.tr;
+	fl.sink_func = estr(e, ev->sink_func);
+	fl.recipient = ev->recipient ? estr(e, ev->recipient) : NULL;
+	fl.purpose = ev->purpose ? estr(e, ev->purpose) : ev->binding ? estr(e, ev->binding) : NULL;
+	fl.loc = ev->loc;
+	fl.function = fname(e, ev->func);
+	fl.sink = ev->sink;
+	if (ev->sink < 0) {
+		const label *h = lab(e, ev->handle);
+		if (h->kind == L_RES) {
+			fl.sink = resource_sink(e, estr(e, h->a));
+			if (fl.sink < 0)
+				return;
+		} else if (h->kind == L_STR) {
+			int tls;
+			const char *url = estr(e, h->a);
+			fl.host = url_host(e, url, &tls);
+			if (!strstr(url, "://"))
+				return; /* not a URL: SQL or a path given as handle */
+			fl.sink = tls ? PF_SINK_NETWORK_TLS : PF_SINK_NETWORK;
+			if (fl.host && !fl.recipient && e->pol &&
+			    !pf_policy_is_first_party_host(e->pol, fl.host)) {
+				const pf_pol_recipient *r = pf_policy_recipient_for_host(e->pol, fl.host);
+				fl.recipient = r ? r->id : tnote(e, "host:%s", fl.host);
+			}
+		} else {
+			return;
+		}
+	}
+	fl.trace = tstep(e, ev->data.t, ev->loc,
+	                 tnote(e, "reaches %s() (%s%s%s)", fl.sink_func, pf_sink_id(fl.sink),
+	                       fl.recipient ? ", recipient " : "", fl.recipient ? fl.recipient : ""));
+	pf_checker_flow(e->chk, &fl);
+}
+
+/* Records an event in the current function: emits it if complete and
+   attributable, else keeps it in the summary for the callers. */
+static void record_event(fctx *c, event ev)
+{
+	eng *e = c->e;
+	funcinfo *info = &e->fi[c->fi];
+
+	if (!ev.purpose)
+		ev.purpose = info->purpose;
+	if (!ev.binding)
+		ev.binding = info->binding;
+	if (label_concrete(e, ev.data.label) && label_concrete(e, ev.handle)) {
+		if (lab(e, ev.data.label)->kind != L_DATA)
+			return;
+		if (ev.purpose || info->ncallers == 0) {
+			if (!sum_seen(c->sum, event_key(&ev) ^ 0xf10f))
+				emit_flow(c, &ev);
+			return;
+		}
+	}
+	if (info->ncallers == 0)
+		return; /* symbolic data never made concrete */
+	if (!sum_seen(c->sum, event_key(&ev)))
+		pf_vec_push(&c->sum->events, ev);
+}
+
+/* --- calls -------------------------------------------------------------- */
+
+static int effect_applies(fctx *c, const pf_insn *in, const pf_effect *ef)
+{
+	const eng *e = c->e;
+
+	if (ef->when_arg < 0)
+		return 1;
+	if ((uint32_t)ef->when_arg >= in->nargs)
+		return 0;
+	const pf_rval *a = &in->args[ef->when_arg];
+	if (ef->when_ident) {
+		if (a->ident && strcmp(pstr(e, decl(e, a->ident)->name), ef->when_ident) == 0)
+			return 1;
+		return 0;
+	}
+	if (ef->when_str) {
+		if ((a->flags & PF_RV_STR) && a->str && pf_glob_match(ef->when_str, a->str))
+			return 1;
+		return 0;
+	}
+	return 1;
+}
+
+static int arg_in(const pf_effect *ef, uint32_t i)
+{
+	return (i < 64 && (ef->from & (1ull << i))) ||
+	       (ef->from_rest >= 0 && i >= (uint32_t)ef->from_rest);
+}
+
+static void effect_inputs(fctx *c, factvec *out, const pf_insn *in, const pf_effect *ef, int mode)
+{
+	for (uint32_t i = 0; i < in->nargs; i++)
+		if (arg_in(ef, i))
+			read_rval(c, out, &in->args[i], in->loc, mode);
+}
+
+static void effect_output(fctx *c, const pf_insn *in, int to, const factvec *facts, int strong)
+{
+	if (to == PF_ARG_RET) {
+		write_path(c, &in->dst, facts, in->strong);
+	} else if (to >= 0 && (uint32_t)to < in->nargs) {
+		const pf_rval *a = &in->args[to];
+		for (uint32_t i = 0; i < a->npaths; i++)
+			write_path(c, &a->paths[i], facts,
+			           strong && a->npaths == 1 && a->paths[i].base == PF_BASE_LOCAL);
+	}
+}
+
+static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *sp)
+{
+	eng *e = c->e;
+	const char *name = pstr(e, decl(e, callee)->name);
+	factvec in_f = {0}, out_f = {0};
+
+	for (size_t k = 0; k < sp->n; k++) {
+		const pf_effect *ef = &sp->effects[k];
+		if (!effect_applies(c, in, ef))
+			continue;
+		in_f.n = out_f.n = 0;
+		switch (ef->kind) {
+		case PF_EFF_SOURCE: {
+			fact f = {0};
+			f.label = label_id(e, L_DATA, esym(e, ef->category), 0);
+			f.t = tstep(e, NULL, in->use, tnote(e, "%s obtained from %s()", ef->category, name));
+			fv_add(&out_f, &f);
+			effect_output(c, in, ef->to, &out_f, 0);
+			pf_checker_source(e->chk, 0, ef->category, fname(e, c->fi));
+			break;
+		}
+		case PF_EFF_PROPAGATE:
+		case PF_EFF_SANITIZE: {
+			effect_inputs(c, &in_f, in, ef, 0);
+			const char *note = ef->kind == PF_EFF_SANITIZE
+				? tnote(e, "%s by %s()", pf_transform_id(ef->transform), name)
+				: tnote(e, "copied by %s()", name);
+			for (size_t i = 0; i < in_f.n; i++) {
+				fact f = in_f.v[i];
+				int kind = lab(e, f.label)->kind;
+				if (ef->kind == PF_EFF_SANITIZE && (kind == L_DATA || kind == L_SYM))
+					f.tr |= 1u << ef->transform;
+				if (kind == L_DATA || kind == L_SYM)
+					f.t = tstep(e, f.t, in->use, note);
+				fv_add(&out_f, &f);
+			}
+			int self = ef->to >= 0 && arg_in(ef, (uint32_t)ef->to);
+			effect_output(c, in, ef->to, &out_f, !self);
+			break;
+		}
+		case PF_EFF_HANDLE: {
+			fact f = {0, label_id(e, L_RES, esym(e, ef->resource), 0), 0, NULL};
+			fv_add(&out_f, &f);
+			/* a file handle also remembers the path it was opened with */
+			if (in->nargs > 0) {
+				read_rval(c, &in_f, &in->args[0], in->loc, 0);
+				for (size_t i = 0; i < in_f.n; i++)
+					if (lab(e, in_f.v[i].label)->kind == L_STR)
+						fv_add(&out_f, &in_f.v[i]);
+			}
+			effect_output(c, in, ef->to, &out_f, 1);
+			break;
+		}
+		case PF_EFF_URL: {
+			effect_inputs(c, &in_f, in, ef, 0);
+			for (size_t i = 0; i < in_f.n; i++) {
+				int kind = lab(e, in_f.v[i].label)->kind;
+				if (kind == L_STR || kind == L_SYM) {
+					fact f = in_f.v[i];
+					f.t = NULL;
+					fv_add(&out_f, &f);
+				}
+			}
+			effect_output(c, in, ef->to, &out_f, 0);
+			break;
+		}
+		case PF_EFF_SINK: {
+			factvec hf = {0};
+			effect_inputs(c, &in_f, in, ef, R_WHOLE);
+			if (ef->sink < 0 && ef->handle >= 0 && (uint32_t)ef->handle < in->nargs)
+				read_rval(c, &hf, &in->args[ef->handle], in->loc, 0);
+			for (size_t i = 0; i < in_f.n; i++) {
+				int kind = lab(e, in_f.v[i].label)->kind;
+				if (kind != L_DATA && kind != L_SYM)
+					continue;
+				event ev = {0};
+				ev.data = in_f.v[i];
+				ev.sink = ef->sink;
+				ev.sink_func = esym(e, name);
+				ev.recipient = esym(e, ef->recipient);
+				ev.purpose = esym(e, ef->purpose ? ef->purpose : sp->purpose);
+				ev.loc = in->use;
+				ev.func = c->fi;
+				if (ef->sink >= 0) {
+					record_event(c, ev);
+					continue;
+				}
+				for (size_t h = 0; h < hf.n; h++) {
+					int hk = lab(e, hf.v[h].label)->kind;
+					if (hk == L_DATA)
+						continue;
+					if (ef->sink == PF_SINK_BY_HANDLE && hk == L_STR)
+						continue;
+					if (ef->sink == PF_SINK_BY_URL && hk == L_RES)
+						continue;
+					ev.handle = hf.v[h].label;
+					record_event(c, ev);
+				}
+			}
+			pf_vec_free(&hf);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	pf_vec_free(&in_f);
+	pf_vec_free(&out_f);
+}
+
+/*
+ * Facts of SYM label `l` (a callee's parameter k + suffix) in the caller:
+ * the caller's facts of argument k extended by the suffix. Variadic
+ * symbols read every argument from the callee's first variadic one.
+ */
+static void subst_sym(fctx *c, factvec *out, const pf_insn *in, const pf_func *callee,
+                      uint32_t l, int mode)
+{
+	eng *e = c->e;
+	const label *lb = lab(e, l);
+	const suffix *sfx = &e->suffixes.v[lb->b];
+	uint32_t first = lb->a, last = lb->a + 1;
+
+	if (lb->a == SYM_VARARGS) {
+		first = callee ? callee->nparams : 0;
+		last = in->nargs;
+	}
+	for (uint32_t k = first; k < last && k < in->nargs; k++) {
+		const pf_rval *a = &in->args[k];
+		if (sfx->n == 0) {
+			read_rval(c, out, a, a->loc.line ? a->loc : in->loc, mode);
+			continue;
+		}
+		for (uint32_t i = 0; i < a->npaths; i++) {
+			pf_path p = path_extend(&a->paths[i], sfx);
+			read_path(c, out, &p, in->loc, mode);
+		}
+	}
+}
+
+/* Translates a callee fact into caller facts (appending its trace). */
+static void translate_fact(fctx *c, factvec *out, const pf_insn *in, const pf_func *callee,
+                           const fact *cf, const char *via, int mode)
+{
+	eng *e = c->e;
+	const label *l = lab(e, cf->label);
+
+	if (l->kind != L_SYM) {
+		fact f = *cf;
+		f.slot = 0;
+		if (l->kind == L_DATA && via)
+			f.t = tstep(e, f.t, in->use, via);
+		fv_add(out, &f);
+		return;
+	}
+	factvec args = {0};
+	subst_sym(c, &args, in, callee, cf->label, mode);
+	for (size_t i = 0; i < args.n; i++) {
+		fact f = args.v[i];
+		int kind = lab(e, f.label)->kind;
+		f.tr |= cf->tr;
+		if (kind == L_DATA || kind == L_SYM) {
+			f.t = tstep(e, f.t, in->use, tnote(e, "passed to %s()", fname(e, (uint32_t)(callee - e->prog->funcs.v))));
+			f.t = tconcat(e, f.t, cf->t);
+			if (via)
+				f.t = tstep(e, f.t, in->use, via);
+		}
+		fv_add(out, &f);
+	}
+	pf_vec_free(&args);
+}
+
+static void call_summary(fctx *c, const pf_insn *in, uint32_t ci)
+{
+	eng *e = c->e;
+	const pf_func *callee = &e->prog->funcs.v[ci];
+	summary *s = &e->fi[ci].sum;
+	const char *cname = fname(e, ci);
+	factvec out = {0};
+
+	/* return value */
+	if (in->dst.base != PF_BASE_NONE && s->ret.n) {
+		const char *via = tnote(e, "returned from %s()", cname);
+		for (size_t i = 0; i < s->ret.n; i++)
+			translate_fact(c, &out, in, callee, &s->ret.v[i], via, 0);
+		write_path(c, &in->dst, &out, in->strong);
+	}
+	/* out-parameters */
+	for (size_t i = 0; i < s->outs.n; i++) {
+		const outfact *o = &s->outs.v[i];
+		if (o->param >= in->nargs)
+			continue;
+		out.n = 0;
+		translate_fact(c, &out, in, callee, &o->f,
+		               tnote(e, "written by %s() to its argument %u", cname, o->param + 1), 0);
+		const pf_rval *a = &in->args[o->param];
+		const suffix *sfx = &e->suffixes.v[o->suffix];
+		for (uint32_t k = 0; k < a->npaths; k++) {
+			pf_path p = path_extend(&a->paths[k], sfx);
+			write_path(c, &p, &out, 0);
+		}
+	}
+	/* sink events */
+	for (size_t i = 0; i < s->events.n; i++) {
+		event ev = s->events.v[i];
+		factvec data = {0}, handles = {0};
+		int varargs = lab(e, ev.data.label)->kind == L_SYM &&
+		              lab(e, ev.data.label)->a == SYM_VARARGS;
+
+		translate_fact(c, &data, in, callee, &ev.data, NULL, R_WHOLE);
+		if (ev.handle && lab(e, ev.handle)->kind == L_SYM) {
+			fact hf = {0, ev.handle, 0, NULL};
+			translate_fact(c, &handles, in, callee, &hf, NULL, 0);
+		} else {
+			fact hf = {0, ev.handle, 0, NULL};
+			fv_add(&handles, &hf);
+		}
+		for (size_t d = 0; d < data.n; d++) {
+			int kind = lab(e, data.v[d].label)->kind;
+			if (kind != L_DATA && kind != L_SYM)
+				continue;
+			for (size_t h = 0; h < handles.n; h++) {
+				int hk = handles.v[h].label ? lab(e, handles.v[h].label)->kind : L_NONE;
+				if (ev.sink < 0 && (hk == L_DATA || hk == L_NONE))
+					continue;
+				if (ev.sink == PF_SINK_BY_HANDLE && hk == L_STR)
+					continue;
+				if (ev.sink == PF_SINK_BY_URL && hk == L_RES)
+					continue;
+				event ne = ev;
+				ne.data = data.v[d];
+				ne.handle = ev.sink < 0 ? handles.v[h].label : 0;
+				if (varargs) {
+					/* a variadic wrapper is the sink: report its call */
+					ne.loc = in->use;
+					ne.func = c->fi;
+					ne.sink_func = esym(e, cname);
+				}
+				record_event(c, ne);
+				if (ev.sink >= 0)
+					break;
+			}
+		}
+		pf_vec_free(&data);
+		pf_vec_free(&handles);
+	}
+	pf_vec_free(&out);
+}
+
+/* An external function nobody described: a pointer result may carry
+   what its arguments carry (json_string(email)); a number does not. */
+static void call_unknown(fctx *c, const pf_insn *in, pf_declid callee)
+{
+	factvec out = {0};
+	const pf_decl *d = callee ? decl(c->e, callee) : NULL;
+
+	if (in->dst.base == PF_BASE_NONE || !d)
+		return;
+	if (d->tclass != PF_TY_STRING && d->tclass != PF_TY_BYTES &&
+	    d->tclass != PF_TY_POINTER && d->tclass != PF_TY_RECPTR)
+		return;
+	for (uint32_t i = 0; i < in->nargs; i++)
+		read_rval(c, &out, &in->args[i], in->loc, 0);
+	/* keep only data */
+	size_t k = 0;
+	for (size_t i = 0; i < out.n; i++) {
+		int kind = lab(c->e, out.v[i].label)->kind;
+		if (kind == L_DATA || kind == L_SYM)
+			out.v[k++] = out.v[i];
+	}
+	out.n = k;
+	facts_step(c->e, &out, in->use, tnote(c->e, "passed through %s()", pstr(c->e, d->name)));
+	write_path(c, &in->dst, &out, in->strong);
+	pf_vec_free(&out);
+}
+
+static void transfer_call(fctx *c, const pf_insn *in)
+{
+	eng *e = c->e;
+	pf_declid tg[MAX_TARGETS];
+	size_t nt = call_targets(e, c->fi, in, tg, MAX_TARGETS);
+
+	for (size_t t = 0; t < nt; t++) {
+		const spec *sp = spec_of(e, tg[t]);
+		const pf_func *cf;
+		if (sp)
+			call_spec(c, in, tg[t], sp);
+		else if ((cf = pf_program_func_of(e->prog, tg[t])))
+			call_summary(c, in, (uint32_t)(cf - e->prog->funcs.v));
+		else
+			call_unknown(c, in, tg[t]);
+	}
+}
+
+static void transfer(fctx *c, const pf_insn *in)
+{
+	factvec *v = &c->tmp;
+
+	v->n = 0;
+	switch (in->op) {
+	case PF_OP_ASSIGN:
+		read_rval(c, v, &in->src, in->loc, 0);
+		write_path(c, &in->dst, v, in->strong);
+		break;
+	case PF_OP_RETURN:
+		read_rval(c, v, &in->src, in->loc, 0);
+		sum_ret(c, v);
+		break;
+	case PF_OP_CALL:
+		transfer_call(c, in);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Parameter out-effects at the exit: what a parameter (or a field of
+   it) holds that it did not hold at entry. */
+static void record_outs(fctx *c, const factvec *exit)
+{
+	eng *e = c->e;
+
+	for (size_t i = 0; i < exit->n; i++) {
+		const fact *f = &exit->v[i];
+		const slotdef *sd = &e->slots.v[f->slot];
+		const label *l = lab(e, f->label);
+		if (sd->p.base != PF_BASE_PARAM || (l->kind != L_DATA && l->kind != L_SYM))
+			continue;
+		if (l->kind == L_SYM && l->a == sd->p.var && sd->p.depth == 0 &&
+		    e->suffixes.v[l->b].n == 0)
+			continue; /* its own initial value */
+		if (l->kind == L_SYM && l->a == sd->p.var)
+			continue; /* a field of itself */
+		uint32_t sfx = suffix_id(e, sd->p.field, sd->p.depth);
+		uint64_t key = mix(mix(mix(0x0a7, sd->p.var), sfx), mix(f->label, f->tr));
+		if (sum_seen(c->sum, key))
+			continue;
+		outfact o = {sd->p.var, sfx, *f};
+		o.f.slot = 0;
+		pf_vec_push(&c->sum->outs, o);
+	}
+}
+
+static void analyse_function(eng *e, uint32_t fi)
+{
+	const pf_func *f = &e->prog->funcs.v[fi];
+	fctx c = {e, fi, f, &e->fi[fi].sum, {0}, {0}};
+	factvec *in, *out, exitst = {0};
+	u32vec work = {0};
+	uint8_t *queued;
+
+	if (f->nblocks == 0)
+		return;
+	in = pf_calloc(f->nblocks, sizeof(factvec));
+	out = pf_calloc(f->nblocks, sizeof(factvec));
+	queued = pf_calloc(f->nblocks, 1);
+	/* entry: each parameter holds its symbol */
+	for (uint32_t k = 0; k < f->nparams; k++) {
+		pf_path p = {.base = PF_BASE_PARAM, .var = k};
+		const pf_decl *pd = decl(e, f->params[k]);
+		fact fc = {slot_of(e, fi, &p), label_id(e, L_SYM, k, suffix_id(e, NULL, 0)), 0, NULL};
+		fc.t = tstep(e, NULL, pd->loc, tnote(e, "parameter %s of %s()", pstr(e, pd->name), fname(e, fi)));
+		fv_add(&in[0], &fc);
+	}
+	if (decl(e, f->decl)->flags & PF_DF_VARIADIC) {
+		pf_path p = {.base = PF_BASE_VARARGS};
+		fact fc = {slot_of(e, fi, &p), label_id(e, L_SYM, SYM_VARARGS, suffix_id(e, NULL, 0)), 0, NULL};
+		fc.t = tstep(e, NULL, f->loc, tnote(e, "variadic arguments of %s()", fname(e, fi)));
+		fv_add(&in[0], &fc);
+	}
+	/* worklist in block order (the frontend numbers blocks in source order) */
+	for (uint32_t b = 0; b < f->nblocks; b++) {
+		pf_vec_push(&work, b);
+		queued[b] = 1;
+	}
+	size_t budget = (size_t)f->nblocks * 64 + 256;
+	while (work.n && budget--) {
+		/* pop the lowest-numbered block for a roughly forward order */
+		size_t best = 0;
+		for (size_t i = 1; i < work.n; i++)
+			if (work.v[i] < work.v[best])
+				best = i;
+		uint32_t b = work.v[best];
+		work.v[best] = work.v[--work.n];
+		queued[b] = 0;
+
+		const pf_block *bl = &f->blocks[b];
+		fv_copy(&c.st, &in[b]);
+		for (uint32_t k = 0; k < bl->count; k++)
+			transfer(&c, &f->insns[bl->first + k]);
+		fv_copy(&out[b], &c.st);
+		if (bl->term == PF_TERM_EXIT)
+			fv_union(&exitst, &c.st);
+		for (uint32_t s = 0; s < bl->nsucc; s++) {
+			uint32_t t = bl->succ[s];
+			if (t >= f->nblocks)
+				continue;
+			if (fv_union(&in[t], &c.st) && !queued[t]) {
+				pf_vec_push(&work, t);
+				queued[t] = 1;
+			}
+		}
+	}
+	record_outs(&c, &exitst);
+	for (uint32_t b = 0; b < f->nblocks; b++) {
+		pf_vec_free(&in[b]);
+		pf_vec_free(&out[b]);
+	}
+	free(in);
+	free(out);
+	free(queued);
+	pf_vec_free(&work);
+	pf_vec_free(&exitst);
+	pf_vec_free(&c.st);
+	pf_vec_free(&c.tmp);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void report_sources(eng *e)
+{
+	const pf_program *p = e->prog;
+
+	for (pf_declid id = 1; id < p->decls.n; id++) {
+		const pf_decl *d = decl(e, id);
+		const char *fn = NULL;
+
+		if (!e->src_cat[id] || (d->flags & PF_DF_SYSTEM) || d->kind == PF_DECL_FUNC)
+			continue;
+		if (d->kind == PF_DECL_PARAM || d->kind == PF_DECL_LOCAL)
+			fn = pstr(e, d->scope);
+		pf_checker_source(e->chk, id, estr(e, e->src_cat[id]), fn);
+	}
+}
+
+int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat,
+                  const pf_policy *pol, const pf_engine_opts *opts)
+{
+	eng e = {0};
+	u32vec order = {0};
+	size_t nd = prog->decls.n, nf = prog->funcs.n;
+
+	(void)opts;
+	e.prog = prog;
+	e.cat = cat;
+	e.pol = pol;
+	e.arena = pf_arena_new();
+	e.strs = pf_strtab_new();
+	e.label_ids = pf_map_new();
+	e.suffix_ids = pf_map_new();
+	e.slot_ids = pf_map_new();
+	e.vcell_ids = pf_map_new();
+	e.specs = pf_calloc(nd, sizeof(*e.specs));
+	e.spec_done = pf_calloc(nd, 1);
+	e.fi = pf_calloc(nf ? nf : 1, sizeof(funcinfo));
+	label none = {0};
+	pf_vec_push(&e.labels, none); /* label 0: none */
+	suffix_id(&e, NULL, 0);
+	e.chk = pf_checker_new(res, prog, pol);
+
+	classify_sources(&e);
+	resolve_pointers(&e);
+	build_callgraph(&e);
+	tarjan(&e, &order);
+	report_sources(&e);
+
+	for (int round = 0; round < GLOBAL_ROUNDS; round++) {
+		e.globals_changed = 0;
+		size_t start = 0;
+		for (size_t i = 0; i < order.n; i++) {
+			if (order.v[i] != UINT32_MAX)
+				continue;
+			/* SCC = order[start .. i) */
+			for (int it = 0; it < SCC_ROUNDS; it++) {
+				size_t before = 0, after = 0;
+				for (size_t k = start; k < i; k++)
+					before += e.fi[order.v[k]].sum.size;
+				for (size_t k = start; k < i; k++)
+					analyse_function(&e, order.v[k]);
+				for (size_t k = start; k < i; k++)
+					after += e.fi[order.v[k]].sum.size;
+				if (after == before && (i - start > 1 || it > 0))
+					break;
+				if (i - start == 1) {
+					/* a single function: again only if it calls itself */
+					funcinfo *fi = &e.fi[order.v[start]];
+					int self = 0;
+					for (size_t k = 0; k < fi->callees.n; k++)
+						self |= fi->callees.v[k] == order.v[start];
+					if (!self || after == before)
+						break;
+				}
+			}
+			start = i + 1;
+		}
+		if (!e.globals_changed)
+			break;
+	}
+	res->nfunctions = nf;
+	pf_checker_finish(e.chk);
+
+	for (size_t i = 0; i < nf; i++) {
+		pf_vec_free(&e.fi[i].callees);
+		pf_vec_free(&e.fi[i].sum.ret);
+		pf_vec_free(&e.fi[i].sum.outs);
+		pf_vec_free(&e.fi[i].sum.events);
+		pf_map_free(e.fi[i].sum.seen);
+	}
+	for (size_t i = 0; i < e.rfields.n; i++) {
+		PF_VEC(pf_declid) *v = (void *)e.rfields.v[i];
+		pf_vec_free(v);
+		free(v);
+	}
+	for (size_t i = 0; i < e.vcells.n; i++)
+		pf_vec_free(&e.vcells.v[i].funcs);
+	pf_vec_free(&e.vcells);
+	pf_vec_free(&e.rfields);
+	pf_vec_free(&order);
+	pf_vec_free(&e.labels);
+	pf_vec_free(&e.suffixes);
+	pf_vec_free(&e.slots);
+	pf_vec_free(&e.globals);
+	pf_map_free(e.label_ids);
+	pf_map_free(e.suffix_ids);
+	pf_map_free(e.slot_ids);
+	pf_map_free(e.vcell_ids);
+	pf_map_free(e.record_fields);
+	free(e.src_cat);
+	free(e.src_tr);
+	free(e.specs);
+	free(e.spec_done);
+	free(e.fi);
+	pf_strtab_free(e.strs);
+	/* trace nodes and notes are referenced by results: the checker copied
+	   what it kept into res->arena */
+	pf_arena_free(e.arena);
+	return PF_OK;
+}

@@ -1,0 +1,235 @@
+/*
+ * The results of a scan: freeing them, putting them into their canonical
+ * order and giving every finding a fingerprint that survives unrelated
+ * edits (lines moving), so CI can tell a new finding from an old one.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kinds.h"
+#include "results.h"
+#include "results_p.h"
+#include "util.h"
+
+/*
+ * Frees `r`, which was allocated with pf_malloc/pf_calloc, and its arena.
+ * Everything `r` points to (strings and arrays: findings, traces, uses,
+ * files, functions) lives in r->arena and dies with it. NULL is a no-op.
+ */
+void pf_results_free(pf_results *r)
+{
+	if (!r)
+		return;
+	if (r->arena)
+		pf_arena_free(r->arena);
+	pf_free(r);
+}
+
+/* strcmp where NULL sorts before every string. */
+static int cmp_str(const char *a, const char *b)
+{
+	if (a == b)
+		return 0;
+	if (!a)
+		return -1;
+	if (!b)
+		return 1;
+	return strcmp(a, b);
+}
+
+static int cmp_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static const char *rule_name(int rule)
+{
+	return rule >= 0 && rule < PF_RULE_COUNT ? pf_rule_id(rule) : "";
+}
+
+static int cmp_step(const pf_step *a, const pf_step *b)
+{
+	int c;
+
+	if ((c = cmp_str(a->file, b->file)) || (c = cmp_u32(a->line, b->line)) ||
+	    (c = cmp_u32(a->col, b->col)))
+		return c;
+	return cmp_str(a->note, b->note);
+}
+
+/* Canonical order of findings: file, line, column, rule id, category,
+   message, then everything else so that the order is total. */
+static int cmp_finding(const void *pa, const void *pb)
+{
+	const pf_finding *a = pa, *b = pb;
+	size_t i;
+	int c;
+
+	if ((c = cmp_str(a->file, b->file)) || (c = cmp_u32(a->line, b->line)) ||
+	    (c = cmp_u32(a->col, b->col)) ||
+	    (c = cmp_str(rule_name(a->rule), rule_name(b->rule))) ||
+	    (c = cmp_str(a->category, b->category)) ||
+	    (c = cmp_str(a->message, b->message)) ||
+	    (c = cmp_str(a->purpose, b->purpose)) ||
+	    (c = cmp_str(a->recipient, b->recipient)) ||
+	    (c = cmp_str(a->sink, b->sink)) ||
+	    (c = cmp_str(a->function, b->function)) ||
+	    (c = (a->severity > b->severity) - (a->severity < b->severity)) ||
+	    (c = cmp_str(a->policy_ref, b->policy_ref)))
+		return c;
+	for (i = 0; i < a->ntrace && i < b->ntrace; i++)
+		if ((c = cmp_step(&a->trace[i], &b->trace[i])))
+			return c;
+	return (a->ntrace > b->ntrace) - (a->ntrace < b->ntrace);
+}
+
+/* Uses read as a data map: grouped by category, then what happens to it. */
+static int cmp_use(const void *pa, const void *pb)
+{
+	const pf_use *a = pa, *b = pb;
+	int c;
+
+	if ((c = cmp_str(a->category, b->category)) ||
+	    (c = cmp_str(a->kind, b->kind)) || (c = cmp_str(a->sink, b->sink)) ||
+	    (c = cmp_str(a->target, b->target)) ||
+	    (c = cmp_str(a->purpose, b->purpose)) ||
+	    (c = cmp_str(a->transforms, b->transforms)) ||
+	    (c = cmp_str(a->file, b->file)) || (c = cmp_u32(a->line, b->line)) ||
+	    (c = cmp_u32(a->col, b->col)))
+		return c;
+	return cmp_str(a->function, b->function);
+}
+
+static int cmp_function(const void *pa, const void *pb)
+{
+	const pf_function_fact *a = pa, *b = pb;
+	int c;
+
+	if ((c = cmp_str(a->file, b->file)) || (c = cmp_u32(a->line, b->line)) ||
+	    (c = cmp_str(a->name, b->name)))
+		return c;
+	return cmp_str(a->purpose, b->purpose);
+}
+
+static int cmp_file(const void *pa, const void *pb)
+{
+	const pf_file_fact *a = pa, *b = pb;
+	int c;
+
+	if ((c = cmp_str(a->path, b->path)) || (c = cmp_str(a->sha256, b->sha256)))
+		return c;
+	return a->parsed - b->parsed;
+}
+
+void pf_results_sort(pf_results *r)
+{
+	if (r->nfindings > 1)
+		qsort(r->findings, r->nfindings, sizeof(*r->findings), cmp_finding);
+	if (r->nuses > 1)
+		qsort(r->uses, r->nuses, sizeof(*r->uses), cmp_use);
+	if (r->functions && r->nfunctions > 1)
+		qsort(r->functions, r->nfunctions, sizeof(*r->functions),
+		      cmp_function);
+	if (r->nfiles > 1)
+		qsort(r->files, r->nfiles, sizeof(*r->files), cmp_file);
+}
+
+/* A growable string for building the fingerprint input. */
+typedef PF_VEC(char) strbuf;
+
+static void sb_add(strbuf *sb, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	pf_vec_grow(sb, sb->n + n + 2);
+	if (n)
+		memcpy(sb->v + sb->n, s, n);
+	sb->n += n;
+	/* A field separator no field contains; NULL and "" differ. */
+	sb->v[sb->n++] = s ? '\x1f' : '\x1e';
+}
+
+/*
+ * Appends `msg` without the numbers that are line or column numbers:
+ * digits right after ':' ("app.c:42:7") or after "line " / "lines ".
+ * Other digits (names such as sha256) are kept.
+ */
+static void sb_add_message(strbuf *sb, const char *msg)
+{
+	const char *p;
+
+	if (!msg) {
+		sb_add(sb, NULL);
+		return;
+	}
+	for (p = msg; *p; p++) {
+		int drop = 0;
+
+		if (*p >= '0' && *p <= '9' && p > msg) {
+			if (p[-1] == ':' || p[-1] == '-' ||
+			    (p - msg >= 5 && !strncmp(p - 5, "line ", 5)) ||
+			    (p - msg >= 6 && !strncmp(p - 6, "lines ", 6)))
+				drop = 1;
+			/* "-" only counts inside a range "12-14". */
+			if (p[-1] == '-' &&
+			    !(p - msg >= 2 && p[-2] >= '0' && p[-2] <= '9'))
+				drop = 0;
+		}
+		if (drop) {
+			while (p[1] >= '0' && p[1] <= '9')
+				p++;
+			continue;
+		}
+		pf_vec_push(sb, *p);
+	}
+	sb_add(sb, "");
+}
+
+/*
+ * Sorts and fingerprints. A fingerprint is the first 32 hex digits of the
+ * SHA-256 of "privflow/v1", the rule id, file, function, category, sink,
+ * recipient, purpose and the message without line numbers. Findings that
+ * share all of these (two identical calls in one function) are told apart
+ * by their occurrence index in canonical order: the first keeps the bare
+ * hash, the k-th (k >= 1) hashes the bare hash with "#k".
+ */
+void pf_results_finish(pf_results *r)
+{
+	strbuf sb = {0};
+	pf_map *seen = NULL;
+	size_t i;
+
+	pf_results_sort(r);
+	seen = pf_map_new();
+	for (i = 0; i < r->nfindings; i++) {
+		pf_finding *f = &r->findings[i];
+		char hex[65];
+		uint64_t key;
+		uint32_t count = 0;
+
+		sb.n = 0;
+		sb_add(&sb, "privflow/v1");
+		sb_add(&sb, rule_name(f->rule));
+		sb_add(&sb, f->file);
+		sb_add(&sb, f->function);
+		sb_add(&sb, f->category);
+		sb_add(&sb, f->sink);
+		sb_add(&sb, f->recipient);
+		sb_add(&sb, f->purpose);
+		sb_add_message(&sb, f->message);
+		pf_sha256_hex(sb.v, sb.n, hex);
+
+		key = pf_hash64(hex, 64);
+		if (pf_map_get(seen, key, &count) && count > 0) {
+			char *again = pf_asprintf("%s#%u", hex, count);
+
+			pf_sha256_hex(again, strlen(again), hex);
+			pf_free(again);
+		}
+		pf_map_put(seen, key, count + 1);
+		memcpy(f->fingerprint, hex, 32);
+		f->fingerprint[32] = '\0';
+	}
+	pf_map_free(seen);
+	pf_vec_free(&sb);
+}

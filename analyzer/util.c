@@ -1,0 +1,553 @@
+/*
+ * Implementation of the shared utilities of util.h: thread-local error
+ * messages, aborting allocators, arenas, string interning, an integer
+ * hash map, FNV and SHA-256 hashing, atomic file writes and globbing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* --- errors --------------------------------------------------------------- */
+
+static _Thread_local char error_msg[1024];
+
+void pf_error_set(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
+	va_end(ap);
+}
+
+const char *pf_error_last(void)
+{
+	return error_msg[0] ? error_msg : "unknown error";
+}
+
+void pf_error_clear(void)
+{
+	error_msg[0] = '\0';
+}
+
+/* --- allocation ----------------------------------------------------------- */
+
+static void oom(size_t n)
+{
+	fprintf(stderr, "privflow: out of memory (%zu bytes)\n", n);
+	abort();
+}
+
+void *pf_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *pf_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom(n * size);
+	return p;
+}
+
+void *pf_realloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom(n);
+	return q;
+}
+
+char *pf_strdup(const char *s)
+{
+	return pf_strndup(s, strlen(s));
+}
+
+char *pf_strndup(const char *s, size_t n)
+{
+	char *d = pf_malloc(n + 1);
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+char *pf_asprintf(const char *fmt, ...)
+{
+	va_list ap, ap2;
+	int n;
+	char *s;
+
+	va_start(ap, fmt);
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	s = pf_malloc((size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap2);
+	va_end(ap2);
+	return s;
+}
+
+void pf_free(void *p)
+{
+	free(p);
+}
+
+/* --- arenas --------------------------------------------------------------- */
+
+typedef struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, size;
+	max_align_t data[];
+} arena_chunk;
+
+struct pf_arena {
+	arena_chunk *head;
+};
+
+#define ARENA_CHUNK (64 * 1024)
+
+pf_arena *pf_arena_new(void)
+{
+	return pf_calloc(1, sizeof(pf_arena));
+}
+
+void *pf_arena_alloc(pf_arena *a, size_t n)
+{
+	arena_chunk *c = a->head;
+
+	n = (n + 15) & ~(size_t)15;
+	if (!c || c->used + n > c->size) {
+		size_t size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
+		c = pf_malloc(sizeof(*c) + size);
+		c->used = 0;
+		c->size = size;
+		if (size > ARENA_CHUNK && a->head) {
+			/* big block: keep the current chunk as head */
+			c->next = a->head->next;
+			a->head->next = c;
+		} else {
+			c->next = a->head;
+			a->head = c;
+		}
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *pf_arena_strndup(pf_arena *a, const char *s, size_t n)
+{
+	char *d = pf_arena_alloc(a, n + 1);
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+char *pf_arena_strdup(pf_arena *a, const char *s)
+{
+	return s ? pf_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+void pf_arena_free(pf_arena *a)
+{
+	if (!a)
+		return;
+	for (arena_chunk *c = a->head, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(a);
+}
+
+/* --- hashing -------------------------------------------------------------- */
+
+uint64_t pf_hash64(const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+uint64_t pf_hash64_str(const char *s)
+{
+	return pf_hash64(s, strlen(s));
+}
+
+/* SHA-256 after FIPS 180-4; small and portable rather than fast. */
+static const uint32_t sha_k[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
+	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void sha256_block(uint32_t h[8], const unsigned char *p)
+{
+	uint32_t w[64], a, b, c, d, e, f, g, hh;
+
+	for (int i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (int i = 16; i < 64; i++) {
+		uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+		uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	}
+	a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
+	for (int i = 0; i < 64; i++) {
+		uint32_t t1 = hh + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) +
+		              ((e & f) ^ (~e & g)) + sha_k[i] + w[i];
+		uint32_t t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) +
+		              ((a & b) ^ (a & c) ^ (b & c));
+		hh = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
+	}
+	h[0] += a, h[1] += b, h[2] += c, h[3] += d;
+	h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
+}
+
+void pf_sha256_hex(const void *data, size_t n, char out[65])
+{
+	uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+	                 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+	const unsigned char *p = data;
+	unsigned char tail[128] = {0};
+	size_t full = n & ~(size_t)63, rest = n - full, tlen;
+	uint64_t bits = (uint64_t)n * 8;
+
+	for (size_t i = 0; i < full; i += 64)
+		sha256_block(h, p + i);
+	memcpy(tail, p + full, rest);
+	tail[rest] = 0x80;
+	tlen = rest + 1 + 8 <= 64 ? 64 : 128;
+	for (int i = 0; i < 8; i++)
+		tail[tlen - 1 - i] = (unsigned char)(bits >> (8 * i));
+	for (size_t i = 0; i < tlen; i += 64)
+		sha256_block(h, tail + i);
+	for (int i = 0; i < 8; i++)
+		snprintf(out + 8 * i, 9, "%08x", h[i]);
+}
+
+/* --- integer map ---------------------------------------------------------- */
+
+struct pf_map {
+	uint64_t *keys;
+	uint32_t *vals;
+	uint8_t *used;
+	size_t n, cap;
+};
+
+pf_map *pf_map_new(void)
+{
+	pf_map *m = pf_calloc(1, sizeof(*m));
+	m->cap = 64;
+	m->keys = pf_calloc(m->cap, sizeof(*m->keys));
+	m->vals = pf_calloc(m->cap, sizeof(*m->vals));
+	m->used = pf_calloc(m->cap, 1);
+	return m;
+}
+
+static size_t map_slot(uint64_t key, size_t cap)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdull;
+	key ^= key >> 33;
+	return (size_t)key & (cap - 1);
+}
+
+int pf_map_get(const pf_map *m, uint64_t key, uint32_t *out)
+{
+	for (size_t i = map_slot(key, m->cap);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->used[i])
+			return 0;
+		if (m->keys[i] == key) {
+			if (out)
+				*out = m->vals[i];
+			return 1;
+		}
+	}
+}
+
+void pf_map_put(pf_map *m, uint64_t key, uint32_t val)
+{
+	if ((m->n + 1) * 4 > m->cap * 3) {
+		pf_map old = *m;
+		m->cap *= 2;
+		m->n = 0;
+		m->keys = pf_calloc(m->cap, sizeof(*m->keys));
+		m->vals = pf_calloc(m->cap, sizeof(*m->vals));
+		m->used = pf_calloc(m->cap, 1);
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.used[i])
+				pf_map_put(m, old.keys[i], old.vals[i]);
+		free(old.keys);
+		free(old.vals);
+		free(old.used);
+	}
+	for (size_t i = map_slot(key, m->cap);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->used[i]) {
+			m->used[i] = 1;
+			m->keys[i] = key;
+			m->vals[i] = val;
+			m->n++;
+			return;
+		}
+		if (m->keys[i] == key) {
+			m->vals[i] = val;
+			return;
+		}
+	}
+}
+
+void pf_map_free(pf_map *m)
+{
+	if (!m)
+		return;
+	free(m->keys);
+	free(m->vals);
+	free(m->used);
+	free(m);
+}
+
+/* --- string interning ----------------------------------------------------- */
+
+struct pf_strtab {
+	pf_arena *arena;
+	PF_VEC(const char *) strs; /* [0] = "" */
+	uint32_t *slots;           /* open addressing over ids, 0 = empty */
+	size_t cap;
+};
+
+pf_strtab *pf_strtab_new(void)
+{
+	pf_strtab *t = pf_calloc(1, sizeof(*t));
+	t->arena = pf_arena_new();
+	pf_vec_push(&t->strs, "");
+	t->cap = 256;
+	t->slots = pf_calloc(t->cap, sizeof(*t->slots));
+	return t;
+}
+
+static uint32_t *strtab_slot(const pf_strtab *t, const char *s, size_t n)
+{
+	size_t i = (size_t)pf_hash64(s, n) & (t->cap - 1);
+	for (;; i = (i + 1) & (t->cap - 1)) {
+		uint32_t id = t->slots[i];
+		if (!id)
+			return &t->slots[i];
+		const char *cand = t->strs.v[id];
+		if (strncmp(cand, s, n) == 0 && cand[n] == '\0')
+			return &t->slots[i];
+	}
+}
+
+pf_sym pf_strtab_intern_n(pf_strtab *t, const char *s, size_t n)
+{
+	uint32_t *slot = strtab_slot(t, s, n);
+
+	if (*slot)
+		return *slot;
+	if ((t->strs.n + 1) * 2 > t->cap) {
+		free(t->slots);
+		t->cap *= 2;
+		t->slots = pf_calloc(t->cap, sizeof(*t->slots));
+		for (uint32_t id = 1; id < t->strs.n; id++) {
+			const char *str = t->strs.v[id];
+			*strtab_slot(t, str, strlen(str)) = id;
+		}
+		slot = strtab_slot(t, s, n);
+	}
+	pf_vec_push(&t->strs, pf_arena_strndup(t->arena, s, n));
+	*slot = (uint32_t)(t->strs.n - 1);
+	return *slot;
+}
+
+pf_sym pf_strtab_intern(pf_strtab *t, const char *s)
+{
+	return s ? pf_strtab_intern_n(t, s, strlen(s)) : 0;
+}
+
+pf_sym pf_strtab_find(const pf_strtab *t, const char *s)
+{
+	return *strtab_slot(t, s, strlen(s));
+}
+
+const char *pf_strtab_str(const pf_strtab *t, pf_sym id)
+{
+	return id < t->strs.n ? t->strs.v[id] : "";
+}
+
+uint32_t pf_strtab_count(const pf_strtab *t)
+{
+	return (uint32_t)t->strs.n;
+}
+
+void pf_strtab_free(pf_strtab *t)
+{
+	if (!t)
+		return;
+	pf_arena_free(t->arena);
+	pf_vec_free(&t->strs);
+	free(t->slots);
+	free(t);
+}
+
+/* --- files ---------------------------------------------------------------- */
+
+int pf_file_read(char **out, size_t *len, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	if (!f) {
+		pf_error_set("%s: %s", path, strerror(errno));
+		return PF_EIO;
+	}
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			buf = pf_realloc(buf, cap);
+		}
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		pf_error_set("%s: read error", path);
+		fclose(f);
+		free(buf);
+		return PF_EIO;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*out = buf;
+	if (len)
+		*len = n;
+	return PF_OK;
+}
+
+int pf_mkdirs(const char *dir)
+{
+	char *p = pf_strdup(dir);
+	int rc = PF_OK;
+
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			pf_error_set("%s: %s", p, strerror(errno));
+			rc = PF_EIO;
+			goto done;
+		}
+		*s = '/';
+	}
+	if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+		pf_error_set("%s: %s", p, strerror(errno));
+		rc = PF_EIO;
+	}
+done:
+	free(p);
+	return rc;
+}
+
+int pf_file_write_atomic(const char *path, const char *data, size_t len)
+{
+	char *tmp = pf_asprintf("%s.tmp.%ld", path, (long)getpid());
+	int fd = -1, rc = PF_EIO;
+	size_t off = 0;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd < 0) {
+		pf_error_set("%s: %s", path, strerror(errno));
+		goto done;
+	}
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			pf_error_set("%s: %s", path, strerror(errno));
+			goto done;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) != 0 && errno != EINVAL) {
+		pf_error_set("%s: %s", path, strerror(errno));
+		goto done;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		pf_error_set("%s: %s", path, strerror(errno));
+		goto done;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		pf_error_set("%s: %s", path, strerror(errno));
+		goto done;
+	}
+	rc = PF_OK;
+done:
+	if (fd >= 0)
+		close(fd);
+	if (rc != PF_OK)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+/* --- glob ----------------------------------------------------------------- */
+
+int pf_glob_match(const char *pat, const char *s)
+{
+	for (; *pat; pat++, s++) {
+		if (pat[0] == '*' && pat[1] == '*') {
+			pat += 2;
+			if (*pat == '/')
+				pat++;
+			for (const char *t = s;; t++) {
+				if (pf_glob_match(pat, t))
+					return 1;
+				if (!*t)
+					return 0;
+			}
+		}
+		if (*pat == '*') {
+			for (const char *t = s;; t++) {
+				if (pf_glob_match(pat + 1, t))
+					return 1;
+				if (!*t || *t == '/')
+					return 0;
+			}
+		}
+		if (!*s || (*pat != '?' && *pat != *s) || (*pat == '?' && *s == '/'))
+			return 0;
+	}
+	return *s == '\0';
+}

@@ -1,0 +1,193 @@
+/*
+ * The JSON report: the findings with their traces and fingerprints, a
+ * summary, the data inventory and the files read, for CI and scripts.
+ * The shape is fixed (docs/DESIGN "JSON output"), keys come out in a
+ * fixed order, and nothing depends on the clock or the machine: no
+ * timestamps, no absolute paths.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "kinds.h"
+#include "report_p.h"
+#include "util.h"
+
+/* A string, or null for an absent one. Bytes that are not UTF-8 (a file
+   name in Latin-1) become '?' rather than losing the whole value. */
+json_t *pf_report_json_str(const char *s)
+{
+	json_t *j;
+	char *copy, *p;
+
+	if (!s)
+		return json_null();
+	if ((j = json_string(s)))
+		return j;
+	copy = pf_strdup(s);
+	for (p = copy; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	j = json_string(copy);
+	pf_free(copy);
+	return j ? j : json_null();
+}
+
+/* "hashed,redacted" -> ["hashed", "redacted"]; NULL or "" -> []. */
+static json_t *split_list(const char *s)
+{
+	json_t *a = json_array();
+
+	while (s && *s) {
+		const char *comma = strchr(s, ',');
+		size_t n = comma ? (size_t)(comma - s) : strlen(s);
+
+		if (n)
+			json_array_append_new(a, json_stringn(s, n));
+		s += n + (comma ? 1 : 0);
+	}
+	return a;
+}
+
+static json_t *finding_json(const pf_finding *f)
+{
+	json_t *o = json_object(), *trace = json_array();
+	size_t i;
+
+	json_object_set_new(o, "rule", json_string(pf_rule_id(f->rule)));
+	json_object_set_new(o, "severity",
+	                    json_string(pf_severity_id(f->severity)));
+	json_object_set_new(o, "category", pf_report_json_str(f->category));
+	json_object_set_new(o, "purpose", pf_report_json_str(f->purpose));
+	json_object_set_new(o, "recipient", pf_report_json_str(f->recipient));
+	json_object_set_new(o, "sink", pf_report_json_str(f->sink));
+	json_object_set_new(o, "file", pf_report_json_str(f->file));
+	json_object_set_new(o, "line", json_integer(f->line));
+	json_object_set_new(o, "column", json_integer(f->col));
+	json_object_set_new(o, "message", pf_report_json_str(f->message));
+	for (i = 0; i < f->ntrace; i++) {
+		const pf_step *s = &f->trace[i];
+		json_t *step = json_object();
+
+		json_object_set_new(step, "file", pf_report_json_str(s->file));
+		json_object_set_new(step, "line", json_integer(s->line));
+		json_object_set_new(step, "column", json_integer(s->col));
+		json_object_set_new(step, "note", pf_report_json_str(s->note));
+		json_array_append_new(trace, step);
+	}
+	json_object_set_new(o, "trace", trace);
+	json_object_set_new(o, "fingerprint", json_string(f->fingerprint));
+	return o;
+}
+
+static json_t *summary_json(const pf_results *r)
+{
+	json_t *o = json_object(), *by_rule = json_object(),
+	       *by_sev = json_object();
+	size_t sev[PF_SEV_COUNT], rule[PF_RULE_COUNT];
+	int i;
+
+	pf_report_count(r, sev, rule);
+	json_object_set_new(o, "findings", json_integer((json_int_t)r->nfindings));
+	/* Most severe first, every severity present (0 included). */
+	for (i = PF_SEV_COUNT - 1; i >= 0; i--)
+		json_object_set_new(by_sev, pf_severity_id(i),
+		                    json_integer((json_int_t)sev[i]));
+	json_object_set_new(o, "by_severity", by_sev);
+	/* Rules in their kinds.def order, only those that fired. */
+	for (i = 0; i < PF_RULE_COUNT; i++)
+		if (rule[i])
+			json_object_set_new(by_rule, pf_rule_id(i),
+			                    json_integer((json_int_t)rule[i]));
+	json_object_set_new(o, "by_rule", by_rule);
+	json_object_set_new(o, "files", json_integer((json_int_t)r->nfiles));
+	json_object_set_new(o, "tus", json_integer((json_int_t)r->ntus));
+	json_object_set_new(o, "tus_failed",
+	                    json_integer((json_int_t)r->ntus_failed));
+	json_object_set_new(o, "functions",
+	                    json_integer((json_int_t)r->nfunctions));
+	json_object_set_new(o, "flows", json_integer((json_int_t)r->nflows));
+	json_object_set_new(o, "uses", json_integer((json_int_t)r->nuses));
+	return o;
+}
+
+static json_t *use_json(const pf_use *u)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "category", pf_report_json_str(u->category));
+	json_object_set_new(o, "kind", pf_report_json_str(u->kind));
+	json_object_set_new(o, "sink", pf_report_json_str(u->sink));
+	json_object_set_new(o, "target", pf_report_json_str(u->target));
+	json_object_set_new(o, "purpose", pf_report_json_str(u->purpose));
+	json_object_set_new(o, "transforms", split_list(u->transforms));
+	json_object_set_new(o, "function", pf_report_json_str(u->function));
+	json_object_set_new(o, "file", pf_report_json_str(u->file));
+	json_object_set_new(o, "line", json_integer(u->line));
+	json_object_set_new(o, "column", json_integer(u->col));
+	return o;
+}
+
+static json_t *file_json(const pf_file_fact *f)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "path", pf_report_json_str(f->path));
+	json_object_set_new(o, "sha256", pf_report_json_str(f->sha256));
+	json_object_set_new(o, "parsed", json_boolean(f->parsed));
+	json_object_set_new(o, "error", pf_report_json_str(f->error));
+	return o;
+}
+
+int pf_report_json_dump(char **out, size_t *len, json_t *root)
+{
+	char *s;
+
+	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (!s) {
+		pf_error_set("cannot serialise the report as JSON");
+		return PF_ERROR;
+	}
+	*len = strlen(s);
+	*out = pf_malloc(*len + 2);
+	memcpy(*out, s, *len);
+	(*out)[(*len)++] = '\n';
+	(*out)[*len] = '\0';
+	free(s); /* jansson's allocator */
+	return PF_OK;
+}
+
+/*
+ * {"version":1, "findings":[...], "summary":{...}, "inventory":[...],
+ *  "files":[...], "tool":{"name","version"}}; absent strings are null.
+ */
+int pf_report_json(char **out, size_t *len, const pf_report_ctx *ctx)
+{
+	const pf_results *r = ctx->results;
+	json_t *root = json_object(), *a;
+	size_t i;
+
+	json_object_set_new(root, "version", json_integer(1));
+	a = json_array();
+	for (i = 0; i < r->nfindings; i++)
+		json_array_append_new(a, finding_json(&r->findings[i]));
+	json_object_set_new(root, "findings", a);
+	json_object_set_new(root, "summary", summary_json(r));
+	a = json_array();
+	for (i = 0; i < r->nuses; i++)
+		json_array_append_new(a, use_json(&r->uses[i]));
+	json_object_set_new(root, "inventory", a);
+	a = json_array();
+	for (i = 0; i < r->nfiles; i++)
+		json_array_append_new(a, file_json(&r->files[i]));
+	json_object_set_new(root, "files", a);
+	a = json_object();
+	json_object_set_new(a, "name", json_string("privflow"));
+	json_object_set_new(a, "version",
+	                    json_string(r->tool_version ? r->tool_version
+	                                                : PF_VERSION));
+	json_object_set_new(root, "tool", a);
+	return pf_report_json_dump(out, len, root);
+}

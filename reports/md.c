@@ -1,0 +1,229 @@
+/*
+ * The Markdown report, for merge-request comments, wikis and privacy
+ * impact assessments: a summary per severity and rule, the data inventory
+ * (what personal data goes where, for which purpose), then every finding
+ * with its trace and the policy sentence it breaks.
+ */
+#include <string.h>
+
+#include "kinds.h"
+#include "report_p.h"
+#include "util.h"
+
+/* Appends `s` as the text of a table cell or a paragraph: Markdown's
+   special characters escaped, line breaks as spaces. NULL is "—". */
+static void put_text(pf_sbuf *b, const char *s)
+{
+	if (!s || !*s) {
+		pf_sbuf_puts(b, "—");
+		return;
+	}
+	for (; *s; s++) {
+		if (*s == '\n' || *s == '\r') {
+			pf_sbuf_puts(b, " ");
+			continue;
+		}
+		if (strchr("\\`*_{}[]<>#|!~", *s))
+			pf_sbuf_puts(b, "\\");
+		pf_sbuf_add(b, s, 1);
+	}
+}
+
+/* `code` span; the text never holds a backtick in practice (ids, paths),
+   but one is replaced rather than breaking the table. */
+static void put_code(pf_sbuf *b, const char *s)
+{
+	if (!s || !*s) {
+		pf_sbuf_puts(b, "—");
+		return;
+	}
+	pf_sbuf_puts(b, "`");
+	for (; *s; s++) {
+		if (*s == '`' || *s == '\n')
+			pf_sbuf_puts(b, "'");
+		else if (*s == '|')
+			pf_sbuf_puts(b, "\\|");
+		else
+			pf_sbuf_add(b, s, 1);
+	}
+	pf_sbuf_puts(b, "`");
+}
+
+static void put_loc(pf_sbuf *b, const char *file, uint32_t line, uint32_t col)
+{
+	pf_sbuf_puts(b, "`");
+	pf_sbuf_puts(b, file && *file ? file : "?");
+	if (line)
+		pf_sbuf_printf(b, ":%u", line);
+	if (line && col)
+		pf_sbuf_printf(b, ":%u", col);
+	pf_sbuf_puts(b, "`");
+}
+
+static void put_summary(pf_sbuf *b, const pf_results *r)
+{
+	size_t sev[PF_SEV_COUNT], rule[PF_RULE_COUNT];
+	int i;
+
+	pf_report_count(r, sev, rule);
+	pf_sbuf_puts(b, "## Summary\n\n");
+	pf_sbuf_printf(b, "%zu finding%s: %zu error%s, %zu warning%s, "
+	               "%zu note%s.\n\n", r->nfindings,
+	               r->nfindings == 1 ? "" : "s", sev[PF_SEV_ERROR],
+	               sev[PF_SEV_ERROR] == 1 ? "" : "s", sev[PF_SEV_WARNING],
+	               sev[PF_SEV_WARNING] == 1 ? "" : "s", sev[PF_SEV_NOTE],
+	               sev[PF_SEV_NOTE] == 1 ? "" : "s");
+	pf_sbuf_printf(b, "Scanned %zu file%s (%zu translation unit%s, %zu "
+	               "failed to parse), %zu function%s, %zu flow%s checked.\n\n",
+	               r->nfiles, r->nfiles == 1 ? "" : "s", r->ntus,
+	               r->ntus == 1 ? "" : "s", r->ntus_failed, r->nfunctions,
+	               r->nfunctions == 1 ? "" : "s", r->nflows,
+	               r->nflows == 1 ? "" : "s");
+	if (!r->nfindings)
+		return;
+	pf_sbuf_puts(b, "| Rule | Severity | Findings | What it means |\n"
+	                "|---|---|---:|---|\n");
+	for (i = 0; i < PF_RULE_COUNT; i++) {
+		size_t j, nsev[PF_SEV_COUNT] = {0};
+		int s, first = 1;
+
+		if (!rule[i])
+			continue;
+		for (j = 0; j < r->nfindings; j++)
+			if (r->findings[j].rule == i && r->findings[j].severity >= 0 &&
+			    r->findings[j].severity < PF_SEV_COUNT)
+				nsev[r->findings[j].severity]++;
+		pf_sbuf_printf(b, "| `%s` | ", pf_rule_id(i));
+		for (s = PF_SEV_COUNT - 1; s >= 0; s--) {
+			if (!nsev[s])
+				continue;
+			pf_sbuf_printf(b, "%s%s", first ? "" : ", ", pf_severity_id(s));
+			first = 0;
+		}
+		pf_sbuf_printf(b, " | %zu | ", rule[i]);
+		put_text(b, pf_rule_description(i));
+		pf_sbuf_puts(b, " |\n");
+	}
+	pf_sbuf_puts(b, "\n");
+}
+
+static void put_inventory(pf_sbuf *b, const pf_results *r)
+{
+	size_t i;
+
+	pf_sbuf_puts(b, "## Data inventory\n\n");
+	if (!r->nuses) {
+		pf_sbuf_puts(b, "No personal data found.\n\n");
+		return;
+	}
+	pf_sbuf_puts(b, "| Category | Use | Sink | Target | Purpose | "
+	                "Transforms | Where |\n"
+	                "|---|---|---|---|---|---|---|\n");
+	for (i = 0; i < r->nuses; i++) {
+		const pf_use *u = &r->uses[i];
+
+		pf_sbuf_puts(b, "| ");
+		put_code(b, u->category);
+		pf_sbuf_puts(b, " | ");
+		put_text(b, u->kind);
+		pf_sbuf_puts(b, " | ");
+		put_code(b, u->sink);
+		pf_sbuf_puts(b, " | ");
+		put_code(b, u->target);
+		pf_sbuf_puts(b, " | ");
+		put_code(b, u->purpose);
+		pf_sbuf_puts(b, " | ");
+		put_text(b, u->transforms);
+		pf_sbuf_puts(b, " | ");
+		put_loc(b, u->file, u->line, u->col);
+		if (u->function) {
+			pf_sbuf_puts(b, " in ");
+			put_code(b, u->function);
+		}
+		pf_sbuf_puts(b, " |\n");
+	}
+	pf_sbuf_puts(b, "\n");
+}
+
+static void put_finding(pf_sbuf *b, const pf_finding *f)
+{
+	size_t i;
+
+	pf_sbuf_printf(b, "### %s: `%s` at ", pf_severity_id(f->severity),
+	               pf_rule_id(f->rule));
+	put_loc(b, f->file, f->line, f->col);
+	pf_sbuf_puts(b, "\n\n");
+	put_text(b, f->message);
+	pf_sbuf_puts(b, "\n\n");
+	{
+		if (f->category) {
+			pf_sbuf_puts(b, "- Category: ");
+			put_code(b, f->category);
+			pf_sbuf_puts(b, "\n");
+		}
+		if (f->purpose) {
+			pf_sbuf_puts(b, "- Purpose: ");
+			put_code(b, f->purpose);
+			pf_sbuf_puts(b, "\n");
+		}
+		if (f->recipient) {
+			pf_sbuf_puts(b, "- Recipient: ");
+			put_code(b, f->recipient);
+			pf_sbuf_puts(b, "\n");
+		}
+		if (f->sink) {
+			pf_sbuf_puts(b, "- Sink: ");
+			put_code(b, f->sink);
+			pf_sbuf_puts(b, "\n");
+		}
+		if (f->function) {
+			pf_sbuf_puts(b, "- Function: ");
+			put_code(b, f->function);
+			pf_sbuf_puts(b, "\n");
+		}
+		pf_sbuf_printf(b, "- Fingerprint: `%s`\n\n", f->fingerprint);
+	}
+	if (f->ntrace) {
+		pf_sbuf_puts(b, "Trace:\n\n");
+		for (i = 0; i < f->ntrace; i++) {
+			pf_sbuf_printf(b, "%zu. ", i + 1);
+			put_loc(b, f->trace[i].file, f->trace[i].line, f->trace[i].col);
+			pf_sbuf_puts(b, ": ");
+			put_text(b, f->trace[i].note);
+			pf_sbuf_puts(b, "\n");
+		}
+		pf_sbuf_puts(b, "\n");
+	}
+	if (f->policy_ref) {
+		pf_sbuf_puts(b, "> Policy: ");
+		put_text(b, f->policy_ref);
+		pf_sbuf_puts(b, "\n\n");
+	}
+}
+
+/* Renders the whole report; deterministic like the JSON (no dates). */
+int pf_report_md(char **out, size_t *len, const pf_report_ctx *ctx)
+{
+	const pf_results *r = ctx->results;
+	pf_sbuf b = {0};
+	size_t i;
+
+	pf_sbuf_puts(&b, "# privflow report\n\n");
+	if (r->policy_name) {
+		pf_sbuf_puts(&b, "Policy: ");
+		put_text(&b, r->policy_name);
+		pf_sbuf_puts(&b, "\n\n");
+	}
+	put_summary(&b, r);
+	put_inventory(&b, r);
+	pf_sbuf_puts(&b, "## Findings\n\n");
+	if (!r->nfindings)
+		pf_sbuf_puts(&b, "None.\n");
+	for (i = 0; i < r->nfindings; i++)
+		put_finding(&b, &r->findings[i]);
+	/* One trailing newline exactly. */
+	while (b.n > 1 && b.v[b.n - 1] == '\n' && b.v[b.n - 2] == '\n')
+		b.v[--b.n] = '\0';
+	pf_sbuf_take(&b, out, len);
+	return PF_OK;
+}

@@ -1,0 +1,44 @@
+/*
+ * Internals shared by the report writers: the render function of each
+ * format (one per file, listed in the table in report.c), a growable text
+ * buffer, and small helpers every format needs.
+ */
+#ifndef PF_REPORT_P_H
+#define PF_REPORT_P_H
+
+#include <stddef.h>
+
+#include "report.h"
+
+/* One render function per format; see pf_report_writer.render. */
+int pf_report_text(char **out, size_t *len, const pf_report_ctx *ctx);
+int pf_report_json(char **out, size_t *len, const pf_report_ctx *ctx);
+int pf_report_sarif(char **out, size_t *len, const pf_report_ctx *ctx);
+int pf_report_md(char **out, size_t *len, const pf_report_ctx *ctx);
+
+/* Growable NUL-terminated text: pf_sbuf b = {0}; ...; pf_sbuf_take(). */
+typedef struct pf_sbuf {
+	char *v;
+	size_t n, cap;
+} pf_sbuf;
+
+void pf_sbuf_add(pf_sbuf *b, const char *s, size_t n);
+void pf_sbuf_puts(pf_sbuf *b, const char *s);  /* NULL appends nothing */
+void pf_sbuf_printf(pf_sbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Hands the text over: *out (pf_malloc'd, never NULL) and *len. */
+void pf_sbuf_take(pf_sbuf *b, char **out, size_t *len);
+
+/* Findings per severity (indexed by enum pf_severity) and per rule
+   (indexed by enum pf_rule); arrays of PF_SEV_COUNT / PF_RULE_COUNT. */
+void pf_report_count(const pf_results *r, size_t *by_severity,
+                     size_t *by_rule);
+
+/* Serialises a jansson value (steals the reference) into *out and *len with
+   two-space indentation, keys in insertion order and a final newline. */
+struct json_t;
+int pf_report_json_dump(char **out, size_t *len, struct json_t *root);
+/* A new JSON string for `s` (null for NULL; non-UTF-8 bytes become '?'). */
+struct json_t *pf_report_json_str(const char *s);
+
+#endif
