@@ -624,8 +624,8 @@ static int load_effect(loadctx *lc, const pf_jcur *c, pf_effect *e)
 	static const char *const kind_keys[PF_EFF_COUNT][8] = {
 		[PF_EFF_SOURCE] = {"to", "category"},
 		[PF_EFF_SINK] = {"from", "from_rest", "sink", "handle", "recipient", "purpose"},
-		[PF_EFF_SANITIZE] = {"from", "from_rest", "to", "transform"},
-		[PF_EFF_PROPAGATE] = {"from", "from_rest", "to"},
+		[PF_EFF_SANITIZE] = {"from", "from_rest", "to", "transform", "overwrite"},
+		[PF_EFF_PROPAGATE] = {"from", "from_rest", "to", "overwrite"},
 		[PF_EFF_HANDLE] = {"to", "resource"},
 		[PF_EFF_URL] = {"from", "to"},
 		[PF_EFF_ERASE] = {"from", "from_rest"},
@@ -683,6 +683,10 @@ static int load_effect(loadctx *lc, const pf_jcur *c, pf_effect *e)
 		if ((rc = arg_of(&m, 1, &e->to)) < 0)
 			return rc;
 	}
+
+	if ((kind == PF_EFF_PROPAGATE || kind == PF_EFF_SANITIZE) &&
+	    (rc = pf_jcur_bool(c, "overwrite", 0, &e->overwrite)) < 0)
+		return rc;
 
 	switch (kind) {
 	case PF_EFF_SOURCE:

@@ -79,6 +79,8 @@ typedef struct pf_effect {
 	int to;                /* argument index or PF_ARG_RET */
 	const char *category;  /* SOURCE */
 	int transform;         /* SANITIZE: enum pf_transform */
+	int overwrite;         /* PROPAGATE/SANITIZE: `to` is overwritten, not
+	                          appended to (strcpy, snprintf; not strcat) */
 	int sink;              /* SINK: enum pf_sink_kind, PF_SINK_BY_HANDLE
 	                          or PF_SINK_BY_URL */
 	int handle;            /* SINK by handle/URL: the handle argument */

@@ -1331,8 +1331,7 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 					f.t = tstep(e, f.t, in->use, note);
 				fv_add(&out_f, &f);
 			}
-			int self = ef->to >= 0 && arg_in(ef, (uint32_t)ef->to);
-			effect_output(c, in, ef->to, &out_f, !self);
+			effect_output(c, in, ef->to, &out_f, ef->overwrite);
 			break;
 		}
 		case PF_EFF_HANDLE: {

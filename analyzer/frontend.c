@@ -1409,17 +1409,12 @@ static fe_val lower_logical_value(fe_tu *x, CXCursor e)
 	lower_cond(x, e, join, join, 0);
 	fn->collect = saved;
 	fn->cur = join;
-	fe_val v = val_none();
-	if (paths.n) {
-		v.rv.paths = pf_arena_alloc(x->arena, paths.n * sizeof(pf_path));
-		memcpy(v.rv.paths, paths.v, paths.n * sizeof(pf_path));
-		v.rv.npaths = (uint32_t)paths.n;
-		if (saved)
-			for (size_t i = 0; i < paths.n; i++)
-				pf_vec_push(saved, paths.v[i]);
-	}
+	/* a truth value: it carries no data of its operands */
+	if (saved)
+		for (size_t i = 0; i < paths.n; i++)
+			pf_vec_push(saved, paths.v[i]);
 	pf_vec_free(&paths);
-	return v;
+	return val_none();
 }
 
 static fe_val lower_member(fe_tu *x, CXCursor e)
@@ -1556,6 +1551,8 @@ static fe_val lower_expr(fe_tu *x, CXCursor e)
 				return val_int(op == OP_NEG ? (int64_t)(0 - (uint64_t)i)
 				               : op == OP_NOT ? !i : op == OP_BITNOT ? ~i : i);
 			}
+			if (op == OP_NOT)
+				return val_none(); /* a truth value carries no data */
 			return val_rvalue(v);
 		default: /* ++, --: the value read */
 			return val_rvalue(v);
@@ -1592,6 +1589,9 @@ static fe_val lower_expr(fe_tu *x, CXCursor e)
 				if (ok)
 					return val_int(i);
 			}
+			/* a comparison is a truth value: it carries no data */
+			if (op >= OP_EQ && op <= OP_GE)
+				return val_none();
 			return val_union(x, &a, &b);
 		}
 		}

@@ -282,6 +282,7 @@ for target in "${targets[@]}"; do
 	cmds = {}
 	for label, r in rows.items():
 	    cmds[label] = {"wall_s": round(statistics.median(r["wall"]), 3),
+	                   "wall_min_s": round(min(r["wall"]), 3),
 	                   "wall_runs_s": r["wall"],
 	                   "peak_rss_mb": round(statistics.median(r["rss"]) / 1024.0, 1),
 	                   "exit_codes": sorted(set(r["rc"]))}
@@ -335,12 +336,12 @@ for target in "${targets[@]}"; do
 	open(out, "a").write("\n")
 	print()
 	print("== %s: %d TUs, %d lines (median of %s runs) ==" % (name, int(ntus), int(nlines), runs))
-	print("%-16s %10s %12s  %s" % ("command", "wall s", "peak RSS MB", "exit"))
+	print("%-16s %10s %10s %12s  %s" % ("command", "wall s", "min s", "peak RSS MB", "exit"))
 	order = sorted(cmds, key=lambda l: (["scan-j", "scan-w", "floor", "analy"].index(
 	    next(p for p in ["scan-j", "scan-w", "floor", "analy"] if l.startswith(p))), l))
 	for l in order:
 	    c = cmds[l]
-	    print("%-16s %10.2f %12.1f  %s" % (l, c["wall_s"], c["peak_rss_mb"],
+	    print("%-16s %10.2f %10.2f %12.1f  %s" % (l, c["wall_s"], c["wall_min_s"], c["peak_rss_mb"],
 	                                       ",".join(map(str, c["exit_codes"]))))
 	for k, v in ratios.items():
 	    print("%-28s %6.2f" % (k, v))

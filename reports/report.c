@@ -17,6 +17,9 @@ static const pf_report_writer writers[] = {
 	{ .name = "json", .extension = "json", .render = pf_report_json },
 	{ .name = "sarif", .extension = "sarif", .render = pf_report_sarif },
 	{ .name = "md", .extension = "md", .render = pf_report_md },
+	{ .name = "html", .extension = "html", .render = pf_report_html },
+	{ .name = "dot", .extension = "dot", .render = pf_report_dot },
+	{ .name = "svg", .extension = "svg", .render = pf_report_svg },
 };
 
 #define NWRITERS (sizeof(writers) / sizeof(writers[0]))

@@ -10,10 +10,20 @@
 
 struct pf_policy;
 
+/* What the data-flow graphs (dot, svg, html) show. Zero means the
+   defaults: functions clustered by purpose, every flow. */
+typedef struct pf_graph_options {
+	int by_file;          /* cluster functions by source file, not purpose */
+	const char *category; /* only this category and its descendants */
+	const char *purpose;  /* only this purpose and its descendants */
+	const char *rule;     /* only flows with a finding of this rule id */
+} pf_graph_options;
+
 typedef struct pf_report_ctx {
 	const pf_results *results;
 	const struct pf_policy *policy; /* may be NULL (report from store) */
 	int color;                      /* text: ANSI colours */
+	pf_graph_options graph;         /* dot, svg, html */
 } pf_report_ctx;
 
 typedef struct pf_report_writer {

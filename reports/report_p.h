@@ -15,6 +15,9 @@ int pf_report_text(char **out, size_t *len, const pf_report_ctx *ctx);
 int pf_report_json(char **out, size_t *len, const pf_report_ctx *ctx);
 int pf_report_sarif(char **out, size_t *len, const pf_report_ctx *ctx);
 int pf_report_md(char **out, size_t *len, const pf_report_ctx *ctx);
+int pf_report_html(char **out, size_t *len, const pf_report_ctx *ctx);
+int pf_report_dot(char **out, size_t *len, const pf_report_ctx *ctx);
+int pf_report_svg(char **out, size_t *len, const pf_report_ctx *ctx);
 
 /* Growable NUL-terminated text: pf_sbuf b = {0}; ...; pf_sbuf_take(). */
 typedef struct pf_sbuf {

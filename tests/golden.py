@@ -35,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.dirname(os.path.realpath(__file__))
 REPO = os.path.dirname(HERE)
 DEFAULT_POLICY = "rules/facturi.policy.json"
 SEVERITIES = ["note", "warning", "error"]
@@ -44,6 +44,8 @@ CASE_KEYS = {
     "stderr": str, "xfail": str, "compdb": bool, "description": str,
 }
 SOURCE_EXTS = (".c", ".h")
+SANITIZER_RE = re.compile(r"(ERROR: (Address|Leak|Memory|Thread)Sanitizer.*|"
+                          r"\S+:\d+:\d+: runtime error: .*)")
 EXPECT_RE = re.compile(r"(?://|/\*)\s*expect:\s*(.*?)\s*(?:\*/.*)?$")
 ITEM_RE = re.compile(r"^([a-z][a-z0-9-]*)(?:\(\s*([A-Za-z0-9_.]+)\s*\))?$")
 
@@ -62,7 +64,8 @@ def load_rule_defaults():
     path = os.path.join(REPO, "analyzer", "kinds.def")
     try:
         with open(path, encoding="utf-8") as f:
-            for m in re.finditer(r'PF_RULE\(\s*\w+\s*,\s*"([^"]+)"\s*,\s*(\w+)', f.read()):
+            for m in re.finditer(r'^PF_RULE\(\s*\w+\s*,\s*"([^"]+)"\s*,\s*(NOTE|WARNING|ERROR)\b',
+                                 f.read(), re.M):
                 rules[m.group(1)] = m.group(2).lower()
     except OSError:
         pass
@@ -107,7 +110,7 @@ def policy_severities(policy_path):
 
 class Case:
     def __init__(self, path):
-        self.dir = os.path.abspath(path)
+        self.dir = os.path.realpath(path)
         self.name = os.path.basename(self.dir.rstrip(os.sep))
         if not os.path.isdir(self.dir):
             raise CaseError("%s: not a directory" % path)
@@ -223,6 +226,11 @@ class Case:
         return os.path.exists(os.path.join(self.dir, "CMakeLists.txt"))
 
 
+def display_path(p):
+    rel = os.path.relpath(p, REPO)
+    return p if rel.startswith("..") else rel
+
+
 def norm_file(p):
     p = p.replace("\\", "/")
     while p.startswith("./"):
@@ -320,6 +328,11 @@ def run_privflow(case, opts, outdir, fmt="json", output=None, extra_args=()):
             return run
         if p.returncode not in (0, 1, 2):
             run.problem = "privflow exited with %d (only 0, 1, 2 are allowed)" % p.returncode
+            return run
+        # Under ASan/UBSan a memory error may exit 1, like "findings found".
+        m = SANITIZER_RE.search(run.stderr)
+        if m:
+            run.problem = "privflow hit a sanitizer error: %s" % m.group(0).strip()
             return run
         if fmt != "json":
             if p.returncode != 2 and not os.path.exists(out_file):
@@ -538,12 +551,14 @@ def run_case(path, opts):
 
     differs = bool(res.missing or res.unexpected)
     regen_note = ""
+    regenerated = False
     if differs and os.environ.get("PF_REGEN") == "1" and run.findings is not None:
         if case.expect_mode == "json":
             write_expected(case, findings)
+            regenerated = True
             regen_note = ("PF_REGEN=1: rewrote %s from the actual output; review "
-                          "the diff below before committing"
-                          % os.path.relpath(case.expected_file, REPO))
+                          "the diff above (and git diff) before committing"
+                          % display_path(case.expected_file))
         else:
             regen_note = ("PF_REGEN=1: this case uses `// expect:` comments; "
                           "not rewritten, edit the comments by hand")
@@ -573,6 +588,9 @@ def run_case(path, opts):
         head = ("XFAIL %s (known bug: %s)" % (name, xfail) if failed else
                 "XPASS %s: passes although marked xfail (%s); remove \"xfail\" "
                 "from case.json" % (name, xfail))
+    elif regenerated and not problems:
+        res.status = "REGEN"
+        head = "REGEN %s: expected.json rewritten" % name
     else:
         res.status = "FAIL" if failed else "PASS"
         head = "%s %s" % (res.status, name)
@@ -677,7 +695,7 @@ def print_metrics(m):
                                            pct(o["precision"]), pct(o["recall"])))
     c = m["counts"]
     print("golden cases: %s" % " / ".join("%d %s" % (c[k], k.lower())
-                                         for k in ("PASS", "FAIL", "XFAIL", "XPASS", "ERROR")
+                                         for k in ("PASS", "FAIL", "XFAIL", "XPASS", "ERROR", "REGEN")
                                          if c.get(k)))
 
 
@@ -705,7 +723,7 @@ def main(argv):
     ap.add_argument("--min-precision", type=float, default=0.0)
     ap.add_argument("--min-recall", type=float, default=0.0)
     opts = ap.parse_args(argv)
-    opts.out = os.path.abspath(opts.out)
+    opts.out = os.path.realpath(opts.out)
     if os.path.sep in opts.privflow or os.path.exists(opts.privflow):
         opts.privflow = os.path.abspath(opts.privflow)
     os.makedirs(opts.out, exist_ok=True)
@@ -718,9 +736,9 @@ def main(argv):
     if opts.case:
         r = run_case(opts.case, opts)
         print(r.report)
-        if r.status not in ("PASS", "XFAIL"):
+        if r.status not in ("PASS", "XFAIL") and os.path.isdir(os.path.join(opts.out, r.name)):
             print("  output left in %s" % os.path.join(opts.out, r.name))
-        return 0 if r.status in ("PASS", "XFAIL") else 1
+        return 0 if r.status in ("PASS", "XFAIL", "REGEN") else 1
 
     cases = [c for c in list_cases(opts.fixtures) if os.path.basename(c) not in opts.exclude]
     if not cases:
@@ -740,7 +758,7 @@ def main(argv):
     print("metrics written to %s" % path)
     rc = 0
     o = m["overall"]
-    if opts.strict and any(r.status not in ("PASS", "XFAIL") for r in results):
+    if opts.strict and any(r.status not in ("PASS", "XFAIL", "REGEN") for r in results):
         rc = 1
     if (o["precision"] or 0) < opts.min_precision or (o["recall"] or 0) < opts.min_recall:
         print("below the required precision %.2f / recall %.2f"
