@@ -623,10 +623,10 @@ static int load_effect(loadctx *lc, const pf_jcur *c, pf_effect *e)
 	/* Keys each effect kind accepts, besides "kind" and "when". */
 	static const char *const kind_keys[PF_EFF_COUNT][8] = {
 		[PF_EFF_SOURCE] = {"to", "category"},
-		[PF_EFF_SINK] = {"from", "from_rest", "sink", "handle", "recipient", "purpose"},
+		[PF_EFF_SINK] = {"from", "from_rest", "sink", "handle", "recipient", "purpose", "store"},
 		[PF_EFF_SANITIZE] = {"from", "from_rest", "to", "transform", "overwrite"},
 		[PF_EFF_PROPAGATE] = {"from", "from_rest", "to", "overwrite"},
-		[PF_EFF_HANDLE] = {"to", "resource"},
+		[PF_EFF_HANDLE] = {"to", "resource", "from"},
 		[PF_EFF_URL] = {"from", "to"},
 		[PF_EFF_ERASE] = {"from", "from_rest"},
 	};
@@ -640,6 +640,7 @@ static int load_effect(loadctx *lc, const pf_jcur *c, pf_effect *e)
 	e->from_rest = -1;
 	e->to = PF_ARG_NONE;
 	e->handle = -1;
+	e->store_arg = -1;
 	e->when_arg = -1;
 
 	if (!json_is_object(c->value))
@@ -716,6 +717,8 @@ static int load_effect(loadctx *lc, const pf_jcur *c, pf_effect *e)
 		} else if (e->sink < 0) {
 			return pf_jcur_error(c, "sink %s needs \"handle\" (the handle argument)", s);
 		}
+		if (pf_jcur_member(&m, c, "store") && (rc = arg_of(&m, 0, &e->store_arg)) < 0)
+			return rc;
 		if ((rc = pf_jcur_string(c, "recipient", 0, &e->recipient)) < 0 ||
 		    (rc = pf_jcur_string(c, "purpose", 0, &e->purpose)) < 0)
 			return rc;

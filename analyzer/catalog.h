@@ -84,6 +84,8 @@ typedef struct pf_effect {
 	int sink;              /* SINK: enum pf_sink_kind, PF_SINK_BY_HANDLE
 	                          or PF_SINK_BY_URL */
 	int handle;            /* SINK by handle/URL: the handle argument */
+	int store_arg;         /* SINK: the argument whose constant strings
+	                          (SQL text, a path) name the store; -1 none */
 	const char *resource;  /* HANDLE: "socket", "file", "log", "tls",
 	                          "stdout", "http", "db" */
 	const char *recipient; /* SINK: a policy recipient id, or NULL */

@@ -146,6 +146,8 @@ static const char *rule_ref(const pf_policy *pol, int rule, const char *fallback
 	return pol ? pol->rules[rule].ref : NULL;
 }
 
+static void check_purpose(pf_checker *c, const pf_flow *fl, const char *w);
+
 static void add_use(pf_checker *c, const pf_flow *fl)
 {
 	static const char *const kinds[] = {"logged", "stored", "sent", "sent"};
@@ -221,12 +223,17 @@ void pf_checker_flow(pf_checker *c, const pf_flow *fl)
 		         fl->host ? " to " : "", fl->host ? fl->host : "");
 		add_finding(c, PF_RULE_CLEARTEXT_TRANSPORT, fl, msg, rule_ref(pol, PF_RULE_CLEARTEXT_TRANSPORT, pol->transport_ref));
 	}
+	check_purpose(c, fl, w);
 	if (fl->recipient) {
 		const pf_pol_recipient *r = pf_policy_recipient(pol, fl->recipient);
 		if (!r) {
 			snprintf(msg, sizeof(msg), "%s is sent by %s() to '%s', a recipient the policy does not declare",
 			         w, fn, fl->recipient);
 			add_finding(c, PF_RULE_UNDECLARED_RECIPIENT, fl, msg, rule_ref(pol, PF_RULE_UNDECLARED_RECIPIENT, NULL));
+		} else if (fl->purpose && r->purposes.n && !list_covers(&r->purposes, fl->purpose)) {
+			snprintf(msg, sizeof(msg), "%s is sent by %s() to '%s' for %s, a purpose the policy does not list for that recipient",
+			         w, fn, r->id, fl->purpose);
+			add_finding(c, PF_RULE_UNDECLARED_RECIPIENT, fl, msg, rule_ref(pol, PF_RULE_UNDECLARED_RECIPIENT, r->ref));
 		} else if ((r->categories.n && !list_covers(&r->categories, fl->category)) ||
 		           (pc && pc->recipients.n && !list_has(&pc->recipients, r->id))) {
 			snprintf(msg, sizeof(msg), "%s is sent by %s() to '%s', which the policy does not allow to receive it",
@@ -234,6 +241,46 @@ void pf_checker_flow(pf_checker *c, const pf_flow *fl)
 			add_finding(c, PF_RULE_UNDECLARED_RECIPIENT, fl, msg,
 			            rule_ref(pol, PF_RULE_UNDECLARED_RECIPIENT, pc && pc->recipients.n ? pc->ref : r->ref));
 		}
+	}
+}
+
+/* The rules about why data is used: purpose, consent, anonymisation. */
+static void check_purpose(pf_checker *c, const pf_flow *fl, const char *w)
+{
+	const pf_policy *pol = c->pol;
+	const pf_pol_purpose *pp;
+	char msg[768], tr[96];
+
+	if (!fl->purpose || !pf_policy_category(pol, fl->category))
+		return; /* an undeclared category is undeclared-category's finding */
+	pp = pf_policy_purpose(pol, fl->purpose);
+	if (!pp) {
+		snprintf(msg, sizeof(msg), "%s is used by %s() for %s, a purpose the policy does not declare",
+		         w, fl->sink_func, fl->purpose);
+		add_finding(c, PF_RULE_UNDECLARED_PURPOSE, fl, msg, rule_ref(pol, PF_RULE_UNDECLARED_PURPOSE, NULL));
+		return;
+	}
+	if (pp->categories.n && !list_covers(&pp->categories, fl->category)) {
+		snprintf(msg, sizeof(msg), "%s is used by %s() for %s, a purpose the policy does not allow for this category",
+		         w, fl->sink_func, pp->id);
+		add_finding(c, PF_RULE_UNDECLARED_PURPOSE, fl, msg, rule_ref(pol, PF_RULE_UNDECLARED_PURPOSE, pp->ref));
+	}
+	if (pp->requires_transforms && !(fl->transforms & pp->requires_transforms)) {
+		pf_transforms_str(pp->requires_transforms, tr, sizeof(tr));
+		snprintf(msg, sizeof(msg), "%s reaches %s() for %s without being %s first",
+		         w, fl->sink_func, pp->id, tr);
+		add_finding(c, PF_RULE_NOT_ANONYMIZED, fl, msg, rule_ref(pol, PF_RULE_NOT_ANONYMIZED, pp->ref));
+	}
+	if (fl->guard_missing) {
+		const char *kind = fl->guard_id && strncmp(fl->guard_id, "consent:", 8) == 0 ? "consent" : "opt-out";
+		const char *use = fl->guard_id ? strchr(fl->guard_id, ':') + 1 : "?";
+		if (fl->guard_wrong)
+			snprintf(msg, sizeof(msg), "%s is used by %s() for %s behind a %s check on the wrong record or with the wrong polarity (%s '%s')",
+			         w, fl->sink_func, pp->id, kind, kind, use);
+		else
+			snprintf(msg, sizeof(msg), "%s is used by %s() for %s on a path that does not check the user's %s '%s'",
+			         w, fl->sink_func, pp->id, kind, use);
+		add_finding(c, PF_RULE_MISSING_CONSENT_CHECK, fl, msg, rule_ref(pol, PF_RULE_MISSING_CONSENT_CHECK, pp->ref));
 	}
 }
 

@@ -41,6 +41,8 @@ typedef struct label {
 	uint8_t kind;
 	uint32_t a; /* DATA: category sym; RES/STR: sym; SYM: param index */
 	uint32_t b; /* DATA: origin decl; SYM: suffix id */
+	uint32_t c; /* DATA: slot of the record it was read from (its owner,
+	               for "the check is on the same user's record"), or 0 */
 } label;
 
 typedef struct fact {
@@ -74,6 +76,10 @@ typedef struct event {
 	pf_sym binding;
 	pf_loc loc;
 	uint32_t func;      /* function holding loc */
+	uint32_t store;     /* label (STR or SYM) naming the store, or 0 */
+	uint32_t guard_ok;  /* guards (bit = index in eng.guards) checked
+	                       with the right polarity on the data's owner */
+	uint32_t guard_wrong; /* ... checked, but wrongly */
 } event;
 
 /* What a catalogued or annotated function does. */
@@ -81,6 +87,8 @@ typedef struct spec {
 	size_t n;
 	const pf_effect *effects;
 	const char *purpose;   /* from PRIVFLOW_PURPOSE on a sink function */
+	const char *store;     /* PRIVFLOW_STORE: the store it writes */
+	const char *erases;    /* PRIVFLOW_ERASES: the store it deletes */
 } spec;
 
 typedef struct outfact {
@@ -99,13 +107,26 @@ typedef struct summary {
 
 typedef struct funcinfo {
 	pf_sym purpose;   /* own PRIVFLOW_PURPOSE */
+	pf_sym store;     /* own PRIVFLOW_STORE: names the store it writes */
 	pf_sym binding;   /* purpose bound to its file by the policy */
 	int ncallers;
 	PF_VEC(uint32_t) callees;
 	/* Tarjan */
 	int index, low, onstack;
 	summary sum;
+	PF_VEC(pf_sym) erases;   /* stores it deletes (erasure) */
+	PF_VEC(pf_sym) out_cats; /* categories it sends to a sink (export) */
 } funcinfo;
+
+/* A store that receives personal data: a table, a file, a key space. */
+typedef struct store_rec {
+	pf_sym name;
+	pf_loc loc;       /* first write */
+	PF_VEC(pf_sym) cats;
+} store_rec;
+
+enum { G_OPTOUT, G_CONSENT };
+#define MAX_GUARDS 32
 
 typedef struct vcell {
 	PF_VEC(pf_declid) funcs;
@@ -143,10 +164,13 @@ typedef struct eng {
 	pf_map *vcell_ids;
 	PF_VEC(vcell) vcells;
 
-	/* resource kinds */
-	pf_sym res_sink_sym[64];
-	int res_sink_kind[64];
-	size_t nres;
+	/* consent and opt-out checks the policy's purposes require */
+	struct { int kind; const char *use; } guards[MAX_GUARDS];
+	int nguards;
+
+	PF_VEC(store_rec) stores;
+	struct { pf_sym cat; pf_loc loc; } stored[256];
+	size_t nstored;
 } eng;
 
 /* ------------------------------------------------------------------------ */
@@ -230,18 +254,23 @@ static const pf_tnode *tconcat(eng *e, const pf_tnode *base, const pf_tnode *cha
 /* ------------------------------------------------------------------------ */
 /* labels, suffixes, slots                                                  */
 
-static uint32_t label_id(eng *e, int kind, uint32_t a, uint32_t b)
+static uint32_t label_id4(eng *e, int kind, uint32_t a, uint32_t b, uint32_t c)
 {
-	uint64_t key = mix(mix((uint64_t)kind, a), b);
+	uint64_t key = mix(mix(mix((uint64_t)kind, a), b), c);
 	uint32_t id;
 
 	if (pf_map_get(e->label_ids, key, &id))
 		return id;
-	label l = {(uint8_t)kind, a, b};
+	label l = {(uint8_t)kind, a, b, c};
 	pf_vec_push(&e->labels, l);
 	id = (uint32_t)e->labels.n - 1;
 	pf_map_put(e->label_ids, key, id);
 	return id;
+}
+
+static uint32_t label_id(eng *e, int kind, uint32_t a, uint32_t b)
+{
+	return label_id4(e, kind, a, b, 0);
 }
 
 static const label *lab(const eng *e, uint32_t id)
@@ -578,20 +607,31 @@ static const spec *spec_of(eng *e, pf_declid fn)
 	purpose = annot_value(e, d, "purpose");
 	if ((v = annot_value(e, d, "data")) && *v) {
 		pf_effect ef = {.kind = PF_EFF_SOURCE, .to = PF_ARG_RET, .category = v,
-		                .from_rest = -1, .when_arg = -1};
+		                .from_rest = -1, .when_arg = -1, .handle = -1, .store_arg = -1};
 		pf_vec_push(&effs, ef);
 	}
 	if ((v = annot_value(e, d, "sanitizer"))) {
 		int tr = pf_transform_from_id(v);
 		pf_effect ef = {.kind = PF_EFF_SANITIZE, .to = PF_ARG_RET, .from_rest = 0,
-		                .transform = tr < 0 ? PF_TR_REDACTED : tr, .when_arg = -1};
+		                .transform = tr < 0 ? PF_TR_REDACTED : tr, .when_arg = -1,
+		                .handle = -1, .store_arg = -1};
 		pf_vec_push(&effs, ef);
 	}
 	const char *sinkv = annot_value(e, d, "sink");
 	const char *recip = annot_value(e, d, "recipient");
+	const char *store = annot_value(e, d, "store");
+	const char *erases = annot_value(e, d, "erases");
+	if ((d->flags & PF_DF_DEFINED) && pf_program_func_of(e->prog, fn)) {
+		/* a function with a body: its body is analysed; the store it
+		   names is recorded on it (build_callgraph) */
+		store = erases = NULL;
+	}
+	if (store && !sinkv)
+		sinkv = "storage";
 	if (sinkv || recip) {
 		int k = sinkv ? pf_sink_from_id(sinkv) : PF_SINK_NETWORK_TLS;
 		pf_effect ef = {.kind = PF_EFF_SINK, .from_rest = 0, .to = PF_ARG_NONE,
+		                .handle = -1, .store_arg = -1,
 		                .sink = k < 0 ? PF_SINK_STORAGE : k, .recipient = recip,
 		                .purpose = purpose, .when_arg = -1};
 		pf_vec_push(&effs, ef);
@@ -601,10 +641,11 @@ static const spec *spec_of(eng *e, pf_declid fn)
 		s->n = cs->neffects;
 		s->effects = cs->effects;
 		s->purpose = purpose;
+		s->erases = erases;
 		e->specs[fn] = s;
 		return s;
 	}
-	if (effs.n == 0)
+	if (effs.n == 0 && !erases)
 		return NULL;
 	s = pf_arena_alloc(e->arena, sizeof(*s));
 	pf_effect *copy = pf_arena_alloc(e->arena, effs.n * sizeof(pf_effect));
@@ -612,6 +653,8 @@ static const spec *spec_of(eng *e, pf_declid fn)
 	s->n = effs.n;
 	s->effects = copy;
 	s->purpose = purpose;
+	s->store = store;
+	s->erases = erases;
 	pf_vec_free(&effs);
 	e->specs[fn] = s;
 	return s;
@@ -756,6 +799,15 @@ static void resolve_pointers(eng *e)
 	}
 }
 
+static void add_erase(eng *e, uint32_t fi, pf_sym store)
+{
+	funcinfo *info = &e->fi[fi];
+	for (size_t i = 0; i < info->erases.n; i++)
+		if (info->erases.v[i] == store)
+			return;
+	pf_vec_push(&info->erases, store);
+}
+
 /* ------------------------------------------------------------------------ */
 /* call graph and SCCs                                                      */
 
@@ -771,6 +823,9 @@ static void build_callgraph(eng *e)
 		const char *bound;
 
 		info->purpose = purpose ? esym(e, purpose) : 0;
+		info->store = esym(e, annot_value(e, fd, "store"));
+		if (annot_value(e, fd, "erases"))
+			add_erase(e, fi, esym(e, annot_value(e, fd, "erases")));
 		bound = e->pol ? pf_policy_bound_purpose(e->pol, pstr(e, f->loc.file)) : NULL;
 		info->binding = esym(e, bound);
 		for (uint32_t k = 0; k < f->ninsns; k++) {
@@ -863,6 +918,8 @@ static void tarjan(eng *e, u32vec *order)
 /* ------------------------------------------------------------------------ */
 /* the transfer functions                                                   */
 
+typedef PF_VEC(uint64_t) u64vec;
+
 typedef struct fctx {
 	eng *e;
 	uint32_t fi;
@@ -870,6 +927,9 @@ typedef struct fctx {
 	summary *sum;
 	factvec st;        /* current state */
 	factvec tmp;
+	uint32_t block;    /* block of the instruction being transferred */
+	u64vec *gin;       /* per block: conditions known to hold on entry,
+	                      slot << 1 | value (must: every path) */
 } fctx;
 
 static int is_prefix_slot(const eng *e, const slotdef *a, const slotdef *b)
@@ -918,13 +978,14 @@ static const char *path_text(const fctx *c, const pf_path *p, char *buf, size_t 
 	return pf_path_str(c->e->prog, c->f, p, buf, size);
 }
 
-static void add_source(fctx *c, factvec *out, pf_declid d, pf_loc loc, const char *what)
+static void add_source(fctx *c, factvec *out, pf_declid d, pf_loc loc, const char *what,
+                       uint32_t owner)
 {
 	eng *e = c->e;
 	fact f = {0};
 	const pf_decl *dd = decl(e, d);
 
-	f.label = label_id(e, L_DATA, e->src_cat[d], d);
+	f.label = label_id4(e, L_DATA, e->src_cat[d], d, owner);
 	f.tr = e->src_tr[d];
 	f.t = tstep(e, NULL, loc,
 	            tnote(e, "%s read from %s %s (%s)", what ? what : pstr(e, dd->name),
@@ -934,7 +995,8 @@ static void add_source(fctx *c, factvec *out, pf_declid d, pf_loc loc, const cha
 	fv_add(out, &f);
 }
 
-static void add_record_sources(fctx *c, factvec *out, pf_sym rec, pf_loc loc, int depth)
+static void add_record_sources(fctx *c, factvec *out, pf_sym rec, pf_loc loc, int depth,
+                               uint32_t owner)
 {
 	eng *e = c->e;
 	uint32_t idx;
@@ -945,9 +1007,9 @@ static void add_record_sources(fctx *c, factvec *out, pf_sym rec, pf_loc loc, in
 	for (size_t i = 0; i < v->n; i++) {
 		pf_declid fd = v->v[i];
 		if (e->src_cat[fd])
-			add_source(c, out, fd, loc, NULL);
+			add_source(c, out, fd, loc, NULL, owner);
 		else if (decl(e, fd)->tclass == PF_TY_RECORD)
-			add_record_sources(c, out, decl(e, fd)->record, loc, depth + 1);
+			add_record_sources(c, out, decl(e, fd)->record, loc, depth + 1, owner);
 	}
 }
 
@@ -997,10 +1059,16 @@ static void read_path(fctx *c, factvec *out, const pf_path *p0, pf_loc loc, int 
 	d = path_decl(c, &p);
 	if (d && e->src_cat[d]) {
 		char buf[128];
-		add_source(c, out, d, loc, path_text(c, &p, buf, sizeof(buf)));
+		uint32_t owner = 0;
+		if (p.depth > 0) {
+			pf_path o = p;
+			o.depth--;
+			owner = slot_of(e, c->fi, &o);
+		}
+		add_source(c, out, d, loc, path_text(c, &p, buf, sizeof(buf)), owner);
 	}
 	if (mode & R_WHOLE)
-		add_record_sources(c, out, path_record(c, &p), loc, 0);
+		add_record_sources(c, out, path_record(c, &p), loc, 0, s);
 	/* a global of known handle kind: stderr */
 	if (p.base == PF_BASE_GLOBAL && p.depth == 0) {
 		const pf_global_spec *gs;
@@ -1134,7 +1202,314 @@ static uint64_t event_key(const event *ev)
 	k = mix(k, ev->loc.file);
 	k = mix(k, ev->loc.line);
 	k = mix(k, ev->loc.col);
+	k = mix(k, ev->store);
+	k = mix(k, ev->guard_ok);
+	k = mix(k, ev->guard_wrong);
 	return mix(k, ev->func);
+}
+
+/* --- consent and opt-out checks ---------------------------------------- */
+
+static int guard_index(const eng *e, int kind, const char *use)
+{
+	for (int i = 0; i < e->nguards; i++)
+		if (e->guards[i].kind == kind && strcmp(e->guards[i].use, use) == 0)
+			return i;
+	return -1;
+}
+
+/* The guard a declaration's annotation makes of a value, or -1. */
+static int decl_guard(const eng *e, pf_declid d)
+{
+	const char *v;
+
+	if (!d)
+		return -1;
+	if ((v = annot_value(e, decl(e, d), "optout")))
+		return guard_index(e, G_OPTOUT, v);
+	if ((v = annot_value(e, decl(e, d), "consent")))
+		return guard_index(e, G_CONSENT, v);
+	return -1;
+}
+
+/*
+ * What a tested slot is: an opt-out/consent field of some record (its
+ * owner), a variable holding one, or the result of an annotated function
+ * called on a record. Returns the guard index or -1; *owner gets the
+ * record's slot (0 if unknown).
+ */
+static int resolve_guard(fctx *c, const pf_path *p, uint32_t *owner, int depth)
+{
+	eng *e = c->e;
+
+	*owner = 0;
+	if (depth > 4)
+		return -1;
+	if (p->depth > 0) {
+		int g = decl_guard(e, p->field[p->depth - 1]);
+		if (g >= 0) {
+			pf_path o = *p;
+			o.depth--;
+			*owner = slot_of(e, c->fi, &o);
+		}
+		return g;
+	}
+	if (p->base == PF_BASE_PARAM)
+		return decl_guard(e, p->var < c->f->nparams ? c->f->params[p->var] : 0);
+	if (p->base == PF_BASE_GLOBAL)
+		return decl_guard(e, p->var);
+	if (p->base != PF_BASE_LOCAL)
+		return -1;
+	/* a local: what was assigned to it */
+	for (uint32_t i = 0; i < c->f->ninsns; i++) {
+		const pf_insn *in = &c->f->insns[i];
+		if (!pf_path_eq(&in->dst, p))
+			continue;
+		if (in->op == PF_OP_ASSIGN && in->src.npaths == 1)
+			return resolve_guard(c, &in->src.paths[0], owner, depth + 1);
+		if (in->op == PF_OP_CALL && in->callee) {
+			int g = decl_guard(e, in->callee);
+			if (g >= 0 && in->nargs > 0 && in->args[0].npaths == 1)
+				*owner = slot_of(e, c->fi, &in->args[0].paths[0]);
+			return g;
+		}
+		return -1;
+	}
+	return -1;
+}
+
+/* Guards that hold at the current block for data owned by `owner`. */
+static void guard_bits(fctx *c, uint32_t owner, uint32_t *ok, uint32_t *wrong)
+{
+	eng *e = c->e;
+	const u64vec *g = c->gin ? &c->gin[c->block] : NULL;
+
+	for (size_t i = 0; g && i < g->n; i++) {
+		uint32_t slot = (uint32_t)(g->v[i] >> 1), gowner;
+		int value = (int)(g->v[i] & 1);
+		int gi = resolve_guard(c, &e->slots.v[slot].p, &gowner, 0);
+		if (gi < 0)
+			continue;
+		int want = e->guards[gi].kind == G_CONSENT;
+		if (value == want && !(owner && gowner && owner != gowner))
+			*ok |= 1u << gi;
+		else
+			*wrong |= 1u << gi;
+	}
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Must-analysis of branch outcomes: gin[b] = conditions that hold on
+   every path from the entry to block b. */
+static u64vec *compute_guards(fctx *c)
+{
+	eng *e = c->e;
+	const pf_func *f = c->f;
+	u64vec *gin = pf_calloc(f->nblocks, sizeof(u64vec));
+	uint8_t *seen = pf_calloc(f->nblocks, 1);
+	int changed = 1;
+
+	if (e->nguards == 0) {
+		free(seen);
+		return gin;
+	}
+	seen[0] = 1;
+	for (int round = 0; changed && round < 32; round++) {
+		changed = 0;
+		for (uint32_t b = 0; b < f->nblocks; b++) {
+			const pf_block *bl = &f->blocks[b];
+			if (!seen[b])
+				continue;
+			for (uint32_t k = 0; k < bl->nsucc; k++) {
+				uint32_t t = bl->succ[k];
+				u64vec out = {0};
+				if (t >= f->nblocks)
+					continue;
+				for (size_t i = 0; i < gin[b].n; i++)
+					pf_vec_push(&out, gin[b].v[i]);
+				if (bl->term == PF_TERM_BRANCH && bl->cond.path.base != PF_BASE_NONE && k < 2) {
+					uint32_t slot = slot_of(e, c->fi, &bl->cond.path);
+					int value = k == 0 ? !bl->cond.negate : bl->cond.negate;
+					pf_vec_push(&out, (uint64_t)slot << 1 | (uint64_t)value);
+					if (out.n > 1)
+						qsort(out.v, out.n, sizeof(uint64_t), u64_cmp);
+				}
+				if (!seen[t]) {
+					seen[t] = 1;
+					pf_vec_free(&gin[t]);
+					gin[t] = out;
+					changed = 1;
+					continue;
+				}
+				/* intersect */
+				size_t n = 0;
+				for (size_t i = 0; i < gin[t].n; i++) {
+					uint64_t v = gin[t].v[i];
+					if (bsearch(&v, out.v, out.n, sizeof(uint64_t), u64_cmp))
+						gin[t].v[n++] = v;
+				}
+				if (n != gin[t].n) {
+					gin[t].n = n;
+					changed = 1;
+				}
+				pf_vec_free(&out);
+			}
+		}
+	}
+	free(seen);
+	return gin;
+}
+
+/*
+ * The guard a use needs, or -1: consent guards every use of its purpose;
+ * an opt-out guards the uses that reach the user (logs and storage are
+ * record keeping, not solicitation). `sink` < 0: not known yet.
+ */
+static int purpose_guard(const eng *e, pf_sym purpose, int sink)
+{
+	const pf_pol_purpose *pp;
+
+	if (!purpose || !e->pol || !(pp = pf_policy_purpose(e->pol, estr(e, purpose))))
+		return -1;
+	if (pp->opt_out && (sink == PF_SINK_STORAGE || sink == PF_SINK_LOG))
+		return -1;
+	if (pp->opt_out)
+		return guard_index(e, G_OPTOUT, pp->opt_out);
+	if (pp->consent)
+		return guard_index(e, G_CONSENT, pp->consent);
+	return -1;
+}
+
+/* --- stores --------------------------------------------------------------- */
+
+/* Lower-case word at *p (identifier chars), advancing past it. */
+static size_t sql_word(const char **p, char *buf, size_t size)
+{
+	size_t n = 0;
+	while (**p && !((**p >= 'a' && **p <= 'z') || (**p >= 'A' && **p <= 'Z') || **p == '_' ||
+	                **p == '"' || **p == '`' || **p == '[' || **p == '%'))
+		(*p)++;
+	while (**p == '"' || **p == '`' || **p == '[')
+		(*p)++;
+	while (**p && ((**p >= 'a' && **p <= 'z') || (**p >= 'A' && **p <= 'Z') ||
+	               (**p >= '0' && **p <= '9') || **p == '_' || **p == '.' || **p == '%')) {
+		if (n + 1 < size)
+			buf[n++] = (char)(**p >= 'A' && **p <= 'Z' ? **p - 'A' + 'a' : **p);
+		(*p)++;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+/*
+ * The store a constant string names: the table of an SQL statement, a
+ * file path pattern ("%s" -> "*"), a key pattern of a Redis command.
+ * *erase says whether the statement deletes (DELETE, DROP, TRUNCATE).
+ */
+static pf_sym store_name(eng *e, const char *str, int *erase)
+{
+	char w[128], prev[128] = "", prev2[128] = "", out[256];
+	const char *p = str;
+	size_t n = 0;
+
+	*erase = 0;
+	while (*str == ' ' || *str == '\n' || *str == '\t')
+		str++;
+	if (strstr(str, "://"))
+		return 0;
+	if (str[0] == '/' || str[0] == '.') {
+		for (const char *q = str; *q && n + 2 < sizeof(out); q++) {
+			if (*q == '%') {
+				q++;
+				while (*q && strchr("0123456789.-+ #lzhjt", *q))
+					q++;
+				if (!*q)
+					break;
+				out[n++] = '*';
+				continue;
+			}
+			out[n++] = *q;
+		}
+		out[n] = '\0';
+		return esym(e, out);
+	}
+	p = str;
+	sql_word(&p, w, sizeof(w));
+	if (!strcmp(w, "set") || !strcmp(w, "get") || !strcmp(w, "hset") || !strcmp(w, "del") ||
+	    !strcmp(w, "hmset") || !strcmp(w, "setex") || !strcmp(w, "lpush") || !strcmp(w, "rpush") ||
+	    !strcmp(w, "sadd") || !strcmp(w, "unlink") || !strcmp(w, "hdel")) {
+		*erase = !strcmp(w, "del") || !strcmp(w, "unlink") || !strcmp(w, "hdel");
+		while (*p == ' ')
+			p++;
+		for (; *p && *p != ' ' && n + 2 < sizeof(out); p++)
+			out[n++] = *p == '%' ? (p[1] ? (p++, '*') : '*') : *p;
+		out[n] = '\0';
+		return n ? esym(e, out) : 0;
+	}
+	/* SQL: the word after INTO / UPDATE / FROM / TABLE */
+	const char *kw = w;
+	(void)kw;
+	*erase = !strcmp(w, "delete") || !strcmp(w, "drop") || !strcmp(w, "truncate");
+	int is_sql = !strcmp(w, "insert") || !strcmp(w, "update") || !strcmp(w, "delete") ||
+	             !strcmp(w, "replace") || !strcmp(w, "select") || !strcmp(w, "create") ||
+	             !strcmp(w, "drop") || !strcmp(w, "truncate") || !strcmp(w, "upsert") ||
+	             !strcmp(w, "with");
+	if (!is_sql)
+		return strpbrk(str, " \t\n%") ? 0 : esym(e, str); /* a plain store name */
+	strcpy(prev, w);
+	for (int i = 0; i < 64 && sql_word(&p, w, sizeof(w)); i++) {
+		if (!strcmp(prev, "into") || (!strcmp(prev, "update") && strcmp(w, "or")) ||
+		    !strcmp(prev, "from") || (!strcmp(prev, "table") && strcmp(w, "if")) ||
+		    (!strcmp(prev, "exists") && !strcmp(prev2, "not")) ||
+		    (!strcmp(prev, "exists") && !strcmp(prev2, "if"))) {
+			if (!strcmp(w, "select") || !strcmp(w, "("))
+				return 0;
+			return esym(e, w);
+		}
+		strcpy(prev2, prev);
+		strcpy(prev, w);
+	}
+	return 0;
+}
+
+
+static void sym_add(eng *e, void *vec, pf_sym s)
+{
+	PF_VEC(pf_sym) *v = vec;
+	(void)e;
+	for (size_t i = 0; i < v->n; i++)
+		if (v->v[i] == s)
+			return;
+	pf_vec_push(v, s);
+}
+
+/* Records that personal data of `cat` is stored in `store` (0: unknown). */
+static void note_stored(eng *e, pf_sym store, pf_sym cat, pf_loc loc)
+{
+	size_t i;
+
+	for (i = 0; i < e->nstored; i++)
+		if (e->stored[i].cat == cat)
+			break;
+	if (i == e->nstored && e->nstored < 256) {
+		e->stored[e->nstored].cat = cat;
+		e->stored[e->nstored++].loc = loc;
+	}
+	if (!store)
+		return;
+	for (i = 0; i < e->stores.n; i++)
+		if (e->stores.v[i].name == store)
+			break;
+	if (i == e->stores.n) {
+		store_rec r = {store, loc, {0}};
+		pf_vec_push(&e->stores, r);
+	}
+	sym_add(e, &e->stores.v[i].cats, cat);
 }
 
 /* --- flows -------------------------------------------------------------- */
@@ -1192,6 +1567,11 @@ static void emit_flow(fctx *c, const event *ev)
 	fl.loc = ev->loc;
 	fl.function = fname(e, ev->func);
 	fl.sink = ev->sink;
+	if (ev->store && lab(e, ev->store)->kind == L_STR) {
+		int erase;
+		pf_sym st = store_name(e, estr(e, lab(e, ev->store)->a), &erase);
+		fl.store = st ? estr(e, st) : NULL;
+	}
 	if (ev->sink < 0) {
 		const label *h = lab(e, ev->handle);
 		if (h->kind == L_RES) {
@@ -1214,6 +1594,19 @@ static void emit_flow(fctx *c, const event *ev)
 			return;
 		}
 	}
+	{
+		pf_sym purpose = ev->purpose ? ev->purpose : ev->binding;
+		int g = purpose_guard(e, purpose, fl.sink);
+		if (g >= 0 && !(ev->guard_ok & (1u << g))) {
+			fl.guard_missing = 1;
+			fl.guard_wrong = (ev->guard_wrong >> g) & 1;
+			fl.guard_id = tnote(e, "%s:%s", e->guards[g].kind == G_CONSENT ? "consent" : "optout",
+			                    e->guards[g].use);
+		}
+	}
+	sym_add(e, &e->fi[ev->func].out_cats, d->a);
+	if (fl.sink == PF_SINK_STORAGE)
+		note_stored(e, fl.store ? esym(e, fl.store) : 0, d->a, ev->loc);
 	fl.trace = tstep(e, ev->data.t, ev->loc,
 	                 tnote(e, "reaches %s() (%s%s%s)", fl.sink_func, pf_sink_id(fl.sink),
 	                       fl.recipient ? ", recipient " : "", fl.recipient ? fl.recipient : ""));
@@ -1231,10 +1624,21 @@ static void record_event(fctx *c, event ev)
 		ev.purpose = info->purpose;
 	if (!ev.binding)
 		ev.binding = info->binding;
-	if (label_concrete(e, ev.data.label) && label_concrete(e, ev.handle)) {
+	if (!ev.store && info->store)
+		ev.store = label_id(e, L_STR, info->store, 0);
+	if (info->ncallers == 0 && ev.store && !label_concrete(e, ev.store))
+		ev.store = 0; /* no caller will name it */
+	if (e->nguards) {
+		const label *dl = lab(e, ev.data.label);
+		guard_bits(c, dl->kind == L_DATA ? dl->c : 0, &ev.guard_ok, &ev.guard_wrong);
+	}
+	if (label_concrete(e, ev.data.label) && label_concrete(e, ev.handle) &&
+	    label_concrete(e, ev.store)) {
 		if (lab(e, ev.data.label)->kind != L_DATA)
 			return;
-		if (ev.purpose || info->ncallers == 0) {
+		int g = purpose_guard(e, ev.purpose, ev.sink);
+		int unguarded = g >= 0 && !(ev.guard_ok & (1u << g));
+		if ((ev.purpose && !(unguarded && info->ncallers > 0)) || info->ncallers == 0) {
 			if (!sum_seen(c->sum, event_key(&ev) ^ 0xf10f))
 				emit_flow(c, &ev);
 			return;
@@ -1295,12 +1699,38 @@ static void effect_output(fctx *c, const pf_insn *in, int to, const factvec *fac
 	}
 }
 
+/* The label naming a sink's store: a constant string (SQL, path) of the
+   store argument, else its symbol for the callers to resolve. SQL that
+   deletes also records an erasure. */
+static uint32_t pick_store(fctx *c, const factvec *sf, int allow_sym)
+{
+	eng *e = c->e;
+	uint32_t sym = 0, str = 0;
+
+	for (size_t i = 0; i < sf->n; i++) {
+		const label *l = lab(e, sf->v[i].label);
+		int erase;
+		if (l->kind == L_STR) {
+			pf_sym st = store_name(e, estr(e, l->a), &erase);
+			if (st && erase)
+				add_erase(e, c->fi, st);
+			else if (st && !str)
+				str = sf->v[i].label;
+		} else if (l->kind == L_SYM && allow_sym && !sym) {
+			sym = sf->v[i].label;
+		}
+	}
+	return str ? str : sym;
+}
+
 static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *sp)
 {
 	eng *e = c->e;
 	const char *name = pstr(e, decl(e, callee)->name);
 	factvec in_f = {0}, out_f = {0};
 
+	if (sp->erases)
+		add_erase(e, c->fi, esym(e, sp->erases));
 	for (size_t k = 0; k < sp->n; k++) {
 		const pf_effect *ef = &sp->effects[k];
 		if (!effect_applies(c, in, ef))
@@ -1337,14 +1767,23 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 		case PF_EFF_HANDLE: {
 			fact f = {0, label_id(e, L_RES, esym(e, ef->resource), 0), 0, NULL};
 			fv_add(&out_f, &f);
-			/* a file handle also remembers the path it was opened with */
-			if (in->nargs > 0) {
-				read_rval(c, &in_f, &in->args[0], in->loc, 0);
-				for (size_t i = 0; i < in_f.n; i++)
-					if (lab(e, in_f.v[i].label)->kind == L_STR)
-						fv_add(&out_f, &in_f.v[i]);
-			}
+			/* a handle remembers the path or SQL it was opened with */
+			effect_inputs(c, &in_f, in, ef, 0);
+			for (size_t i = 0; i < in_f.n; i++)
+				if (lab(e, in_f.v[i].label)->kind == L_STR)
+					fv_add(&out_f, &in_f.v[i]);
 			effect_output(c, in, ef->to, &out_f, 1);
+			break;
+		}
+		case PF_EFF_ERASE: {
+			effect_inputs(c, &in_f, in, ef, 0);
+			for (size_t i = 0; i < in_f.n; i++) {
+				const label *l = lab(e, in_f.v[i].label);
+				int erase;
+				pf_sym st;
+				if (l->kind == L_STR && (st = store_name(e, estr(e, l->a), &erase)))
+					add_erase(e, c->fi, st);
+			}
 			break;
 		}
 		case PF_EFF_URL: {
@@ -1361,10 +1800,19 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 			break;
 		}
 		case PF_EFF_SINK: {
-			factvec hf = {0};
+			factvec hf = {0}, sf = {0};
+			uint32_t store = 0;
 			effect_inputs(c, &in_f, in, ef, R_WHOLE);
 			if (ef->sink < 0 && ef->handle >= 0 && (uint32_t)ef->handle < in->nargs)
 				read_rval(c, &hf, &in->args[ef->handle], in->loc, 0);
+			if (ef->store_arg >= 0 && (uint32_t)ef->store_arg < in->nargs)
+				read_rval(c, &sf, &in->args[ef->store_arg], in->loc, 0);
+			else if (ef->handle >= 0 && (uint32_t)ef->handle < in->nargs)
+				read_rval(c, &sf, &in->args[ef->handle], in->loc, 0);
+			store = pick_store(c, &sf, ef->store_arg >= 0);
+			if (sp->store)
+				store = label_id(e, L_STR, esym(e, sp->store), 0);
+			pf_vec_free(&sf);
 			for (size_t i = 0; i < in_f.n; i++) {
 				int kind = lab(e, in_f.v[i].label)->kind;
 				if (kind != L_DATA && kind != L_SYM)
@@ -1377,6 +1825,7 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 				ev.purpose = esym(e, ef->purpose ? ef->purpose : sp->purpose);
 				ev.loc = in->use;
 				ev.func = c->fi;
+				ev.store = store;
 				if (ef->sink >= 0) {
 					record_event(c, ev);
 					continue;
@@ -1434,6 +1883,23 @@ static void subst_sym(fctx *c, factvec *out, const pf_insn *in, const pf_func *c
 	}
 }
 
+/* The caller's slot for a callee's owner slot: a parameter's path maps
+   onto the argument's; anything else is unknown here (0). */
+static uint32_t owner_in_caller(fctx *c, const pf_insn *in, uint32_t slot)
+{
+	const slotdef *sd = &c->e->slots.v[slot];
+
+	if (sd->p.base == PF_BASE_GLOBAL)
+		return slot;
+	if (sd->p.base != PF_BASE_PARAM || sd->p.var >= in->nargs ||
+	    in->args[sd->p.var].npaths != 1)
+		return 0;
+	pf_path p = in->args[sd->p.var].paths[0];
+	for (unsigned i = 0; i < sd->p.depth && p.depth < PF_PATH_DEPTH; i++)
+		p.field[p.depth++] = sd->p.field[i];
+	return slot_of(c->e, c->fi, &p);
+}
+
 /* Translates a callee fact into caller facts (appending its trace). */
 static void translate_fact(fctx *c, factvec *out, const pf_insn *in, const pf_func *callee,
                            const fact *cf, const char *via, int mode)
@@ -1446,6 +1912,8 @@ static void translate_fact(fctx *c, factvec *out, const pf_insn *in, const pf_fu
 		f.slot = 0;
 		if (l->kind == L_DATA && via)
 			f.t = tstep(e, f.t, in->use, via);
+		if (l->kind == L_DATA && l->c)
+			f.label = label_id4(e, L_DATA, l->a, l->b, owner_in_caller(c, in, l->c));
 		fv_add(out, &f);
 		return;
 	}
@@ -1511,6 +1979,14 @@ static void call_summary(fctx *c, const pf_insn *in, uint32_t ci)
 			fact hf = {0, ev.handle, 0, NULL};
 			fv_add(&handles, &hf);
 		}
+		uint32_t store = ev.store;
+		if (store && lab(e, store)->kind == L_SYM) {
+			factvec sf = {0};
+			fact stf = {0, store, 0, NULL};
+			translate_fact(c, &sf, in, callee, &stf, NULL, 0);
+			store = pick_store(c, &sf, 1);
+			pf_vec_free(&sf);
+		}
 		for (size_t d = 0; d < data.n; d++) {
 			int kind = lab(e, data.v[d].label)->kind;
 			if (kind != L_DATA && kind != L_SYM)
@@ -1525,6 +2001,7 @@ static void call_summary(fctx *c, const pf_insn *in, uint32_t ci)
 					continue;
 				event ne = ev;
 				ne.data = data.v[d];
+				ne.store = store;
 				ne.handle = ev.sink < 0 ? handles.v[h].label : 0;
 				if (varargs) {
 					/* a variadic wrapper is the sink: report its call */
@@ -1640,7 +2117,7 @@ static void record_outs(fctx *c, const factvec *exit)
 static void analyse_function(eng *e, uint32_t fi)
 {
 	const pf_func *f = &e->prog->funcs.v[fi];
-	fctx c = {e, fi, f, &e->fi[fi].sum, {0}, {0}};
+	fctx c = {.e = e, .fi = fi, .f = f, .sum = &e->fi[fi].sum};
 	factvec *in, *out, exitst = {0};
 	u32vec work = {0};
 	uint8_t *queued;
@@ -1650,6 +2127,7 @@ static void analyse_function(eng *e, uint32_t fi)
 	in = pf_calloc(f->nblocks, sizeof(factvec));
 	out = pf_calloc(f->nblocks, sizeof(factvec));
 	queued = pf_calloc(f->nblocks, 1);
+	c.gin = compute_guards(&c);
 	/* entry: each parameter holds its symbol */
 	for (uint32_t k = 0; k < f->nparams; k++) {
 		pf_path p = {.base = PF_BASE_PARAM, .var = k};
@@ -1681,6 +2159,7 @@ static void analyse_function(eng *e, uint32_t fi)
 		queued[b] = 0;
 
 		const pf_block *bl = &f->blocks[b];
+		c.block = b;
 		fv_copy(&c.st, &in[b]);
 		for (uint32_t k = 0; k < bl->count; k++)
 			transfer(&c, &f->insns[bl->first + k]);
@@ -1701,7 +2180,9 @@ static void analyse_function(eng *e, uint32_t fi)
 	for (uint32_t b = 0; b < f->nblocks; b++) {
 		pf_vec_free(&in[b]);
 		pf_vec_free(&out[b]);
+		pf_vec_free(&c.gin[b]);
 	}
+	free(c.gin);
 	free(in);
 	free(out);
 	free(queued);
@@ -1712,6 +2193,124 @@ static void analyse_function(eng *e, uint32_t fi)
 }
 
 /* ------------------------------------------------------------------------ */
+/* erasure and export entry points                                          */
+
+static int store_matches(const char *a, const char *b)
+{
+	return strcasecmp(a, b) == 0 || pf_glob_match(a, b) || pf_glob_match(b, a);
+}
+
+/* Functions reachable from `root` (itself included), into mark[]. */
+static void reach(eng *e, uint32_t root, uint8_t *mark)
+{
+	u32vec stack = {0};
+
+	pf_vec_push(&stack, root);
+	mark[root] = 1;
+	while (stack.n) {
+		uint32_t f = stack.v[--stack.n];
+		for (size_t i = 0; i < e->fi[f].callees.n; i++) {
+			uint32_t g = e->fi[f].callees.v[i];
+			if (!mark[g]) {
+				mark[g] = 1;
+				pf_vec_push(&stack, g);
+			}
+		}
+	}
+	pf_vec_free(&stack);
+}
+
+static int exempt(const eng *e, const char *store)
+{
+	for (size_t i = 0; e->pol && i < e->pol->erasure_exempt.n; i++)
+		if (store_matches(e->pol->erasure_exempt.v[i], store))
+			return 1;
+	return 0;
+}
+
+static void check_erasure(eng *e, uint32_t fi, uint8_t *mark)
+{
+	const pf_decl *fd = decl(e, e->prog->funcs.v[fi].decl);
+	char msg[2048];
+	size_t len = 0, missed = 0;
+	const pf_tnode *trace = NULL;
+
+	for (size_t s = 0; s < e->stores.n; s++) {
+		const store_rec *st = &e->stores.v[s];
+		const char *name = estr(e, st->name);
+		int erased = 0;
+		if (exempt(e, name))
+			continue;
+		for (uint32_t f = 0; f < e->prog->funcs.n && !erased; f++)
+			for (size_t k = 0; mark[f] && k < e->fi[f].erases.n && !erased; k++)
+				erased = store_matches(estr(e, e->fi[f].erases.v[k]), name);
+		if (erased)
+			continue;
+		len += (size_t)snprintf(msg + len, len < sizeof(msg) ? sizeof(msg) - len : 0, "%s%s (%s)",
+		                        missed++ ? ", " : "", name, estr(e, st->cats.v[0]));
+		trace = tstep(e, trace, st->loc,
+		              tnote(e, "store %s receives %s here and is not erased", name, estr(e, st->cats.v[0])));
+	}
+	if (!missed)
+		return;
+	char full[2300];
+	snprintf(full, sizeof(full), "account closure %s() leaves personal data in %zu store%s: %s",
+	         pstr(e, fd->name), missed, missed > 1 ? "s" : "", msg);
+	pf_checker_entry(e->chk, PF_RULE_INCOMPLETE_ERASURE, fd, full, trace);
+}
+
+static void check_export(eng *e, uint32_t fi, uint8_t *mark)
+{
+	const pf_decl *fd = decl(e, e->prog->funcs.v[fi].decl);
+	char msg[2048];
+	size_t len = 0, missed = 0;
+	const pf_tnode *trace = NULL;
+
+	for (size_t s = 0; s < e->nstored; s++) {
+		const char *cat = estr(e, e->stored[s].cat);
+		const pf_pol_category *pc = e->pol ? pf_policy_category(e->pol, cat) : NULL;
+		int covered = 0;
+		if (pc && (pc->credential || pc->never_stored))
+			continue; /* secrets and forbidden data are not exported */
+		for (uint32_t f = 0; f < e->prog->funcs.n && !covered; f++)
+			for (size_t k = 0; mark[f] && k < e->fi[f].out_cats.n && !covered; k++) {
+				const char *x = estr(e, e->fi[f].out_cats.v[k]);
+				covered = pf_category_covers(x, cat) || pf_category_covers(cat, x);
+			}
+		if (covered)
+			continue;
+		len += (size_t)snprintf(msg + len, len < sizeof(msg) ? sizeof(msg) - len : 0, "%s%s",
+		                        missed++ ? ", " : "", cat);
+		trace = tstep(e, trace, e->stored[s].loc, tnote(e, "%s is stored here", cat));
+	}
+	if (!missed)
+		return;
+	char full[2300];
+	snprintf(full, sizeof(full), "data export %s() omits %zu stored categor%s: %s",
+	         pstr(e, fd->name), missed, missed > 1 ? "ies" : "y", msg);
+	pf_checker_entry(e->chk, PF_RULE_INCOMPLETE_EXPORT, fd, full, trace);
+}
+
+static void check_entries(eng *e)
+{
+	size_t nf = e->prog->funcs.n;
+	uint8_t *mark = pf_calloc(nf ? nf : 1, 1);
+
+	for (uint32_t fi = 0; fi < nf; fi++) {
+		const pf_decl *fd = decl(e, e->prog->funcs.v[fi].decl);
+		int erasure = annot_value(e, fd, "erasure") != NULL;
+		int export = annot_value(e, fd, "export") != NULL;
+		if (!erasure && !export)
+			continue;
+		memset(mark, 0, nf);
+		reach(e, fi, mark);
+		if (erasure && e->pol && e->pol->erasure_required)
+			check_erasure(e, fi, mark);
+		if (export && e->pol && e->pol->export_required)
+			check_export(e, fi, mark);
+	}
+	free(mark);
+}
 
 static void report_sources(eng *e)
 {
@@ -1753,6 +2352,17 @@ int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat
 	pf_vec_push(&e.labels, none); /* label 0: none */
 	suffix_id(&e, NULL, 0);
 	e.chk = pf_checker_new(res, prog, pol);
+	for (size_t i = 0; pol && i < pol->npurposes && e.nguards < MAX_GUARDS; i++) {
+		const pf_pol_purpose *pp = &pol->purposes[i];
+		if (pp->opt_out && guard_index(&e, G_OPTOUT, pp->opt_out) < 0) {
+			e.guards[e.nguards].kind = G_OPTOUT;
+			e.guards[e.nguards++].use = pp->opt_out;
+		}
+		if (pp->consent && guard_index(&e, G_CONSENT, pp->consent) < 0 && e.nguards < MAX_GUARDS) {
+			e.guards[e.nguards].kind = G_CONSENT;
+			e.guards[e.nguards++].use = pp->consent;
+		}
+	}
 
 	classify_sources(&e);
 	resolve_pointers(&e);
@@ -1792,6 +2402,7 @@ int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat
 		if (!e.globals_changed)
 			break;
 	}
+	check_entries(&e);
 	res->nfunctions = nf;
 	pf_checker_finish(e.chk);
 
@@ -1801,7 +2412,12 @@ int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat
 		pf_vec_free(&e.fi[i].sum.outs);
 		pf_vec_free(&e.fi[i].sum.events);
 		pf_map_free(e.fi[i].sum.seen);
+		pf_vec_free(&e.fi[i].erases);
+		pf_vec_free(&e.fi[i].out_cats);
 	}
+	for (size_t i = 0; i < e.stores.n; i++)
+		pf_vec_free(&e.stores.v[i].cats);
+	pf_vec_free(&e.stores);
 	for (size_t i = 0; i < e.rfields.n; i++) {
 		PF_VEC(pf_declid) *v = (void *)e.rfields.v[i];
 		pf_vec_free(v);

@@ -10,7 +10,7 @@
 #   analyze -P1 / analyze -P2    clang --analyze with the taint checker,
 #                                one process per TU via xargs
 # and prints a table, the ratios scan/floor and scan/analyze, and writes
-# bench/results/<name>.json. See bench/README.md.
+# bench/results/<name>.json (and a dated copy). See bench/README.md.
 #
 # usage: bench/run.sh [options]
 #   --compdb PATH [--name NAME]  a code base (compile_commands.json or its
@@ -286,7 +286,12 @@ for target in "${targets[@]}"; do
 	                   "wall_runs_s": r["wall"],
 	                   "peak_rss_mb": round(statistics.median(r["rss"]) / 1024.0, 1),
 	                   "exit_codes": sorted(set(r["rc"]))}
+	# A scan that exits non-zero (with --fail-on never: crash, bad policy or
+	# catalogue) measured nothing useful: no ratio is made from it.
+	failed = [l for l in cmds if l.startswith("scan") and cmds[l]["exit_codes"] != [0]]
 	def ratio(a, b):
+	    if a in failed or b in failed:
+	        return None
 	    if a in cmds and b in cmds and cmds[b]["wall_s"] > 0:
 	        return round(cmds[a]["wall_s"] / cmds[b]["wall_s"], 2)
 	    return None
@@ -306,7 +311,7 @@ for target in "${targets[@]}"; do
 	       "host": {"cpus": os.cpu_count(), "machine": platform.machine(),
 	                "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
 	                             if l.startswith("model name")), "?")},
-	       "commands": cmds, "ratios": ratios}
+	       "commands": cmds, "ratios": ratios, "failed": failed}
 	try:
 	    res["clang"] = subprocess.run([clang, "--version"], capture_output=True,
 	                                  text=True).stdout.splitlines()[0]
@@ -332,8 +337,12 @@ for target in "${targets[@]}"; do
 	        res["scan"]["marked_flows_found"] = "%d/%d" % (hit, len(exp))
 	except (OSError, ValueError):
 	    pass
-	json.dump(res, open(out, "w"), indent=2)
-	open(out, "a").write("\n")
+	# <name>.json is the latest run; a dated copy keeps the history.
+	stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+	for path in (out, out[:-5] + "-" + stamp + ".json"):
+	    with open(path, "w") as fh:
+	        json.dump(res, fh, indent=2)
+	        fh.write("\n")
 	print()
 	print("== %s: %d TUs, %d lines (median of %s runs) ==" % (name, int(ntus), int(nlines), runs))
 	print("%-16s %10s %10s %12s  %s" % ("command", "wall s", "min s", "peak RSS MB", "exit"))
@@ -345,6 +354,8 @@ for target in "${targets[@]}"; do
 	                                       ",".join(map(str, c["exit_codes"]))))
 	for k, v in ratios.items():
 	    print("%-28s %6.2f" % (k, v))
+	if failed:
+	    print("FAILED (no ratios from them): %s" % ", ".join(failed))
 	if "scan" in res:
 	    print("findings: %d%s" % (res["scan"]["findings"],
 	          ("  marked flows found: " + res["scan"]["marked_flows_found"])

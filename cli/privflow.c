@@ -39,6 +39,8 @@ static const char usage_text[] =
 	"                     [--progress|--no-progress] [-q]\n"
 	"       privflow report [--db FILE] [--run ID] [--policy FILE] [--format FORMAT[,...]]\n"
 	"                       [-o FILE | --out-dir DIR] [--fail-on LEVEL]\n"
+	"       graphs (dot, svg, html): [--graph-by purpose|file] [--graph-category ID]\n"
+	"                       [--graph-purpose ID] [--graph-rule RULE]\n"
 	"       privflow dump-ir FILES... [-- CFLAGS...]\n"
 	"       privflow --version | --help\n"
 	"\n"
@@ -96,6 +98,7 @@ typedef struct options {
 	int progress;
 	int quiet;
 	int64_t run;
+	pf_graph_options graph; /* dot, svg, html: --graph-* */
 	char **files;
 	size_t nfiles;
 	char **cflags;
@@ -105,7 +108,8 @@ typedef struct options {
 enum {
 	OPT_POLICY = 256, OPT_CATALOG, OPT_NO_DEFAULT_CATALOG, OPT_FORMAT, OPT_OUT_DIR,
 	OPT_DB, OPT_NO_DB, OPT_ROOT, OPT_FAIL_ON, OPT_COLOR, OPT_NO_COLOR,
-	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_RUN
+	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_RUN, OPT_GRAPH_BY, OPT_GRAPH_CATEGORY,
+	OPT_GRAPH_PURPOSE, OPT_GRAPH_RULE
 };
 
 static const struct option long_opts[] = {
@@ -125,6 +129,10 @@ static const struct option long_opts[] = {
 	{"progress", no_argument, NULL, OPT_PROGRESS},
 	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 	{"run", required_argument, NULL, OPT_RUN},
+	{"graph-by", required_argument, NULL, OPT_GRAPH_BY},
+	{"graph-category", required_argument, NULL, OPT_GRAPH_CATEGORY},
+	{"graph-purpose", required_argument, NULL, OPT_GRAPH_PURPOSE},
+	{"graph-rule", required_argument, NULL, OPT_GRAPH_RULE},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0}};
@@ -197,6 +205,18 @@ static int parse_options(options *o, int argc, char **argv)
 			if (*end || o->run < 0)
 				return bad_usage("--run: expected a run id, got '%s'", optarg);
 			break;
+		case OPT_GRAPH_BY:
+			if (strcmp(optarg, "purpose") && strcmp(optarg, "file"))
+				return bad_usage("--graph-by: expected purpose or file, got '%s'", optarg);
+			o->graph.by_file = strcmp(optarg, "file") == 0;
+			break;
+		case OPT_GRAPH_CATEGORY: o->graph.category = optarg; break;
+		case OPT_GRAPH_PURPOSE: o->graph.purpose = optarg; break;
+		case OPT_GRAPH_RULE:
+			if (pf_rule_from_id(optarg) < 0)
+				return bad_usage("--graph-rule: unknown rule '%s'", optarg);
+			o->graph.rule = optarg;
+			break;
 		default:
 			return EXIT_BAD;
 		}
@@ -229,7 +249,7 @@ static int write_reports(const options *o, const pf_results *res, const pf_polic
 	strcpy(formats, o->formats);
 	for (char *f = strtok_r(formats, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
 		const pf_report_writer *w = pf_report_writer_find(f);
-		pf_report_ctx ctx = {res, pol, 0};
+		pf_report_ctx ctx = {.results = res, .policy = pol, .graph = o->graph};
 		char *out = NULL, *path = NULL;
 		size_t len = 0;
 

@@ -1,0 +1,979 @@
+/*
+ * The HTML report: a privacy impact assessment generated from the code,
+ * in one self-contained file (no network, no external asset: it opens
+ * from a mail attachment and prints). It holds a summary per rule and
+ * severity, the data map (inline SVG), the data inventory, a record of
+ * processing per purpose (GDPR art. 30), then every finding with its
+ * code excerpt, its trace (a list and a graph) and the policy sentence it
+ * breaks, and the files scanned.
+ *
+ * Everything that comes from the scanned code or the policy (file names,
+ * identifiers, messages, code lines, policy sentences) goes through
+ * put_esc(). A Content-Security-Policy lets only the report's own script
+ * run (by its hash), so even an escaping bug could not run injected code.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph.h"
+#include "kinds.h"
+#include "policy.h"
+#include "report_p.h"
+#include "util.h"
+
+/* Lines of code shown above and below a finding. */
+#define CONTEXT_LINES 3
+/* Entries of an inventory cell before "+N more". */
+#define MAX_LIST 6
+
+/* --- escaping ------------------------------------------------------------- */
+
+/* Appends `s` HTML-escaped (text and attribute values alike); control
+   characters other than tab and newline become spaces. NULL appends
+   nothing. */
+static void put_esc_n(pf_sbuf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; s && i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		switch (c) {
+		case '&': pf_sbuf_puts(b, "&amp;"); break;
+		case '<': pf_sbuf_puts(b, "&lt;"); break;
+		case '>': pf_sbuf_puts(b, "&gt;"); break;
+		case '"': pf_sbuf_puts(b, "&quot;"); break;
+		case '\'': pf_sbuf_puts(b, "&#39;"); break;
+		default:
+			if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+				pf_sbuf_puts(b, " ");
+			else
+				pf_sbuf_add(b, s + i, 1);
+		}
+	}
+}
+
+static void put_esc(pf_sbuf *b, const char *s)
+{
+	if (s)
+		put_esc_n(b, s, strlen(s));
+}
+
+/* Escaped text, or an em dash for a missing value. */
+static void put_opt(pf_sbuf *b, const char *s)
+{
+	if (s && *s)
+		put_esc(b, s);
+	else
+		pf_sbuf_puts(b, "<span class=\"none\">—</span>");
+}
+
+static void put_code(pf_sbuf *b, const char *s)
+{
+	if (!s || !*s) {
+		put_opt(b, s);
+		return;
+	}
+	pf_sbuf_puts(b, "<code>");
+	put_esc(b, s);
+	pf_sbuf_puts(b, "</code>");
+}
+
+static void put_loc(pf_sbuf *b, const char *file, uint32_t line, uint32_t col)
+{
+	put_esc(b, file && *file ? file : "?");
+	if (line)
+		pf_sbuf_printf(b, ":%u", line);
+	if (line && col)
+		pf_sbuf_printf(b, ":%u", col);
+}
+
+/* --- small sets of strings ---------------------------------------------------- */
+
+typedef PF_VEC(const char *) strset;
+
+static void set_add(strset *s, const char *v)
+{
+	size_t i;
+
+	if (!v || !*v)
+		return;
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i], v))
+			return;
+	pf_vec_push(s, v);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void set_sort(strset *s)
+{
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_str);
+}
+
+/* A list of escaped entries (owned strings of `s`, escaped as code when
+   `code`), at most MAX_LIST, then "+N more". Empty: a dash. */
+static void put_list(pf_sbuf *b, const strset *s, int code)
+{
+	size_t i;
+
+	if (!s->n) {
+		put_opt(b, NULL);
+		return;
+	}
+	pf_sbuf_puts(b, "<ul class=\"cell\">");
+	for (i = 0; i < s->n && i < MAX_LIST; i++) {
+		pf_sbuf_puts(b, "<li>");
+		if (code)
+			put_code(b, s->v[i]);
+		else
+			put_esc(b, s->v[i]);
+		pf_sbuf_puts(b, "</li>");
+	}
+	if (s->n > MAX_LIST)
+		pf_sbuf_printf(b, "<li class=\"more\">+%zu more</li>", s->n - MAX_LIST);
+	pf_sbuf_puts(b, "</ul>");
+}
+
+/* --- source files -------------------------------------------------------------- */
+
+typedef struct srcfile {
+	const char *path; /* as in the results */
+	char *text;       /* NULL: could not be read */
+	size_t len;
+} srcfile;
+
+typedef struct html {
+	pf_sbuf b;
+	const pf_report_ctx *ctx;
+	const pf_results *r;
+	const pf_policy *pol;
+	pf_graphviz *gv;
+	PF_VEC(srcfile) files;
+	pf_arena *arena; /* strings built for the tables */
+} html;
+
+/* The text of `path` under the project root, read once; NULL when it
+   cannot be read or is not a plain relative path inside the root (a
+   report must not quote files from elsewhere on the machine). */
+static const srcfile *source(html *h, const char *path)
+{
+	srcfile f = {path, NULL, 0};
+	size_t i;
+	char *full;
+
+	if (!path || !*path)
+		return NULL;
+	for (i = 0; i < h->files.n; i++)
+		if (!strcmp(h->files.v[i].path, path))
+			return h->files.v[i].text ? &h->files.v[i] : NULL;
+	if (h->r->root && path[0] != '/' && strcmp(path, "..") &&
+	    strncmp(path, "../", 3) && !strstr(path, "/../")) {
+		full = pf_asprintf("%s/%s", h->r->root, path);
+		if (pf_file_read(&f.text, &f.len, full) < 0) {
+			f.text = NULL;
+			pf_error_clear();
+		}
+		pf_free(full);
+	}
+	pf_vec_push(&h->files, f);
+	return f.text ? &h->files.v[h->files.n - 1] : NULL;
+}
+
+/* Line `line` (1-based) of `f` into *start and *n; 0 if there is none. */
+static int source_line(const srcfile *f, uint32_t line, const char **start,
+                       size_t *n)
+{
+	const char *p = f->text, *end = f->text + f->len, *nl;
+	uint32_t k;
+
+	if (!line)
+		return 0;
+	for (k = 1; k < line; k++) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return 0;
+		p = nl + 1;
+	}
+	if (p >= end)
+		return 0;
+	nl = memchr(p, '\n', (size_t)(end - p));
+	*start = p;
+	*n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+	if (*n && p[*n - 1] == '\r')
+		(*n)--;
+	return 1;
+}
+
+/* The excerpt around file:line, with line numbers, the line itself
+   marked; "source not available" when the file cannot be read. */
+static void put_excerpt(html *h, const char *id, const char *file,
+                        uint32_t line)
+{
+	const srcfile *f = source(h, file);
+	uint32_t l, first = line > CONTEXT_LINES ? line - CONTEXT_LINES : 1;
+	int any = 0;
+
+	pf_sbuf_printf(&h->b, "<figure class=\"excerpt\" id=\"%s\">"
+	               "<figcaption>", id);
+	put_loc(&h->b, file, line, 0);
+	pf_sbuf_puts(&h->b, "</figcaption>");
+	if (f) {
+		for (l = first; l <= line + CONTEXT_LINES; l++) {
+			const char *s;
+			size_t n;
+
+			if (!source_line(f, l, &s, &n))
+				break;
+			if (!any)
+				pf_sbuf_puts(&h->b, "<pre class=\"code\">");
+			any = 1;
+			pf_sbuf_printf(&h->b, "<span class=\"line%s\"><span class=\"ln\">"
+			               "%u</span>", l == line ? " hit" : "", l);
+			put_esc_n(&h->b, s, n);
+			pf_sbuf_puts(&h->b, "\n</span>");
+		}
+		if (any)
+			pf_sbuf_puts(&h->b, "</pre>");
+	}
+	if (!any)
+		pf_sbuf_puts(&h->b, "<p class=\"none\">Source not available.</p>");
+	pf_sbuf_puts(&h->b, "</figure>\n");
+}
+
+/* --- sections ------------------------------------------------------------------- */
+
+static const char *sev_word(int sev)
+{
+	return sev >= 0 && sev < PF_SEV_COUNT ? pf_severity_id(sev) : "note";
+}
+
+static const char *rule_word(int rule)
+{
+	return rule >= 0 && rule < PF_RULE_COUNT ? pf_rule_id(rule) : "unknown";
+}
+
+static void put_summary(html *h)
+{
+	const pf_results *r = h->r;
+	pf_sbuf *b = &h->b;
+	size_t sev[PF_SEV_COUNT], rule[PF_RULE_COUNT];
+	int i, s;
+
+	pf_report_count(r, sev, rule);
+	pf_sbuf_puts(b, "<section id=\"summary\"><h2>Summary</h2>\n"
+	                "<div class=\"cards\">");
+	pf_sbuf_printf(b, "<div class=\"card\"><b>%zu</b> finding%s</div>",
+	               r->nfindings, r->nfindings == 1 ? "" : "s");
+	for (s = PF_SEV_COUNT - 1; s >= 0; s--)
+		pf_sbuf_printf(b, "<div class=\"card sev-%s\"><b>%zu</b> %s%s</div>",
+		               pf_severity_id(s), sev[s], pf_severity_id(s),
+		               sev[s] == 1 ? "" : "s");
+	pf_sbuf_puts(b, "</div>\n");
+	pf_sbuf_printf(b, "<p>Scanned %zu file%s (%zu translation unit%s, %zu "
+	               "failed to parse), %zu function%s; %zu data flow%s "
+	               "checked against the policy.</p>\n",
+	               r->nfiles, r->nfiles == 1 ? "" : "s", r->ntus,
+	               r->ntus == 1 ? "" : "s", r->ntus_failed, r->nfunctions,
+	               r->nfunctions == 1 ? "" : "s", r->nflows,
+	               r->nflows == 1 ? "" : "s");
+	if (!r->nfindings) {
+		pf_sbuf_puts(b, "<p>No finding: every flow the scan saw complies "
+		                "with the policy.</p></section>\n");
+		return;
+	}
+	pf_sbuf_puts(b, "<table id=\"rule-counts\"><thead><tr><th>Rule</th>");
+	for (s = PF_SEV_COUNT - 1; s >= 0; s--)
+		pf_sbuf_printf(b, "<th class=\"num\">%s</th>", pf_severity_id(s));
+	pf_sbuf_puts(b, "<th class=\"num\">Total</th><th>What it means</th>"
+	                "</tr></thead><tbody>\n");
+	for (i = 0; i < PF_RULE_COUNT; i++) {
+		size_t j, nsev[PF_SEV_COUNT] = {0};
+
+		if (!rule[i])
+			continue;
+		for (j = 0; j < r->nfindings; j++)
+			if (r->findings[j].rule == i && r->findings[j].severity >= 0 &&
+			    r->findings[j].severity < PF_SEV_COUNT)
+				nsev[r->findings[j].severity]++;
+		pf_sbuf_printf(b, "<tr data-rule=\"%s\"><td><code>%s</code></td>",
+		               pf_rule_id(i), pf_rule_id(i));
+		for (s = PF_SEV_COUNT - 1; s >= 0; s--)
+			pf_sbuf_printf(b, "<td class=\"num%s\">%zu</td>",
+			               nsev[s] ? "" : " none", nsev[s]);
+		pf_sbuf_printf(b, "<td class=\"num\"><b>%zu</b></td><td>", rule[i]);
+		put_esc(b, pf_rule_description(i));
+		pf_sbuf_puts(b, "</td></tr>\n");
+	}
+	pf_sbuf_puts(b, "</tbody></table></section>\n");
+}
+
+static void put_datamap(html *h)
+{
+	pf_sbuf *b = &h->b;
+	char *svg = NULL;
+	size_t n = 0;
+
+	pf_sbuf_puts(b, "<section id=\"data-map\"><h2>Data map</h2>\n"
+	                "<p class=\"help\">Personal-data categories (left), the "
+	                "functions that process them, grouped by ");
+	pf_sbuf_puts(b, h->ctx->graph.by_file ? "source file" : "purpose");
+	pf_sbuf_puts(b, ", and where the data goes (right): stores, logs, "
+	                "channels and recipients. Edge labels are the transforms "
+	                "applied (hashed, anonymized...); red edges and nodes break "
+	                "the policy, labelled with the rule. Functions that do the "
+	                "same thing with the same data share a node.</p>\n");
+	if (!pf_graph_datamap_nflows(h->ctx) && !h->r->nfindings) {
+		pf_sbuf_puts(b, "<p class=\"none\">No personal-data flow to draw."
+		                "</p></section>\n");
+		return;
+	}
+	if (pf_graph_datamap(&svg, &n, h->gv, h->ctx, PF_GRAPH_SVG_HTML) < 0) {
+		pf_sbuf_puts(b, "<p class=\"none\">The data map could not be drawn: ");
+		put_esc(b, pf_error_last());
+		pf_sbuf_puts(b, "</p></section>\n");
+		pf_error_clear();
+		return;
+	}
+	pf_sbuf_puts(b, "<figure class=\"graph\">");
+	pf_sbuf_add(b, svg, n);
+	pf_sbuf_puts(b, "</figure></section>\n");
+	pf_free(svg);
+}
+
+/* "fn() at file:line" (or just the place) in the arena. */
+static const char *where(html *h, const pf_use *u)
+{
+	char *s;
+
+	if (u->function)
+		s = pf_asprintf("%s() at %s:%u", u->function, u->file ? u->file : "?",
+		                u->line);
+	else
+		s = pf_asprintf("%s:%u", u->file ? u->file : "?", u->line);
+	{
+		char *a = pf_arena_strdup(h->arena, s);
+
+		pf_free(s);
+		return a;
+	}
+}
+
+static void put_inventory(html *h)
+{
+	const pf_results *r = h->r;
+	pf_sbuf *b = &h->b;
+	strset cats = {0};
+	size_t i, j;
+
+	pf_sbuf_puts(b, "<section id=\"inventory\"><h2>Data inventory</h2>\n"
+	                "<p class=\"help\">Every category of personal data the "
+	                "code handles: where it is collected, stored and logged, "
+	                "who it is shared with, for which purposes, and what the "
+	                "policy declares (legal basis, retention).</p>\n");
+	for (i = 0; i < r->nuses; i++)
+		set_add(&cats, r->uses[i].category);
+	for (i = 0; i < r->nfindings; i++)
+		set_add(&cats, r->findings[i].category);
+	set_sort(&cats);
+	if (!cats.n) {
+		pf_sbuf_puts(b, "<p class=\"none\">No personal data found.</p>"
+		                "</section>\n");
+		return;
+	}
+	pf_sbuf_puts(b, "<table class=\"inventory\"><thead><tr><th>Category</th>"
+	                "<th>Collected</th><th>Stored</th><th>Logged</th>"
+	                "<th>Shared with</th><th>Purposes</th><th>Legal basis</th>"
+	                "<th>Retention</th></tr></thead><tbody>\n");
+	for (i = 0; i < cats.n; i++) {
+		const char *cat = cats.v[i];
+		const pf_pol_category *pc = h->pol ? pf_policy_category(h->pol, cat)
+		                                   : NULL;
+		strset col = {0}, sto = {0}, log = {0}, sent = {0}, pur = {0},
+		       basis = {0};
+
+		for (j = 0; j < r->nuses; j++) {
+			const pf_use *u = &r->uses[j];
+
+			if (!u->category || strcmp(u->category, cat))
+				continue;
+			set_add(&pur, u->purpose);
+			if (!u->kind || !strcmp(u->kind, "collected"))
+				set_add(&col, where(h, u));
+			else if (!strcmp(u->kind, "stored"))
+				set_add(&sto, u->target ? u->target : where(h, u));
+			else if (!strcmp(u->kind, "logged"))
+				set_add(&log, where(h, u));
+			else if (!strcmp(u->kind, "sent"))
+				set_add(&sent, u->target ? u->target
+				               : u->sink && !strcmp(u->sink, "network")
+				               ? "unidentified peer (cleartext)"
+				               : "unidentified peer (TLS)");
+		}
+		set_sort(&pur);
+		for (j = 0; h->pol && j < pur.n; j++) {
+			const pf_pol_purpose *pp = pf_policy_purpose(h->pol, pur.v[j]);
+			char *s = pf_asprintf("%s: %s", pur.v[j],
+			                      pp ? pf_legal_basis_id(pp->legal_basis)
+			                         : "not declared");
+
+			set_add(&basis, pf_arena_strdup(h->arena, s));
+			pf_free(s);
+		}
+		pf_sbuf_puts(b, "<tr><td><code>");
+		put_esc(b, cat);
+		pf_sbuf_puts(b, "</code>");
+		if (h->pol && !pc)
+			pf_sbuf_puts(b, "<br><span class=\"bad\">not declared in the "
+			                "policy</span>");
+		else if (pc && pc->description) {
+			pf_sbuf_puts(b, "<br><small>");
+			put_esc(b, pc->description);
+			pf_sbuf_puts(b, "</small>");
+		}
+		pf_sbuf_puts(b, "</td><td>");
+		put_list(b, &col, 0);
+		pf_sbuf_puts(b, "</td><td>");
+		put_list(b, &sto, 0);
+		pf_sbuf_puts(b, "</td><td>");
+		put_list(b, &log, 0);
+		pf_sbuf_puts(b, "</td><td>");
+		put_list(b, &sent, 1);
+		pf_sbuf_puts(b, "</td><td>");
+		put_list(b, &pur, 1);
+		pf_sbuf_puts(b, "</td><td>");
+		put_list(b, &basis, 0);
+		pf_sbuf_puts(b, "</td><td>");
+		put_opt(b, pc ? pc->retention : NULL);
+		pf_sbuf_puts(b, "</td></tr>\n");
+		pf_vec_free(&col);
+		pf_vec_free(&sto);
+		pf_vec_free(&log);
+		pf_vec_free(&sent);
+		pf_vec_free(&pur);
+		pf_vec_free(&basis);
+	}
+	pf_sbuf_puts(b, "</tbody></table></section>\n");
+	pf_vec_free(&cats);
+}
+
+/* One purpose of the record of processing. */
+static void put_activity(html *h, const char *purpose, size_t k)
+{
+	const pf_results *r = h->r;
+	const pf_pol_purpose *pp = h->pol ? pf_policy_purpose(h->pol, purpose)
+	                                  : NULL;
+	pf_sbuf *b = &h->b;
+	strset cats = {0}, pcats = {0}, recips = {0}, precips = {0},
+	       measures = {0}, fns = {0}, retention = {0};
+	size_t i, j;
+
+	for (i = 0; i < r->nuses; i++) {
+		const pf_use *u = &r->uses[i];
+
+		if (!u->purpose || strcmp(u->purpose, purpose))
+			continue;
+		set_add(&cats, u->category);
+		if (u->kind && !strcmp(u->kind, "sent"))
+			set_add(&recips, u->target);
+		if (u->function)
+			set_add(&fns, u->function);
+		if (u->transforms && *u->transforms)
+			set_add(&measures, u->transforms);
+	}
+	for (i = 0; pp && i < pp->categories.n; i++)
+		set_add(&pcats, pp->categories.v[i]);
+	for (i = 0; h->pol && i < h->pol->nrecipients; i++) {
+		const pf_pol_recipient *pr = &h->pol->recipients[i];
+		int serves = !pr->purposes.n;
+
+		for (j = 0; j < pr->purposes.n && !serves; j++)
+			serves = pf_category_covers(pr->purposes.v[j], purpose);
+		if (serves) {
+			char *s = pf_asprintf("%s (%s)", pr->id, pr->kind ? pr->kind
+			                                                  : "recipient");
+
+			set_add(&precips, pf_arena_strdup(h->arena, s));
+			pf_free(s);
+		}
+	}
+	for (i = 0; h->pol && i < cats.n; i++) {
+		const pf_pol_category *pc = pf_policy_category(h->pol, cats.v[i]);
+
+		if (pc && pc->retention) {
+			char *s = pf_asprintf("%s: %s", pc->id, pc->retention);
+
+			set_add(&retention, pf_arena_strdup(h->arena, s));
+			pf_free(s);
+		}
+	}
+	set_sort(&cats);
+	set_sort(&recips);
+	set_sort(&fns);
+	set_sort(&measures);
+	set_sort(&retention);
+
+	pf_sbuf_printf(b, "<article class=\"activity\" id=\"purpose-%zu\">"
+	               "<h3><code>", k);
+	put_esc(b, purpose);
+	pf_sbuf_puts(b, "</code>");
+	if (h->pol && !pp)
+		pf_sbuf_puts(b, " <span class=\"bad\">not declared in the policy"
+		                "</span>");
+	pf_sbuf_puts(b, "</h3>\n<table class=\"record\"><tbody>\n"
+	                "<tr><th>Purpose of the processing</th><td>");
+	put_opt(b, pp ? pp->description : NULL);
+	if (pp && pp->ref) {
+		pf_sbuf_puts(b, "<blockquote class=\"policy\">");
+		put_esc(b, pp->ref);
+		pf_sbuf_puts(b, "</blockquote>");
+	}
+	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Legal basis</th><td>");
+	put_opt(b, pp && pp->legal_basis != PF_BASIS_NONE
+	           ? pf_legal_basis_id(pp->legal_basis) : NULL);
+	if (pp && (pp->consent || pp->opt_out)) {
+		pf_sbuf_puts(b, pp->consent ? "; needs consent " : "; honours the "
+		                                                  "opt-out ");
+		put_code(b, pp->consent ? pp->consent : pp->opt_out);
+	}
+	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Categories of personal data "
+	                "processed (code)</th><td>");
+	put_list(b, &cats, 1);
+	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Categories allowed (policy)</th><td>");
+	put_list(b, &pcats, 1);
+	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Recipients the data reaches (code)"
+	                "</th><td>");
+	put_list(b, &recips, 1);
+	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Recipients declared (policy)</th><td>");
+	put_list(b, &precips, 0);
+	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Retention (policy)</th><td>");
+	put_list(b, &retention, 0);
+	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Technical measures seen in the code"
+	                "</th><td>");
+	put_list(b, &measures, 0);
+	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Functions</th><td>");
+	put_list(b, &fns, 1);
+	pf_sbuf_puts(b, "</td></tr>\n</tbody></table></article>\n");
+	pf_vec_free(&cats);
+	pf_vec_free(&pcats);
+	pf_vec_free(&recips);
+	pf_vec_free(&precips);
+	pf_vec_free(&measures);
+	pf_vec_free(&fns);
+	pf_vec_free(&retention);
+}
+
+static void put_processing(html *h)
+{
+	const pf_results *r = h->r;
+	pf_sbuf *b = &h->b;
+	strset purposes = {0}, observed = {0};
+	size_t i;
+
+	pf_sbuf_puts(b, "<section id=\"processing\"><h2>Record of processing "
+	                "activities</h2>\n<p class=\"help\">One entry per purpose "
+	                "(GDPR article 30): what the policy declares, next to what "
+	                "the code does.</p>\n");
+	if (h->pol && (h->pol->controller || h->pol->contact)) {
+		pf_sbuf_puts(b, "<p>Controller: ");
+		put_opt(b, h->pol->controller);
+		pf_sbuf_puts(b, ". Contact: ");
+		put_opt(b, h->pol->contact);
+		pf_sbuf_puts(b, ".</p>\n");
+	}
+	for (i = 0; h->pol && i < h->pol->npurposes; i++)
+		set_add(&purposes, h->pol->purposes[i].id);
+	for (i = 0; i < r->nuses; i++)
+		set_add(&observed, r->uses[i].purpose);
+	for (i = 0; i < r->nfindings; i++)
+		set_add(&observed, r->findings[i].purpose);
+	set_sort(&observed);
+	for (i = 0; i < observed.n; i++)
+		set_add(&purposes, observed.v[i]);
+	if (!purposes.n)
+		pf_sbuf_puts(b, "<p class=\"none\">No purpose could be attributed."
+		                "</p>\n");
+	for (i = 0; i < purposes.n; i++)
+		put_activity(h, purposes.v[i], i + 1);
+	pf_sbuf_puts(b, "</section>\n");
+	pf_vec_free(&purposes);
+	pf_vec_free(&observed);
+}
+
+static void put_finding(html *h, size_t i)
+{
+	const pf_finding *f = &h->r->findings[i];
+	pf_sbuf *b = &h->b;
+	size_t k, n = 0;
+	char id[64], *svg = NULL;
+	const char *rule = rule_word(f->rule), *sev = sev_word(f->severity);
+
+	pf_sbuf_printf(b, "<article class=\"finding sev-%s\" id=\"finding-%zu\" "
+	               "data-rule=\"%s\" data-severity=\"%s\">\n", sev, i + 1, rule,
+	               sev);
+	pf_sbuf_printf(b, "<h3><span class=\"badge sev-%s\">%s</span> <code>%s"
+	               "</code> at <a class=\"loc\" href=\"#finding-%zu-code\">",
+	               sev, sev, rule, i + 1);
+	put_loc(b, f->file, f->line, f->col);
+	pf_sbuf_printf(b, "</a> <a class=\"self\" href=\"#finding-%zu\">#%zu</a>"
+	               "</h3>\n<p class=\"message\">", i + 1, i + 1);
+	put_esc(b, f->message);
+	pf_sbuf_puts(b, "</p>\n<dl class=\"facts\">");
+	if (f->category) {
+		pf_sbuf_puts(b, "<dt>Category</dt><dd>");
+		put_code(b, f->category);
+		pf_sbuf_puts(b, "</dd>");
+	}
+	if (f->purpose) {
+		pf_sbuf_puts(b, "<dt>Purpose</dt><dd>");
+		put_code(b, f->purpose);
+		pf_sbuf_puts(b, "</dd>");
+	}
+	if (f->recipient) {
+		pf_sbuf_puts(b, "<dt>Recipient</dt><dd>");
+		put_code(b, f->recipient);
+		pf_sbuf_puts(b, "</dd>");
+	}
+	if (f->sink) {
+		pf_sbuf_puts(b, "<dt>Sink</dt><dd>");
+		put_code(b, f->sink);
+		pf_sbuf_puts(b, "</dd>");
+	}
+	if (f->function) {
+		pf_sbuf_puts(b, "<dt>Function</dt><dd>");
+		put_code(b, f->function);
+		pf_sbuf_puts(b, "</dd>");
+	}
+	pf_sbuf_puts(b, "<dt>Fingerprint</dt><dd><code>");
+	put_esc(b, f->fingerprint);
+	pf_sbuf_puts(b, "</code></dd></dl>\n");
+	if (f->policy_ref) {
+		pf_sbuf_puts(b, "<blockquote class=\"policy\"><span class=\"label\">"
+		                "The policy says:</span> ");
+		put_esc(b, f->policy_ref);
+		pf_sbuf_puts(b, "</blockquote>\n");
+	}
+	snprintf(id, sizeof(id), "finding-%zu-code", i + 1);
+	put_excerpt(h, id, f->file, f->line);
+	if (f->ntrace) {
+		pf_sbuf_puts(b, "<h4>Trace</h4>\n<ol class=\"trace\">");
+		for (k = 0; k < f->ntrace; k++) {
+			const pf_step *s = &f->trace[k];
+			const srcfile *src = source(h, s->file);
+			const char *line;
+			size_t len;
+
+			pf_sbuf_printf(b, "<li id=\"finding-%zu-step-%zu\"><span "
+			               "class=\"loc\">", i + 1, k + 1);
+			put_loc(b, s->file, s->line, s->col);
+			pf_sbuf_puts(b, "</span> ");
+			put_esc(b, s->note);
+			if (src && source_line(src, s->line, &line, &len)) {
+				while (len && (*line == ' ' || *line == '\t')) {
+					line++;
+					len--;
+				}
+				pf_sbuf_puts(b, "<br><code class=\"src\">");
+				put_esc_n(b, line, len);
+				pf_sbuf_puts(b, "</code>");
+			}
+			pf_sbuf_puts(b, "</li>");
+		}
+		pf_sbuf_puts(b, "</ol>\n");
+	}
+	if (pf_graph_finding(&svg, &n, h->gv, h->ctx, i, PF_GRAPH_SVG_HTML) == 0) {
+		pf_sbuf_puts(b, "<figure class=\"graph trace-graph\">");
+		pf_sbuf_add(b, svg, n);
+		pf_sbuf_puts(b, "</figure>\n");
+		pf_free(svg);
+	} else {
+		pf_error_clear();
+	}
+	pf_sbuf_puts(b, "</article>\n");
+}
+
+static void put_findings(html *h)
+{
+	const pf_results *r = h->r;
+	pf_sbuf *b = &h->b;
+	size_t rule[PF_RULE_COUNT], i;
+	int k;
+
+	pf_sbuf_printf(b, "<section id=\"findings\"><h2>Findings (%zu)</h2>\n",
+	               r->nfindings);
+	if (!r->nfindings) {
+		pf_sbuf_puts(b, "<p>None.</p></section>\n");
+		return;
+	}
+	pf_report_count(r, NULL, rule);
+	pf_sbuf_puts(b, "<form class=\"filters\" id=\"filters\"><label>Rule "
+	                "<select id=\"f-rule\"><option value=\"\">all</option>");
+	for (k = 0; k < PF_RULE_COUNT; k++)
+		if (rule[k])
+			pf_sbuf_printf(b, "<option>%s</option>", pf_rule_id(k));
+	pf_sbuf_puts(b, "</select></label> <label>Severity <select id=\"f-sev\">"
+	                "<option value=\"\">all</option>");
+	for (k = PF_SEV_COUNT - 1; k >= 0; k--)
+		pf_sbuf_printf(b, "<option>%s</option>", pf_severity_id(k));
+	pf_sbuf_puts(b, "</select></label> <label>Text <input id=\"f-text\" "
+	                "type=\"search\"></label> <output id=\"f-count\"></output>"
+	                "</form>\n");
+	for (i = 0; i < r->nfindings; i++)
+		put_finding(h, i);
+	pf_sbuf_puts(b, "</section>\n");
+}
+
+static void put_files(html *h)
+{
+	const pf_results *r = h->r;
+	pf_sbuf *b = &h->b;
+	size_t i;
+
+	pf_sbuf_printf(b, "<section id=\"files\"><h2>Files scanned (%zu)</h2>\n",
+	               r->nfiles);
+	if (!r->nfiles) {
+		pf_sbuf_puts(b, "<p class=\"none\">No file list in these results."
+		                "</p></section>\n");
+		return;
+	}
+	pf_sbuf_puts(b, "<ul class=\"files\">");
+	for (i = 0; i < r->nfiles; i++) {
+		const pf_file_fact *f = &r->files[i];
+
+		pf_sbuf_puts(b, "<li><code>");
+		put_esc(b, f->path);
+		pf_sbuf_puts(b, "</code>");
+		if (!f->parsed) {
+			pf_sbuf_puts(b, " <span class=\"bad\">did not parse");
+			if (f->error) {
+				pf_sbuf_puts(b, ": ");
+				put_esc(b, f->error);
+			}
+			pf_sbuf_puts(b, "</span>");
+		}
+		pf_sbuf_puts(b, "</li>");
+	}
+	pf_sbuf_puts(b, "</ul></section>\n");
+}
+
+static void put_notes(html *h)
+{
+	pf_sbuf *b = &h->b;
+	size_t i;
+
+	if (!h->pol || !h->pol->nnotes)
+		return;
+	pf_sbuf_puts(b, "<section id=\"notes\"><h2>Policy statements not "
+	                "checkable from code</h2>\n<table><thead><tr><th>Policy "
+	                "says</th><th>Why it is not checked</th></tr></thead>"
+	                "<tbody>\n");
+	for (i = 0; i < h->pol->nnotes; i++) {
+		pf_sbuf_puts(b, "<tr><td>");
+		put_opt(b, h->pol->notes[i].ref);
+		pf_sbuf_puts(b, "</td><td>");
+		put_opt(b, h->pol->notes[i].why);
+		pf_sbuf_puts(b, "</td></tr>\n");
+	}
+	pf_sbuf_puts(b, "</tbody></table></section>\n");
+}
+
+/* --- page ------------------------------------------------------------------------ */
+
+static const char style[] =
+	":root{--fg:#1b1f24;--muted:#5d6670;--line:#d8dde3;--err:#b00020;"
+	"--warn:#9a5b00;--note:#245f99;--bg2:#f5f7f9}\n"
+	"body{font:14px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,"
+	"Helvetica,Arial,sans-serif;color:var(--fg);max-width:1200px;"
+	"margin:0 auto;padding:1em 1.5em}\n"
+	"h1{font-size:1.6em;margin:.2em 0}h2{border-bottom:2px solid var(--line);"
+	"padding-bottom:.2em;margin-top:1.6em}h3{font-size:1.05em}\n"
+	"code,pre{font-family:ui-monospace,\"DejaVu Sans Mono\",Menlo,Consolas,"
+	"monospace;font-size:.92em}\n"
+	"table{border-collapse:collapse;width:100%;margin:.6em 0}"
+	"th,td{border:1px solid var(--line);padding:.3em .5em;text-align:left;"
+	"vertical-align:top}th{background:var(--bg2)}td.num,th.num{text-align:right}\n"
+	"table.record th{width:16em}ul.cell{margin:0;padding-left:1.1em}"
+	"ul.cell li.more{list-style:none;color:var(--muted)}\n"
+	".none{color:var(--muted)}.bad{color:var(--err);font-weight:600}"
+	".help{color:var(--muted)}\n"
+	".cards{display:flex;gap:.6em;flex-wrap:wrap}.card{border:1px solid "
+	"var(--line);border-radius:6px;padding:.4em .9em;background:var(--bg2)}"
+	".card b{font-size:1.4em;margin-right:.2em}\n"
+	".sev-error .badge,.badge.sev-error,.card.sev-error b{color:#fff;"
+	"background:var(--err)}.card.sev-error b{background:none;color:var(--err)}"
+	".badge.sev-warning{color:#fff;background:var(--warn)}.card.sev-warning b"
+	"{color:var(--warn)}.badge.sev-note{color:#fff;background:var(--note)}"
+	".card.sev-note b{color:var(--note)}\n"
+	".badge{border-radius:3px;padding:0 .4em;font-size:.85em;"
+	"text-transform:uppercase}\n"
+	"article.finding{border:1px solid var(--line);border-left:5px solid "
+	"var(--note);border-radius:4px;padding:.2em 1em .8em;margin:1em 0}"
+	"article.sev-error{border-left-color:var(--err)}article.sev-warning"
+	"{border-left-color:var(--warn)}\n"
+	"a.self{color:var(--muted);font-weight:normal;text-decoration:none}"
+	"dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.1em "
+	"1em;margin:.4em 0}dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}\n"
+	"blockquote.policy{margin:.6em 0;padding:.4em .8em;border-left:4px solid "
+	"#7a6; background:#f3f8f1;font-style:italic}blockquote.policy .label"
+	"{font-style:normal;font-weight:600;margin-right:.3em}\n"
+	"figure{margin:.6em 0}figcaption{font-family:ui-monospace,monospace;"
+	"font-size:.85em;color:var(--muted)}\n"
+	"pre.code{background:var(--bg2);border:1px solid var(--line);padding:"
+	".4em 0;overflow-x:auto;tab-size:4;white-space:pre-wrap;margin:.2em 0}"
+	".line{display:block;padding:0 .6em}.line.hit{background:#ffe9a8}"
+	".ln{display:inline-block;width:3.5em;color:var(--muted);"
+	"user-select:none}\n"
+	"ol.trace li{margin:.2em 0}ol.trace .loc{font-family:ui-monospace,"
+	"monospace;font-size:.88em}code.src{color:#444}\n"
+	".graph svg{max-width:100%;height:auto}.graph{overflow-x:auto}\n"
+	":target{outline:3px solid #ffbf47;outline-offset:2px}\n"
+	"nav ul{display:flex;flex-wrap:wrap;gap:.3em 1.2em;list-style:none;"
+	"padding:0}form.filters{background:var(--bg2);padding:.5em;"
+	"border-radius:4px;position:sticky;top:0}\n"
+	"@media print{nav,form.filters,a.self{display:none}body{max-width:none;"
+	"font-size:11pt}article.finding,tr,figure{break-inside:avoid}h2{"
+	"break-after:avoid}a{color:inherit;text-decoration:none}"
+	"pre.code{overflow:visible}.graph{overflow:visible}"
+	"article[hidden]{display:block}}\n";
+
+/* The only script: the findings filter. It marks <body data-pf-ready>
+   when it has run (the end-to-end test waits for that). */
+static const char script[] =
+	"(function(){'use strict';"
+	"var r=document.getElementById('f-rule'),s=document.getElementById('f-sev'),"
+	"q=document.getElementById('f-text'),n=document.getElementById('f-count');"
+	"function apply(){var a=document.querySelectorAll('article.finding'),k=0,"
+	"t=q?q.value.toLowerCase():'';for(var i=0;i<a.length;i++){var e=a[i],"
+	"ok=(!r||!r.value||e.getAttribute('data-rule')===r.value)&&"
+	"(!s||!s.value||e.getAttribute('data-severity')===s.value)&&"
+	"(!t||e.textContent.toLowerCase().indexOf(t)>=0);e.hidden=!ok;if(ok)k++;}"
+	"if(n)n.textContent=k+' of '+a.length+' shown';}"
+	"if(r){r.addEventListener('change',apply);s.addEventListener('change',apply);"
+	"q.addEventListener('input',apply);apply();}"
+	"document.body.setAttribute('data-pf-ready','1');})();";
+
+static void hex_to_base64(pf_sbuf *b, const char *hex)
+{
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char bytes[32];
+	size_t i;
+
+	for (i = 0; i < 32; i++) {
+		unsigned hi, lo;
+
+		hi = (unsigned)(hex[2 * i] <= '9' ? hex[2 * i] - '0' : hex[2 * i] - 'a' + 10);
+		lo = (unsigned)(hex[2 * i + 1] <= '9' ? hex[2 * i + 1] - '0'
+		                                      : hex[2 * i + 1] - 'a' + 10);
+		bytes[i] = (unsigned char)(hi << 4 | lo);
+	}
+	for (i = 0; i < 32; i += 3) {
+		unsigned v = (unsigned)bytes[i] << 16;
+		char out[4];
+
+		if (i + 1 < 32)
+			v |= (unsigned)bytes[i + 1] << 8;
+		if (i + 2 < 32)
+			v |= bytes[i + 2];
+		out[0] = tab[v >> 18 & 63];
+		out[1] = tab[v >> 12 & 63];
+		out[2] = i + 1 < 32 ? tab[v >> 6 & 63] : '=';
+		out[3] = i + 2 < 32 ? tab[v & 63] : '=';
+		pf_sbuf_add(b, out, 4);
+	}
+}
+
+static void put_head(html *h)
+{
+	const pf_results *r = h->r;
+	pf_sbuf *b = &h->b;
+	char hex[65];
+
+	pf_sha256_hex(script, strlen(script), hex);
+	pf_sbuf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	                "<meta charset=\"utf-8\">\n"
+	                "<meta name=\"viewport\" content=\"width=device-width, "
+	                "initial-scale=1\">\n"
+	                "<meta http-equiv=\"Content-Security-Policy\" content=\""
+	                "default-src 'none'; style-src 'unsafe-inline'; "
+	                "img-src data:; script-src 'sha256-");
+	hex_to_base64(b, hex);
+	pf_sbuf_puts(b, "'\">\n<meta name=\"generator\" content=\"privflow\">\n"
+	                "<title>Privacy data-flow report");
+	if (r->policy_name) {
+		pf_sbuf_puts(b, " — ");
+		put_esc(b, r->policy_name);
+	}
+	pf_sbuf_puts(b, "</title>\n<style>\n");
+	pf_sbuf_puts(b, style);
+	pf_sbuf_puts(b, "</style>\n</head>\n<body>\n<header>\n"
+	                "<h1>Privacy data-flow report</h1>\n<p>");
+	if (r->policy_name || r->policy_file) {
+		pf_sbuf_puts(b, "Policy: <b>");
+		put_opt(b, r->policy_name);
+		pf_sbuf_puts(b, "</b>");
+		if (r->policy_file) {
+			pf_sbuf_puts(b, " (<code>");
+			put_esc(b, r->policy_file);
+			pf_sbuf_puts(b, "</code>)");
+		}
+		pf_sbuf_puts(b, ". ");
+	}
+	if (!h->pol)
+		pf_sbuf_puts(b, "Rendered without the policy file: its declarations "
+		                "(legal bases, retention, recipients) are not shown. ");
+	pf_sbuf_puts(b, "Generated by privflow");
+	if (r->tool_version) {
+		pf_sbuf_puts(b, " ");
+		put_esc(b, r->tool_version);
+	}
+	pf_sbuf_puts(b, " from the source code.</p>\n</header>\n"
+	                "<nav><ul><li><a href=\"#summary\">Summary</a></li>"
+	                "<li><a href=\"#data-map\">Data map</a></li>"
+	                "<li><a href=\"#inventory\">Data inventory</a></li>"
+	                "<li><a href=\"#processing\">Record of processing</a></li>"
+	                "<li><a href=\"#findings\">Findings</a></li>"
+	                "<li><a href=\"#files\">Files</a></li>");
+	if (h->pol && h->pol->nnotes)
+		pf_sbuf_puts(b, "<li><a href=\"#notes\">Not checkable</a></li>");
+	pf_sbuf_puts(b, "</ul></nav>\n<main>\n");
+}
+
+/*
+ * Renders the report; deterministic (no date, no absolute path) apart
+ * from what the installed Graphviz draws.
+ */
+int pf_report_html(char **out, size_t *len, const pf_report_ctx *ctx)
+{
+	html h = {0};
+	size_t i;
+
+	h.ctx = ctx;
+	h.r = ctx->results;
+	h.pol = ctx->policy;
+	h.gv = pf_graphviz_new();
+	h.arena = pf_arena_new();
+	put_head(&h);
+	put_summary(&h);
+	put_datamap(&h);
+	put_inventory(&h);
+	put_processing(&h);
+	put_findings(&h);
+	put_files(&h);
+	put_notes(&h);
+	pf_sbuf_puts(&h.b, "</main>\n<script>");
+	pf_sbuf_puts(&h.b, script);
+	pf_sbuf_puts(&h.b, "</script>\n</body>\n</html>\n");
+	for (i = 0; i < h.files.n; i++)
+		pf_free(h.files.v[i].text);
+	pf_vec_free(&h.files);
+	pf_arena_free(h.arena);
+	pf_graphviz_free(h.gv);
+	pf_sbuf_take(&h.b, out, len);
+	return PF_OK;
+}
