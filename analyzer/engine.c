@@ -201,10 +201,14 @@ static const char *fname(const eng *e, uint32_t fidx)
 	return pstr(e, decl(e, e->prog->funcs.v[fidx].decl)->name);
 }
 
+/* Combines a value into a hash (splitmix64 finaliser per step). */
 static uint64_t mix(uint64_t h, uint64_t v)
 {
-	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-	return h * 0xff51afd7ed558ccdull;
+	h = (h ^ v) * 0x9e3779b97f4a7c15ull;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return h;
 }
 
 static const char *tnote(eng *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -256,12 +260,17 @@ static const pf_tnode *tconcat(eng *e, const pf_tnode *base, const pf_tnode *cha
 
 static uint32_t label_id4(eng *e, int kind, uint32_t a, uint32_t b, uint32_t c)
 {
-	uint64_t key = mix(mix(mix((uint64_t)kind, a), b), c);
+	uint64_t key = mix(mix(mix(mix(0x1abe1, (uint64_t)kind), a), b), c);
 	uint32_t id;
-
-	if (pf_map_get(e->label_ids, key, &id))
-		return id;
 	label l = {(uint8_t)kind, a, b, c};
+
+	/* open addressing over the hash: a collision takes the next key */
+	while (pf_map_get(e->label_ids, key, &id)) {
+		const label *o = &e->labels.v[id];
+		if (o->kind == kind && o->a == a && o->b == b && o->c == c)
+			return id;
+		key = mix(key, 1);
+	}
 	pf_vec_push(&e->labels, l);
 	id = (uint32_t)e->labels.n - 1;
 	pf_map_put(e->label_ids, key, id);
@@ -292,8 +301,12 @@ static uint32_t suffix_id(eng *e, const pf_declid *f, unsigned n)
 		key = mix(key, f[i]);
 	}
 	key = mix(key, n);
-	if (pf_map_get(e->suffix_ids, key, &id))
-		return id;
+	while (pf_map_get(e->suffix_ids, key, &id)) {
+		const suffix *o = &e->suffixes.v[id];
+		if (o->n == s.n && memcmp(o->f, s.f, sizeof(s.f)) == 0)
+			return id;
+		key = mix(key, 1);
+	}
 	pf_vec_push(&e->suffixes, s);
 	id = (uint32_t)e->suffixes.n - 1;
 	pf_map_put(e->suffix_ids, key, id);
@@ -321,8 +334,12 @@ static uint32_t slot_of(eng *e, uint32_t func, const pf_path *path)
 	key = mix(mix(mix(d.func, d.p.base), d.p.var), d.p.depth);
 	for (unsigned i = 0; i < d.p.depth; i++)
 		key = mix(key, d.p.field[i]);
-	if (pf_map_get(e->slot_ids, key, &id))
-		return id;
+	while (pf_map_get(e->slot_ids, key, &id)) {
+		const slotdef *o = &e->slots.v[id];
+		if (o->func == d.func && pf_path_eq(&o->p, &d.p))
+			return id;
+		key = mix(key, 1);
+	}
 	pf_vec_push(&e->slots, d);
 	id = (uint32_t)e->slots.n - 1;
 	pf_map_put(e->slot_ids, key, id);

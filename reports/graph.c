@@ -42,22 +42,30 @@ struct pf_graphviz {
 	GVC_t *gvc;
 };
 
+/*
+ * One Graphviz context for the whole process, created on first use and
+ * never freed: Graphviz 2.43's pango plugin caches a pointer to the last
+ * font name it measured, which lives in the context, so freeing a context
+ * and creating another makes the next layout read freed memory. Reports
+ * are rendered on one thread, so the shared context needs no lock.
+ */
+static GVC_t *shared_gvc;
+
 pf_graphviz *pf_graphviz_new(void)
 {
 	pf_graphviz *gv = pf_calloc(1, sizeof(*gv));
 
-	/* Warnings (a font not found...) would go to stderr mid-report. */
-	agseterr(AGERR);
-	gv->gvc = gvContext();
+	if (!shared_gvc) {
+		/* Warnings (a font not found...) would go to stderr mid-report. */
+		agseterr(AGERR);
+		shared_gvc = gvContext();
+	}
+	gv->gvc = shared_gvc;
 	return gv;
 }
 
 void pf_graphviz_free(pf_graphviz *gv)
 {
-	if (!gv)
-		return;
-	if (gv->gvc)
-		gvFreeContext(gv->gvc);
 	pf_free(gv);
 }
 
@@ -465,10 +473,108 @@ static void model_free(model *m)
 
 /* --- building cgraph graphs --------------------------------------------- */
 
+/*
+ * cgraph's default ID discipline uses the address of the interned name as
+ * the ID of a named object, and agwrite emits subgraphs in ID order: the
+ * clusters would come out in malloc order. This discipline numbers names
+ * in creation order instead (even IDs; anonymous objects get odd ones, as
+ * in the default), so the DOT text depends on the input alone.
+ */
+typedef struct idnames {
+	Agraph_t *g;
+	PF_VEC(char *) names; /* agstrdup'd: agwrite asks cgraph's string
+	                         table whether a name is an HTML string */
+	IDTYPE anon;
+} idnames;
+
+static void *id_open(Agraph_t *g, Agdisc_t *disc)
+{
+	idnames *st = pf_calloc(1, sizeof(*st));
+
+	(void)disc;
+	st->g = g;
+	st->anon = 1;
+	return st;
+}
+
+static long id_map(void *state, int objtype, char *str, IDTYPE *id,
+                   int createflag)
+{
+	idnames *st = state;
+	size_t i;
+
+	(void)objtype;
+	if (!str) {
+		*id = st->anon;
+		st->anon += 2;
+		return 1;
+	}
+	for (i = 0; i < st->names.n; i++)
+		if (!strcmp(st->names.v[i], str)) {
+			*id = (IDTYPE)(i + 1) * 2;
+			return 1;
+		}
+	if (!createflag)
+		return 0;
+	pf_vec_push(&st->names, agstrdup(st->g, str));
+	*id = (IDTYPE)st->names.n * 2;
+	return 1;
+}
+
+static long id_alloc(void *state, int objtype, IDTYPE request)
+{
+	(void)state;
+	(void)objtype;
+	(void)request;
+	return 0;
+}
+
+static void id_free(void *state, int objtype, IDTYPE id)
+{
+	(void)state;
+	(void)objtype;
+	(void)id; /* names live until the graph is closed */
+}
+
+static char *id_print(void *state, int objtype, IDTYPE id)
+{
+	idnames *st = state;
+
+	(void)objtype;
+	if (id % 2 || id / 2 < 1 || id / 2 > st->names.n)
+		return NULL;
+	return st->names.v[id / 2 - 1];
+}
+
+static void id_close(void *state)
+{
+	idnames *st = state;
+
+	/* The names go with the graph's string table. */
+	pf_vec_free(&st->names);
+	pf_free(st);
+}
+
+static void id_register(void *state, int objtype, void *obj)
+{
+	(void)state;
+	(void)objtype;
+	(void)obj;
+}
+
+static Agiddisc_t id_disc = {id_open, id_map, id_alloc, id_free, id_print,
+                             id_close, id_register};
+
 /* A new root graph with privflow's defaults, declared in a fixed order. */
 static Agraph_t *graph_new(const char *name, const char *id)
 {
-	Agraph_t *g = agopen(S(name), Agdirected, NULL);
+	static Agdisc_t disc;
+	Agraph_t *g;
+
+	disc.mem = &AgMemDisc;
+	disc.id = &id_disc;
+	disc.io = &AgIoDisc;
+	g = agopen(S(name), Agdirected, &disc);
 
 	agattr(g, AGRAPH, S("id"), S(id));
 	agattr(g, AGRAPH, S("rankdir"), S("LR"));

@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""End-to-end test of privflow's HTML report in headless Chromium.
+
+Scans a project (`--compdb BUILD_DIR --root DIR`, or a fixture case with
+`--case fixtures/NAME`, whose .c files are scanned), writes the html and
+json reports into OUT, opens the HTML in headless Chromium (--dump-dom,
+so the page's script has run) and checks, in the DOM after the script:
+
+  - <body data-pf-ready="1">: the page's only script ran to its end (a
+    script error or a CSP hash mismatch leaves it unset);
+  - the sections are there (summary, data map, inventory, record of
+    processing, findings, files) and there is one article.finding per
+    finding of the JSON report, each with its code excerpt;
+  - every in-page link (href="#x", in HTML and in the inline SVG) reaches
+    an element with that id; a finding's location link reaches its excerpt;
+  - exactly one <script> element, and no on* event-handler attribute, no
+    javascript: URL, no <iframe>/<object>/<embed>/<img> (nothing from the
+    input became markup);
+  - with --injection: the strings the fixture plants (e.g.
+    <script>alert(1)</script>) are visible as text in the page.
+
+Chromium is required: when it is missing the test FAILS (CI installs it:
+apt-get install chromium). Python 3 standard library only.
+
+  check_html.py --privflow BIN (--compdb DIR --root DIR | --case DIR)
+                --out DIR [--policy FILE] [--injection] [--chromium PATH]
+"""
+
+import argparse
+import glob
+import html.parser
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+
+# What the injection fixture plants, as text the page must show.
+INJECTED_TEXT = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>"]
+
+
+class Dom(html.parser.HTMLParser):
+    """Collects ids, links, scripts and suspicious markup of a DOM dump."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids = {}
+        self.links = []
+        self.scripts = 0
+        self.bad = []
+        self.body = {}
+        self.findings = []
+        self.text = []
+        self.stack = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "body":
+            self.body = a
+        if tag == "script":
+            self.scripts += 1
+        if tag in ("iframe", "object", "embed", "img", "base"):
+            self.bad.append("<%s> element" % tag)
+        for k, v in attrs:
+            if k.startswith("on"):
+                self.bad.append("%s attribute on <%s>" % (k, tag))
+            if k in ("href", "xlink:href", "src", "action") and v and \
+                    v.strip().lower().startswith("javascript:"):
+                self.bad.append("javascript: URL on <%s>" % tag)
+        if "id" in a:
+            self.ids.setdefault(a["id"], tag)
+        for k in ("href", "xlink:href"):
+            if a.get(k, "").startswith("#"):
+                self.links.append(a[k][1:])
+        if tag == "article" and "finding" in a.get("class", "").split():
+            self.findings.append(a.get("id"))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def fail(msg):
+    print("check_html: FAIL: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def find_chromium(path):
+    for c in [path, os.environ.get("PF_CHROMIUM"), "chromium", "chromium-browser",
+              "google-chrome"]:
+        if c and shutil.which(c):
+            return shutil.which(c)
+    fail("chromium not found: install it (apt-get install chromium) or pass "
+         "--chromium PATH; this test does not skip")
+
+
+def dump_dom(chromium, path):
+    profile = tempfile.mkdtemp(prefix="pf-chromium-")
+    try:
+        cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu",
+               "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run", "--user-data-dir=" + profile,
+               "--virtual-time-budget=5000", "--dump-dom",
+               "file://" + os.path.abspath(path)]
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=120)
+        if p.returncode != 0 or not p.stdout:
+            fail("chromium exited with %d: %s" % (p.returncode,
+                                                   p.stderr.decode(errors="replace")[-2000:]))
+        return p.stdout.decode("utf-8", errors="replace")
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def scan(args):
+    os.makedirs(args.out, exist_ok=True)
+    cmd = [args.privflow, "scan", "--no-db", "--format", "html,json",
+           "--out-dir", args.out, "--fail-on", "never", "-j", "2"]
+    cwd = None
+    if args.policy:
+        cmd += ["--policy", os.path.abspath(args.policy)]
+    if args.case:
+        case = os.path.abspath(args.case)
+        cfg = {}
+        if os.path.exists(os.path.join(case, "case.json")):
+            with open(os.path.join(case, "case.json"), encoding="utf-8") as f:
+                cfg = json.load(f)
+        if "policy" in cfg and not args.policy:
+            pol = os.path.join(case, cfg["policy"])
+            if not os.path.exists(pol):
+                pol = os.path.join(REPO, cfg["policy"])
+            cmd += ["--policy", pol]
+        cmd += ["--root", case]
+        cmd += sorted(os.path.relpath(p, case)
+                      for p in glob.glob(os.path.join(case, "**", "*.c"), recursive=True))
+        cmd += ["--", "-I", os.path.join(REPO, "include")] + cfg.get("cflags", [])
+        cwd = case
+    else:
+        cmd += ["-p", args.compdb, "--root", args.root]
+    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if p.returncode not in (0, 1):
+        fail("privflow exited with %d: %s" % (p.returncode, p.stderr.decode(errors="replace")))
+    return os.path.join(args.out, "privflow.html"), os.path.join(args.out, "privflow.json")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--privflow", required=True)
+    ap.add_argument("--compdb")
+    ap.add_argument("--root")
+    ap.add_argument("--case")
+    ap.add_argument("--policy")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--injection", action="store_true")
+    ap.add_argument("--chromium")
+    args = ap.parse_args()
+    if not args.case and not (args.compdb and args.root):
+        ap.error("--case or --compdb and --root")
+
+    chromium = find_chromium(args.chromium)
+    html_path, json_path = scan(args)
+    with open(json_path, encoding="utf-8") as f:
+        report = json.load(f)
+    with open(html_path, encoding="utf-8") as f:
+        source = f.read()
+    dom_text = dump_dom(chromium, html_path)
+    with open(os.path.join(args.out, "dom.html"), "w", encoding="utf-8") as f:
+        f.write(dom_text)
+    dom = Dom()
+    dom.feed(dom_text)
+    dom.close()
+
+    errors = []
+    if dom.body.get("data-pf-ready") != "1":
+        errors.append("the page's script did not finish (no data-pf-ready on "
+                      "<body>): a script error or a CSP mismatch")
+    for sec in ("summary", "data-map", "inventory", "processing", "findings", "files"):
+        if dom.ids.get(sec) != "section":
+            errors.append("section #%s is missing" % sec)
+    nfind = len(report["findings"])
+    if len(dom.findings) != nfind:
+        errors.append("%d finding articles in the page, %d findings in the JSON"
+                      % (len(dom.findings), nfind))
+    for i in range(1, nfind + 1):
+        if "finding-%d-code" % i not in dom.ids:
+            errors.append("finding %d has no code excerpt (#finding-%d-code)" % (i, i))
+        if "finding-%d-code" % i not in dom.links:
+            errors.append("finding %d does not link to its code excerpt" % i)
+    if nfind and 'class="code"' not in dom_text:
+        errors.append("no code excerpt shows source lines")
+    if nfind and "finding-1-graph" not in dom.ids:
+        errors.append("finding 1 has no trace graph")
+    missing = sorted(set(l for l in dom.links if l not in dom.ids))
+    if missing:
+        errors.append("links to missing ids: %s" % ", ".join(missing[:10]))
+    if dom.scripts != 1:
+        errors.append("%d <script> elements in the DOM, expected 1" % dom.scripts)
+    if source.lower().count("<script") != 1:
+        errors.append("%d '<script' in the HTML source, expected 1"
+                      % source.lower().count("<script"))
+    errors += ["injected markup: " + b for b in dom.bad]
+    if args.injection:
+        text = "".join(dom.text)
+        for t in INJECTED_TEXT:
+            if t not in text:
+                errors.append("the planted text %r is not visible in the page" % t)
+    for e in errors:
+        print("check_html: " + e, file=sys.stderr)
+    if errors:
+        fail("%d problem(s); DOM left in %s" % (len(errors), os.path.join(args.out, "dom.html")))
+    print("check_html: ok: %d findings, %d ids, %d links, %d bytes of HTML"
+          % (nfind, len(dom.ids), len(dom.links), len(source.encode())))
+
+
+if __name__ == "__main__":
+    main()
