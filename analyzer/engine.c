@@ -322,6 +322,13 @@ static void path_norm(pf_path *p)
 		p->field[i] = 0;
 }
 
+/* A program-wide global (not a function's static local, which the
+   analysis keeps with its function: a static buffer is a local one). */
+static int is_program_global(const eng *e, const pf_path *p)
+{
+	return p->base == PF_BASE_GLOBAL && !e->prog->decls.v[p->var].scope;
+}
+
 static uint32_t slot_of(eng *e, uint32_t func, const pf_path *path)
 {
 	slotdef d;
@@ -330,7 +337,7 @@ static uint32_t slot_of(eng *e, uint32_t func, const pf_path *path)
 
 	d.p = *path;
 	path_norm(&d.p);
-	d.func = d.p.base == PF_BASE_GLOBAL ? UINT32_MAX : func;
+	d.func = is_program_global(e, &d.p) ? UINT32_MAX : func;
 	key = mix(mix(mix(d.func, d.p.base), d.p.var), d.p.depth);
 	for (unsigned i = 0; i < d.p.depth; i++)
 		key = mix(key, d.p.field[i]);
@@ -1146,7 +1153,7 @@ static void write_path(fctx *c, const pf_path *p0, const factvec *facts, int str
 		return;
 	path_norm(&p);
 	s = slot_of(e, c->fi, &p);
-	if (p.base == PF_BASE_GLOBAL) {
+	if (is_program_global(e, &p)) {
 		for (size_t i = 0; i < facts->n; i++) {
 			fact f = facts->v[i];
 			if (lab(e, f.label)->kind == L_SYM)
@@ -1906,7 +1913,7 @@ static uint32_t owner_in_caller(fctx *c, const pf_insn *in, uint32_t slot)
 {
 	const slotdef *sd = &c->e->slots.v[slot];
 
-	if (sd->p.base == PF_BASE_GLOBAL)
+	if (is_program_global(c->e, &sd->p))
 		return slot;
 	if (sd->p.base != PF_BASE_PARAM || sd->p.var >= in->nargs ||
 	    in->args[sd->p.var].npaths != 1)
