@@ -6,6 +6,7 @@
  */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -107,6 +108,9 @@ int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
 	int nthreads = opts->jobs > 0 ? opts->jobs : 1;
 	pf_engine_opts eo = {opts->root, opts->verbose};
 	int rc;
+	/* libclang changes the process's working directory to a TU's
+	   -working-directory; put it back for the caller's relative paths */
+	char *cwd = getcwd(NULL, 0);
 
 	res->arena = pf_arena_new();
 	res->root = pf_arena_strdup(res->arena, opts->root);
@@ -156,6 +160,9 @@ int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
 	}
 	for (int i = 0; i < nthreads; i++)
 		pthread_join(threads[i], NULL);
+	if (cwd && chdir(cwd) != 0)
+		pf_error_set("cannot return to %s", cwd);
+	free(cwd);
 	res->ntus = db->n;
 
 	rc = pf_engine_run(res, prog, cat, pol, &eo);

@@ -22,8 +22,9 @@ enum pf_graph_format {
 	                     (#finding-N, #finding-N-step-M) */
 };
 
-/* A Graphviz rendering context (plugins loaded once), reused for every
-   graph of one report. */
+/* A handle on Graphviz's rendering context (plugins loaded once per
+   process; see graph.c for why it is never freed). Not thread-safe:
+   render reports on one thread. */
 typedef struct pf_graphviz pf_graphviz;
 pf_graphviz *pf_graphviz_new(void);
 void pf_graphviz_free(pf_graphviz *gv);
