@@ -1374,7 +1374,7 @@ static u64vec *compute_guards(fctx *c)
 				size_t n = 0;
 				for (size_t i = 0; i < gin[t].n; i++) {
 					uint64_t v = gin[t].v[i];
-					if (bsearch(&v, out.v, out.n, sizeof(uint64_t), u64_cmp))
+					if (out.n && bsearch(&v, out.v, out.n, sizeof(uint64_t), u64_cmp))
 						gin[t].v[n++] = v;
 				}
 				if (n != gin[t].n) {
@@ -2428,6 +2428,20 @@ int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat
 	}
 	check_entries(&e);
 	res->nfunctions = nf;
+	res->functions = pf_arena_alloc(res->arena, (nf ? nf : 1) * sizeof(pf_function_fact));
+	res->nfunctions = 0;
+	for (size_t i = 0; i < nf; i++) {
+		const pf_func *f = &prog->funcs.v[i];
+		pf_sym purpose = e.fi[i].purpose ? e.fi[i].purpose : e.fi[i].binding;
+		pf_function_fact *ff = &res->functions[res->nfunctions];
+		if (strncmp(fname(&e, (uint32_t)i), "__privflow", 10) == 0)
+			continue; /* the frontend's global initialisers */
+		ff->name = pf_arena_strdup(res->arena, fname(&e, (uint32_t)i));
+		ff->file = pf_arena_strdup(res->arena, pstr(&e, f->loc.file));
+		ff->line = f->loc.line;
+		ff->purpose = purpose ? pf_arena_strdup(res->arena, estr(&e, purpose)) : NULL;
+		res->nfunctions++;
+	}
 	pf_checker_finish(e.chk);
 
 	for (size_t i = 0; i < nf; i++) {

@@ -202,13 +202,16 @@ static void end(tb *t)
 	f.loc = L(t, 1);
 	f.nparams = (uint32_t)t->params.n;
 	f.params = pf_arena_alloc(a, (t->params.n + 1) * sizeof(pf_declid));
-	memcpy(f.params, t->params.v, t->params.n * sizeof(pf_declid));
+	if (t->params.n)
+		memcpy(f.params, t->params.v, t->params.n * sizeof(pf_declid));
 	f.nlocals = (uint32_t)t->locals.n;
 	f.locals = pf_arena_alloc(a, (t->locals.n + 1) * sizeof(pf_declid));
-	memcpy(f.locals, t->locals.v, t->locals.n * sizeof(pf_declid));
+	if (t->locals.n)
+		memcpy(f.locals, t->locals.v, t->locals.n * sizeof(pf_declid));
 	f.ninsns = (uint32_t)t->insns.n;
 	f.insns = pf_arena_alloc(a, (t->insns.n + 1) * sizeof(pf_insn));
-	memcpy(f.insns, t->insns.v, t->insns.n * sizeof(pf_insn));
+	if (t->insns.n)
+		memcpy(f.insns, t->insns.v, t->insns.n * sizeof(pf_insn));
 	f.nblocks = 1;
 	f.blocks = bl;
 	pf_tub_decl_at(t->b, t->fn)->flags |= PF_DF_DEFINED;
