@@ -310,7 +310,7 @@ void pf_checker_source(pf_checker *c, pf_declid id, const char *category, const 
 	fl.function = function;
 	snprintf(msg, sizeof(msg), "'%s' holds %s, a category of personal data the policy does not declare",
 	         pf_program_str(c->prog, d->name), category);
-	pf_tnode t = {NULL, d->loc, "declared here", 1};
+	pf_tnode t = {NULL, d->loc, "declared here", 1, 0};
 	fl.trace = &t;
 	add_finding(c, PF_RULE_UNDECLARED_CATEGORY, &fl, msg,
 	            rule_ref(c->pol, PF_RULE_UNDECLARED_CATEGORY, NULL));

@@ -33,6 +33,10 @@
 #define SCC_ROUNDS 12
 #define GLOBAL_ROUNDS 4
 #define RECORD_DEPTH 2
+/* Bound on the symbolic sink events one summary keeps: past it, events
+   whose data is still only a parameter's symbol are dropped (and the
+   function is reported as truncated); concrete flows are never dropped. */
+#define MAX_SYM_EVENTS 512
 
 enum { L_NONE, L_DATA, L_RES, L_STR, L_SYM };
 #define SYM_VARARGS 0xFFFFu
@@ -102,6 +106,8 @@ typedef struct summary {
 	PF_VEC(outfact) outs;
 	PF_VEC(event) events;
 	pf_map *seen;     /* hashes of facts/events already recorded */
+	size_t nsym;      /* events whose data is symbolic */
+	int truncated;    /* some were dropped (MAX_SYM_EVENTS) */
 	size_t size;      /* grows monotonically; used to detect change */
 } summary;
 
@@ -115,6 +121,8 @@ typedef struct funcinfo {
 	int index, low, onstack;
 	summary sum;
 	PF_VEC(pf_sym) erases;   /* stores it deletes (erasure) */
+	int reads_globals;       /* reads a program-wide global */
+	int grew;                /* 1 + the round its summary last grew in */
 	PF_VEC(pf_sym) out_cats; /* categories it sends to a sink (export) */
 } funcinfo;
 
@@ -139,6 +147,12 @@ typedef struct eng {
 	pf_checker *chk;
 	pf_arena *arena;
 	pf_strtab *strs;
+	PF_VEC(pf_tnode *) tnodes; /* hash-consed trace steps */
+	pf_map *tnode_ids;
+	pf_map *note_ids;          /* (slot, decl) -> source note */
+	pf_map *concat_ids;        /* (base, chain) -> tconcat result */
+	pf_map *guard_cache;       /* slot -> 0 (no guard) or 1 + index: */
+	PF_VEC(uint32_t) guard_idx, guard_owner;
 
 	PF_VEC(label) labels;
 	pf_map *label_ids;
@@ -159,6 +173,8 @@ typedef struct eng {
 	factvec globals;        /* facts of GLOBAL paths, program-wide */
 	pf_map *global_seen;
 	int globals_changed;
+	size_t ntruncated;      /* summaries that hit MAX_SYM_EVENTS */
+	int rounds;
 
 	/* function-pointer value sets */
 	pf_map *vcell_ids;
@@ -220,19 +236,56 @@ static const char *tnote(eng *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	return pf_arena_strdup(e->arena, buf);
+	return pf_strtab_str(e->strs, pf_strtab_intern(e->strs, buf)); /* shared */
 }
 
+/* The note of a call step ("passed to f()"), memoised by (kind, name,
+   argument): the fixpoint asks for the same ones again and again. */
+enum { N_PASSED, N_RETURNED, N_WRITTEN, N_COPIED, N_THROUGH, N_SANITIZED };
+
+static const char *cnote(eng *e, int kind, const char *name, unsigned arg, int tr)
+{
+	static const char *const fmts[] = {
+		[N_PASSED] = "passed to %s()", [N_RETURNED] = "returned from %s()",
+		[N_WRITTEN] = "written by %s() to its argument %u", [N_COPIED] = "copied by %s()",
+		[N_THROUGH] = "passed through %s()", [N_SANITIZED] = "%s by %s()"};
+	uint64_t key = mix(mix(mix(mix(0xca11, (uint64_t)kind), (uint64_t)(uintptr_t)name), arg), (uint64_t)tr);
+	uint32_t note;
+
+	if (pf_map_get(e->note_ids, key, &note))
+		return estr(e, note);
+	const char *n = kind == N_SANITIZED ? tnote(e, fmts[kind], pf_transform_id(tr), name)
+	              : tnote(e, fmts[kind], name, arg);
+	pf_map_put(e->note_ids, key, pf_strtab_find(e->strs, n));
+	return n;
+}
+
+/* Trace steps are hash-consed: the fixpoint revisits the same steps many
+   times and must not allocate them again. */
 static const pf_tnode *tstep(eng *e, const pf_tnode *prev, pf_loc loc, const char *note)
 {
 	pf_tnode *n;
+	uint64_t key;
+	uint32_t id;
 
 	if (prev && prev->len >= TRACE_MAX) {
 		/* keep the start and the newest steps: drop the one before */
 		if (prev->prev)
 			prev = prev->prev;
 	}
+	key = mix(mix(mix(mix(mix(0x7ace, (uint64_t)(uintptr_t)prev), loc.file), loc.line), loc.col),
+	          (uint64_t)(uintptr_t)note);
+	while (pf_map_get(e->tnode_ids, key, &id)) {
+		const pf_tnode *o = e->tnodes.v[id];
+		if (o->prev == prev && o->note == note && o->loc.file == loc.file &&
+		    o->loc.line == loc.line && o->loc.col == loc.col)
+			return o;
+		key = mix(key, 1);
+	}
 	n = pf_arena_alloc(e->arena, sizeof(*n));
+	n->id = (uint32_t)e->tnodes.n;
+	pf_vec_push(&e->tnodes, n);
+	pf_map_put(e->tnode_ids, key, (uint32_t)e->tnodes.n - 1);
 	n->prev = prev;
 	n->loc = loc;
 	n->note = note;
@@ -240,11 +293,18 @@ static const pf_tnode *tstep(eng *e, const pf_tnode *prev, pf_loc loc, const cha
 	return n;
 }
 
-/* Appends to `base` the steps of `chain` after its first (root) node. */
+/* Appends to `base` the steps of `chain` after its first (root) node.
+   Memoised: the same concatenation recurs at every visit of a call. */
 static const pf_tnode *tconcat(eng *e, const pf_tnode *base, const pf_tnode *chain)
 {
 	const pf_tnode *stack[TRACE_MAX + 2];
 	size_t n = 0;
+	uint64_t key = mix(mix(0xc0ca7, (uint64_t)(uintptr_t)base), (uint64_t)(uintptr_t)chain);
+	uint32_t id;
+
+	if (pf_map_get(e->concat_ids, key, &id))
+		return e->tnodes.v[id];
+	const pf_tnode *start = base;
 
 	for (const pf_tnode *t = chain; t && t->prev && n < TRACE_MAX; t = t->prev)
 		stack[n++] = t;
@@ -252,6 +312,9 @@ static const pf_tnode *tconcat(eng *e, const pf_tnode *base, const pf_tnode *cha
 		const pf_tnode *t = stack[--n];
 		base = tstep(e, base, t->loc, t->note);
 	}
+	(void)start;
+	if (base)
+		pf_map_put(e->concat_ids, key, base->id);
 	return base;
 }
 
@@ -880,6 +943,43 @@ static void build_callgraph(eng *e)
 
 typedef PF_VEC(uint32_t) u32vec;
 
+/* Whether an SCC must be analysed again in `round` (> 0): it reads
+   globals (which changed), or calls a function whose summary grew. */
+static int scc_dirty(const eng *e, const uint32_t *scc, size_t n, int round)
+{
+	for (size_t k = 0; k < n; k++) {
+		const funcinfo *fi = &e->fi[scc[k]];
+		if (fi->reads_globals)
+			return 1;
+		for (size_t j = 0; j < fi->callees.n; j++)
+			if (e->fi[fi->callees.v[j]].grew == round + 1)
+				return 1;
+	}
+	return 0;
+}
+
+static int rval_reads_global(const eng *e, const pf_rval *rv)
+{
+	for (uint32_t i = 0; i < rv->npaths; i++)
+		if (is_program_global(e, &rv->paths[i]))
+			return 1;
+	return 0;
+}
+
+static void find_global_readers(eng *e)
+{
+	for (uint32_t fi = 0; fi < e->prog->funcs.n; fi++) {
+		const pf_func *f = &e->prog->funcs.v[fi];
+		for (uint32_t k = 0; k < f->ninsns && !e->fi[fi].reads_globals; k++) {
+			const pf_insn *in = &f->insns[k];
+			int r = rval_reads_global(e, &in->src) || rval_reads_global(e, &in->fptr);
+			for (uint32_t a = 0; a < in->nargs && !r; a++)
+				r = rval_reads_global(e, &in->args[a]);
+			e->fi[fi].reads_globals = r;
+		}
+	}
+}
+
 /* Tarjan's algorithm, iterative; emits SCCs callees-first into order
    with -1 separators. */
 static void tarjan(eng *e, u32vec *order)
@@ -952,6 +1052,9 @@ typedef struct fctx {
 	factvec st;        /* current state */
 	factvec tmp;
 	uint32_t block;    /* block of the instruction being transferred */
+	int emit;          /* record sink events: only in the final pass over
+	                      the fixpoint's states, so each call's events
+	                      are instantiated once */
 	u64vec *gin;       /* per block: conditions known to hold on entry,
 	                      slot << 1 | value (must: every path) */
 } fctx;
@@ -1002,20 +1105,30 @@ static const char *path_text(const fctx *c, const pf_path *p, char *buf, size_t 
 	return pf_path_str(c->e->prog, c->f, p, buf, size);
 }
 
-static void add_source(fctx *c, factvec *out, pf_declid d, pf_loc loc, const char *what,
+/* Adds the source fact of reading declaration d (through `slot`). */
+static void add_source(fctx *c, factvec *out, pf_declid d, pf_loc loc, uint32_t slot,
                        uint32_t owner)
 {
 	eng *e = c->e;
 	fact f = {0};
 	const pf_decl *dd = decl(e, d);
+	uint64_t key = mix(mix(0x50c, slot), d);
+	uint32_t note;
 
+	/* the note's text depends only on the path and the declaration */
+	if (!pf_map_get(e->note_ids, key, &note)) {
+		char buf[128];
+		const char *what = slot ? path_text(c, &e->slots.v[slot].p, buf, sizeof(buf)) : pstr(e, dd->name);
+		const char *n = tnote(e, "%s read from %s %s (%s)", what,
+		                      dd->kind == PF_DECL_FIELD ? "field" : dd->kind == PF_DECL_PARAM ? "parameter" : "variable",
+		                      dd->kind == PF_DECL_FIELD ? tnote(e, "%s.%s", pstr(e, dd->scope), pstr(e, dd->name)) : pstr(e, dd->name),
+		                      estr(e, e->src_cat[d]));
+		note = pf_strtab_intern(e->strs, n);
+		pf_map_put(e->note_ids, key, note);
+	}
 	f.label = label_id4(e, L_DATA, e->src_cat[d], d, owner);
 	f.tr = e->src_tr[d];
-	f.t = tstep(e, NULL, loc,
-	            tnote(e, "%s read from %s %s (%s)", what ? what : pstr(e, dd->name),
-	                  dd->kind == PF_DECL_FIELD ? "field" : dd->kind == PF_DECL_PARAM ? "parameter" : "variable",
-	                  dd->kind == PF_DECL_FIELD ? tnote(e, "%s.%s", pstr(e, dd->scope), pstr(e, dd->name)) : pstr(e, dd->name),
-	                  estr(e, e->src_cat[d])));
+	f.t = tstep(e, NULL, loc, estr(e, note));
 	fv_add(out, &f);
 }
 
@@ -1031,14 +1144,18 @@ static void add_record_sources(fctx *c, factvec *out, pf_sym rec, pf_loc loc, in
 	for (size_t i = 0; i < v->n; i++) {
 		pf_declid fd = v->v[i];
 		if (e->src_cat[fd])
-			add_source(c, out, fd, loc, NULL, owner);
+			add_source(c, out, fd, loc, 0, owner);
 		else if (decl(e, fd)->tclass == PF_TY_RECORD)
 			add_record_sources(c, out, decl(e, fd)->record, loc, depth + 1, owner);
 	}
 }
 
-enum { R_WHOLE = 1 }; /* the whole value is used: a struct read includes
-                          its personal fields */
+enum {
+	R_WHOLE = 1, /* the whole value is used: a struct read includes its
+	                personal fields */
+	R_HANDLE = 2 /* the value is a handle (fd, FILE *, CURL *): what its
+	                fields hold does not matter */
+};
 
 /* Facts a path holds at this point (sources included). */
 static void read_path(fctx *c, factvec *out, const pf_path *p0, pf_loc loc, int mode)
@@ -1061,7 +1178,7 @@ static void read_path(fctx *c, factvec *out, const pf_path *p0, pf_loc loc, int 
 			const slotdef *q = &e->slots.v[f->slot];
 			fact nf = *f;
 			nf.slot = 0;
-			if (f->slot == s || is_prefix_slot(e, &me, q)) {
+			if (f->slot == s || (!(mode & R_HANDLE) && is_prefix_slot(e, &me, q))) {
 				fv_add(out, &nf);
 			} else if (is_prefix_slot(e, q, &me)) {
 				const label *l = lab(e, f->label);
@@ -1082,14 +1199,13 @@ static void read_path(fctx *c, factvec *out, const pf_path *p0, pf_loc loc, int 
 	/* sources: the declaration read, and a whole struct's fields */
 	d = path_decl(c, &p);
 	if (d && e->src_cat[d]) {
-		char buf[128];
 		uint32_t owner = 0;
 		if (p.depth > 0) {
 			pf_path o = p;
 			o.depth--;
 			owner = slot_of(e, c->fi, &o);
 		}
-		add_source(c, out, d, loc, path_text(c, &p, buf, sizeof(buf)), owner);
+		add_source(c, out, d, loc, s, owner);
 	}
 	if (mode & R_WHOLE)
 		add_record_sources(c, out, path_record(c, &p), loc, 0, s);
@@ -1246,12 +1362,16 @@ static int guard_index(const eng *e, int kind, const char *use)
 static int decl_guard(const eng *e, pf_declid d)
 {
 	const char *v;
+	const pf_decl *dd;
 
 	if (!d)
 		return -1;
-	if ((v = annot_value(e, decl(e, d), "optout")))
+	dd = decl(e, d);
+	if (!dd->nannots)
+		return -1;
+	if ((v = annot_value(e, dd, "optout")))
 		return guard_index(e, G_OPTOUT, v);
-	if ((v = annot_value(e, decl(e, d), "consent")))
+	if ((v = annot_value(e, dd, "consent")))
 		return guard_index(e, G_CONSENT, v);
 	return -1;
 }
@@ -1262,7 +1382,30 @@ static int decl_guard(const eng *e, pf_declid d)
  * called on a record. Returns the guard index or -1; *owner gets the
  * record's slot (0 if unknown).
  */
-static int resolve_guard(fctx *c, const pf_path *p, uint32_t *owner, int depth)
+static int resolve_guard_uncached(fctx *c, const pf_path *p, uint32_t *owner, int depth);
+
+/* resolve_guard for a slot, cached: conditions are tested at every sink. */
+static int resolve_guard_slot(fctx *c, uint32_t slot, uint32_t *owner)
+{
+	eng *e = c->e;
+	uint32_t v;
+
+	if (pf_map_get(e->guard_cache, slot, &v)) {
+		*owner = v ? e->guard_owner.v[v - 1] : 0;
+		return v ? (int)e->guard_idx.v[v - 1] : -1;
+	}
+	int g = resolve_guard_uncached(c, &e->slots.v[slot].p, owner, 0);
+	if (g < 0) {
+		pf_map_put(e->guard_cache, slot, 0);
+		return -1;
+	}
+	pf_vec_push(&e->guard_owner, *owner);
+	pf_vec_push(&e->guard_idx, (uint32_t)g);
+	pf_map_put(e->guard_cache, slot, (uint32_t)e->guard_idx.n);
+	return g;
+}
+
+static int resolve_guard_uncached(fctx *c, const pf_path *p, uint32_t *owner, int depth)
 {
 	eng *e = c->e;
 
@@ -1290,7 +1433,7 @@ static int resolve_guard(fctx *c, const pf_path *p, uint32_t *owner, int depth)
 		if (!pf_path_eq(&in->dst, p))
 			continue;
 		if (in->op == PF_OP_ASSIGN && in->src.npaths == 1)
-			return resolve_guard(c, &in->src.paths[0], owner, depth + 1);
+			return resolve_guard_uncached(c, &in->src.paths[0], owner, depth + 1);
 		if (in->op == PF_OP_CALL && in->callee) {
 			int g = decl_guard(e, in->callee);
 			if (g >= 0 && in->nargs > 0 && in->args[0].npaths == 1)
@@ -1311,7 +1454,7 @@ static void guard_bits(fctx *c, uint32_t owner, uint32_t *ok, uint32_t *wrong)
 	for (size_t i = 0; g && i < g->n; i++) {
 		uint32_t slot = (uint32_t)(g->v[i] >> 1), gowner;
 		int value = (int)(g->v[i] & 1);
-		int gi = resolve_guard(c, &e->slots.v[slot].p, &gowner, 0);
+		int gi = resolve_guard_slot(c, slot, &gowner);
 		if (gi < 0)
 			continue;
 		int want = e->guards[gi].kind == G_CONSENT;
@@ -1641,6 +1784,8 @@ static void emit_flow(fctx *c, const event *ev)
    attributable, else keeps it in the summary for the callers. */
 static void record_event(fctx *c, event ev)
 {
+	if (!c->emit)
+		return;
 	eng *e = c->e;
 	funcinfo *info = &e->fi[c->fi];
 
@@ -1670,8 +1815,19 @@ static void record_event(fctx *c, event ev)
 	}
 	if (info->ncallers == 0)
 		return; /* symbolic data never made concrete */
-	if (!sum_seen(c->sum, event_key(&ev)))
+	if (lab(e, ev.data.label)->kind == L_SYM) {
+		if (c->sum->nsym >= MAX_SYM_EVENTS) {
+			if (!c->sum->truncated) {
+				c->sum->truncated = 1;
+				e->ntruncated++;
+			}
+			return;
+		}
+	}
+	if (!sum_seen(c->sum, event_key(&ev))) {
 		pf_vec_push(&c->sum->events, ev);
+		c->sum->nsym += lab(e, ev.data.label)->kind == L_SYM;
+	}
 }
 
 /* --- calls -------------------------------------------------------------- */
@@ -1774,8 +1930,8 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 		case PF_EFF_SANITIZE: {
 			effect_inputs(c, &in_f, in, ef, 0);
 			const char *note = ef->kind == PF_EFF_SANITIZE
-				? tnote(e, "%s by %s()", pf_transform_id(ef->transform), name)
-				: tnote(e, "copied by %s()", name);
+				? cnote(e, N_SANITIZED, name, 0, ef->transform)
+				: cnote(e, N_COPIED, name, 0, 0);
 			for (size_t i = 0; i < in_f.n; i++) {
 				fact f = in_f.v[i];
 				int kind = lab(e, f.label)->kind;
@@ -1828,11 +1984,11 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 			uint32_t store = 0;
 			effect_inputs(c, &in_f, in, ef, R_WHOLE);
 			if (ef->sink < 0 && ef->handle >= 0 && (uint32_t)ef->handle < in->nargs)
-				read_rval(c, &hf, &in->args[ef->handle], in->loc, 0);
+				read_rval(c, &hf, &in->args[ef->handle], in->loc, R_HANDLE);
 			if (ef->store_arg >= 0 && (uint32_t)ef->store_arg < in->nargs)
-				read_rval(c, &sf, &in->args[ef->store_arg], in->loc, 0);
+				read_rval(c, &sf, &in->args[ef->store_arg], in->loc, R_HANDLE);
 			else if (ef->handle >= 0 && (uint32_t)ef->handle < in->nargs)
-				read_rval(c, &sf, &in->args[ef->handle], in->loc, 0);
+				read_rval(c, &sf, &in->args[ef->handle], in->loc, R_HANDLE);
 			store = pick_store(c, &sf, ef->store_arg >= 0);
 			if (sp->store)
 				store = label_id(e, L_STR, esym(e, sp->store), 0);
@@ -1948,7 +2104,7 @@ static void translate_fact(fctx *c, factvec *out, const pf_insn *in, const pf_fu
 		int kind = lab(e, f.label)->kind;
 		f.tr |= cf->tr;
 		if (kind == L_DATA || kind == L_SYM) {
-			f.t = tstep(e, f.t, in->use, tnote(e, "passed to %s()", fname(e, (uint32_t)(callee - e->prog->funcs.v))));
+			f.t = tstep(e, f.t, in->use, cnote(e, N_PASSED, fname(e, (uint32_t)(callee - e->prog->funcs.v)), 0, 0));
 			f.t = tconcat(e, f.t, cf->t);
 			if (via)
 				f.t = tstep(e, f.t, in->use, via);
@@ -1968,7 +2124,7 @@ static void call_summary(fctx *c, const pf_insn *in, uint32_t ci)
 
 	/* return value */
 	if (in->dst.base != PF_BASE_NONE && s->ret.n) {
-		const char *via = tnote(e, "returned from %s()", cname);
+		const char *via = cnote(e, N_RETURNED, cname, 0, 0);
 		for (size_t i = 0; i < s->ret.n; i++)
 			translate_fact(c, &out, in, callee, &s->ret.v[i], via, 0);
 		write_path(c, &in->dst, &out, in->strong);
@@ -1980,7 +2136,7 @@ static void call_summary(fctx *c, const pf_insn *in, uint32_t ci)
 			continue;
 		out.n = 0;
 		translate_fact(c, &out, in, callee, &o->f,
-		               tnote(e, "written by %s() to its argument %u", cname, o->param + 1), 0);
+		               cnote(e, N_WRITTEN, cname, o->param + 1, 0), 0);
 		const pf_rval *a = &in->args[o->param];
 		const suffix *sfx = &e->suffixes.v[o->suffix];
 		for (uint32_t k = 0; k < a->npaths; k++) {
@@ -1989,7 +2145,7 @@ static void call_summary(fctx *c, const pf_insn *in, uint32_t ci)
 		}
 	}
 	/* sink events */
-	for (size_t i = 0; i < s->events.n; i++) {
+	for (size_t i = 0; c->emit && i < s->events.n; i++) {
 		event ev = s->events.v[i];
 		factvec data = {0}, handles = {0};
 		int varargs = lab(e, ev.data.label)->kind == L_SYM &&
@@ -1998,7 +2154,7 @@ static void call_summary(fctx *c, const pf_insn *in, uint32_t ci)
 		translate_fact(c, &data, in, callee, &ev.data, NULL, R_WHOLE);
 		if (ev.handle && lab(e, ev.handle)->kind == L_SYM) {
 			fact hf = {0, ev.handle, 0, NULL};
-			translate_fact(c, &handles, in, callee, &hf, NULL, 0);
+			translate_fact(c, &handles, in, callee, &hf, NULL, R_HANDLE);
 		} else {
 			fact hf = {0, ev.handle, 0, NULL};
 			fv_add(&handles, &hf);
@@ -2007,7 +2163,7 @@ static void call_summary(fctx *c, const pf_insn *in, uint32_t ci)
 		if (store && lab(e, store)->kind == L_SYM) {
 			factvec sf = {0};
 			fact stf = {0, store, 0, NULL};
-			translate_fact(c, &sf, in, callee, &stf, NULL, 0);
+			translate_fact(c, &sf, in, callee, &stf, NULL, R_HANDLE);
 			store = pick_store(c, &sf, 1);
 			pf_vec_free(&sf);
 		}
@@ -2066,7 +2222,7 @@ static void call_unknown(fctx *c, const pf_insn *in, pf_declid callee)
 			out.v[k++] = out.v[i];
 	}
 	out.n = k;
-	facts_step(c->e, &out, in->use, tnote(c->e, "passed through %s()", pstr(c->e, d->name)));
+	facts_step(c->e, &out, in->use, cnote(c->e, N_THROUGH, pstr(c->e, d->name), 0, 0));
 	write_path(c, &in->dst, &out, in->strong);
 	pf_vec_free(&out);
 }
@@ -2199,6 +2355,15 @@ static void analyse_function(eng *e, uint32_t fi)
 				queued[t] = 1;
 			}
 		}
+	}
+	/* the final pass: sink events, once per instruction, on the fixpoint */
+	c.emit = 1;
+	for (uint32_t b = 0; b < f->nblocks; b++) {
+		const pf_block *bl = &f->blocks[b];
+		c.block = b;
+		fv_copy(&c.st, &in[b]);
+		for (uint32_t k = 0; k < bl->count; k++)
+			transfer(&c, &f->insns[bl->first + k]);
 	}
 	record_outs(&c, &exitst);
 	for (uint32_t b = 0; b < f->nblocks; b++) {
@@ -2365,6 +2530,10 @@ int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat
 	e.pol = pol;
 	e.arena = pf_arena_new();
 	e.strs = pf_strtab_new();
+	e.tnode_ids = pf_map_new();
+	e.note_ids = pf_map_new();
+	e.concat_ids = pf_map_new();
+	e.guard_cache = pf_map_new();
 	e.label_ids = pf_map_new();
 	e.suffix_ids = pf_map_new();
 	e.slot_ids = pf_map_new();
@@ -2392,6 +2561,7 @@ int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat
 	resolve_pointers(&e);
 	build_callgraph(&e);
 	tarjan(&e, &order);
+	find_global_readers(&e);
 	report_sources(&e);
 
 	for (int round = 0; round < GLOBAL_ROUNDS; round++) {
@@ -2400,7 +2570,15 @@ int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat
 		for (size_t i = 0; i < order.n; i++) {
 			if (order.v[i] != UINT32_MAX)
 				continue;
-			/* SCC = order[start .. i) */
+			/* SCC = order[start .. i). After the first round, only what
+			   reads globals or calls a function whose summary grew. */
+			if (round > 0 && !scc_dirty(&e, order.v + start, i - start, round)) {
+				start = i + 1;
+				continue;
+			}
+			size_t scc_before = 0, scc_after = 0;
+			for (size_t k = start; k < i; k++)
+				scc_before += e.fi[order.v[k]].sum.size;
 			for (int it = 0; it < SCC_ROUNDS; it++) {
 				size_t before = 0, after = 0;
 				for (size_t k = start; k < i; k++)
@@ -2421,12 +2599,30 @@ int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat
 						break;
 				}
 			}
+			for (size_t k = start; k < i; k++)
+				scc_after += e.fi[order.v[k]].sum.size;
+			if (scc_after != scc_before)
+				for (size_t k = start; k < i; k++)
+					e.fi[order.v[k]].grew = round + 1;
 			start = i + 1;
 		}
+		e.rounds = round + 1;
 		if (!e.globals_changed)
 			break;
 	}
 	check_entries(&e);
+	if (getenv("PF_STATS")) {
+		size_t tot = 0, mx = 0, mi = 0;
+		for (size_t i = 0; i < nf; i++) {
+			tot += e.fi[i].sum.events.n;
+			if (e.fi[i].sum.events.n > mx)
+				mx = e.fi[i].sum.events.n, mi = i;
+		}
+		fprintf(stderr, "stats: %zu labels, %zu slots, %zu suffixes, %zu tnodes, %zu events (max %zu in %s), %zu truncated, %d rounds\n",
+		        e.labels.n, e.slots.n, e.suffixes.n, e.tnodes.n, tot, mx, nf ? fname(&e, (uint32_t)mi) : "",
+		        e.ntruncated, e.rounds);
+	}
+	res->ntruncated = e.ntruncated;
 	res->nfunctions = nf;
 	res->functions = pf_arena_alloc(res->arena, (nf ? nf : 1) * sizeof(pf_function_fact));
 	res->nfunctions = 0;
@@ -2471,6 +2667,13 @@ int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat
 	pf_vec_free(&e.slots);
 	pf_vec_free(&e.globals);
 	pf_map_free(e.label_ids);
+	pf_map_free(e.tnode_ids);
+	pf_map_free(e.note_ids);
+	pf_map_free(e.concat_ids);
+	pf_map_free(e.guard_cache);
+	pf_vec_free(&e.guard_idx);
+	pf_vec_free(&e.guard_owner);
+	pf_vec_free(&e.tnodes);
 	pf_map_free(e.suffix_ids);
 	pf_map_free(e.slot_ids);
 	pf_map_free(e.vcell_ids);

@@ -14,6 +14,7 @@ typedef struct pf_tnode {
 	pf_loc loc;
 	const char *note;
 	uint32_t len; /* steps in the chain up to and including this one */
+	uint32_t id;  /* the engine's index of this (hash-consed) node */
 } pf_tnode;
 
 /* A complete flow: personal data of one category reaching one use. */

@@ -76,6 +76,8 @@ typedef struct pf_results {
 	pf_function_fact *functions; /* sorted by file, line */
 	size_t nflows;           /* flows checked, for the summary */
 	size_t ntus, ntus_failed;
+	size_t ntruncated;       /* functions whose summary hit the engine's
+	                            bound (flows through them may be missed) */
 	struct pf_arena *arena;  /* owns every string above */
 } pf_results;
 

@@ -381,6 +381,10 @@ static int cmd_scan(int argc, char **argv)
 			fprintf(stderr, "%s: error: %s: translation unit skipped\n",
 			        res->files[i].error ? res->files[i].error : res->files[i].path,
 			        res->files[i].path);
+	if (res->ntruncated && !o.quiet)
+		fprintf(stderr, "privflow: note: %zu function%s reached the engine's bound on symbolic "
+		        "flows; flows through them may be missed\n", res->ntruncated,
+		        res->ntruncated > 1 ? "s" : "");
 	if (o.use_db) {
 		const char *dbpath = o.db ? o.db : ".privflow/privflow.db";
 		int64_t run_id;
