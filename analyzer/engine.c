@@ -81,6 +81,7 @@ typedef struct event {
 	pf_loc loc;
 	uint32_t func;      /* function holding loc */
 	uint32_t store;     /* label (STR or SYM) naming the store, or 0 */
+	int store_annot;    /* store named by a PRIVFLOW_STORE function */
 	uint32_t guard_ok;  /* guards (bit = index in eng.guards) checked
 	                       with the right polarity on the data's owner */
 	uint32_t guard_wrong; /* ... checked, but wrongly */
@@ -107,6 +108,9 @@ typedef struct summary {
 	PF_VEC(event) events;
 	pf_map *seen;     /* hashes of facts/events already recorded */
 	size_t nsym;      /* events whose data is symbolic */
+	uint32_t erase_params; /* parameters whose constant string (SQL, a
+	                          path) is executed or unlinked: a DELETE or a
+	                          path given by a caller erases that store */
 	int truncated;    /* some were dropped (MAX_SYM_EVENTS) */
 	size_t size;      /* grows monotonically; used to detect change */
 } summary;
@@ -1170,8 +1174,10 @@ static void read_path(fctx *c, factvec *out, const pf_path *p0, pf_loc loc, int 
 	s = slot_of(e, c->fi, &p);
 	sd = &e->slots.v[s];
 	const slotdef me = *sd;
+	/* a local path never matches a program global's slot, and back */
 	const factvec *tables[2] = {&c->st, &e->globals};
-	for (int t = 0; t < 2; t++) {
+	int global = me.func == UINT32_MAX;
+	for (int t = global ? 1 : 0; t < (global ? 2 : 1); t++) {
 		const factvec *st = tables[t];
 		for (size_t i = 0; i < st->n; i++) {
 			const fact *f = &st->v[i];
@@ -1241,7 +1247,7 @@ static void read_rval(fctx *c, factvec *out, const pf_rval *rv, pf_loc loc, int 
 {
 	eng *e = c->e;
 
-	for (uint32_t i = 0; i < rv->npaths; i++)
+	for (uint32_t i = 0; i < rv->npaths && !(rv->flags & PF_RV_BOOL); i++)
 		read_path(c, out, &rv->paths[i], loc, mode);
 	if ((rv->flags & PF_RV_STR) && rv->str && interesting_string(rv->str)) {
 		fact f = {0, label_id(e, L_STR, esym(e, rv->str), 0), 0, NULL};
@@ -1343,6 +1349,7 @@ static uint64_t event_key(const event *ev)
 	k = mix(k, ev->loc.line);
 	k = mix(k, ev->loc.col);
 	k = mix(k, ev->store);
+	k = mix(k, (uint64_t)ev->store_annot);
 	k = mix(k, ev->guard_ok);
 	k = mix(k, ev->guard_wrong);
 	return mix(k, ev->func);
@@ -1382,7 +1389,8 @@ static int decl_guard(const eng *e, pf_declid d)
  * called on a record. Returns the guard index or -1; *owner gets the
  * record's slot (0 if unknown).
  */
-static int resolve_guard_uncached(fctx *c, const pf_path *p, uint32_t *owner, int depth);
+static int resolve_guard_uncached(fctx *c, const pf_path *p, uint32_t *owner, int *neg,
+                                  int depth);
 
 /* resolve_guard for a slot, cached: conditions are tested at every sink. */
 static int resolve_guard_slot(fctx *c, uint32_t slot, uint32_t *owner)
@@ -1390,22 +1398,26 @@ static int resolve_guard_slot(fctx *c, uint32_t slot, uint32_t *owner)
 	eng *e = c->e;
 	uint32_t v;
 
+	int neg = 0;
+
 	if (pf_map_get(e->guard_cache, slot, &v)) {
 		*owner = v ? e->guard_owner.v[v - 1] : 0;
 		return v ? (int)e->guard_idx.v[v - 1] : -1;
 	}
-	int g = resolve_guard_uncached(c, &e->slots.v[slot].p, owner, 0);
+	int g = resolve_guard_uncached(c, &e->slots.v[slot].p, owner, &neg, 0);
 	if (g < 0) {
 		pf_map_put(e->guard_cache, slot, 0);
 		return -1;
 	}
+	g |= neg ? 0x100 : 0; /* the slot holds the guard's negation */
 	pf_vec_push(&e->guard_owner, *owner);
 	pf_vec_push(&e->guard_idx, (uint32_t)g);
 	pf_map_put(e->guard_cache, slot, (uint32_t)e->guard_idx.n);
 	return g;
 }
 
-static int resolve_guard_uncached(fctx *c, const pf_path *p, uint32_t *owner, int depth)
+static int resolve_guard_uncached(fctx *c, const pf_path *p, uint32_t *owner, int *neg,
+                                  int depth)
 {
 	eng *e = c->e;
 
@@ -1432,8 +1444,11 @@ static int resolve_guard_uncached(fctx *c, const pf_path *p, uint32_t *owner, in
 		const pf_insn *in = &c->f->insns[i];
 		if (!pf_path_eq(&in->dst, p))
 			continue;
-		if (in->op == PF_OP_ASSIGN && in->src.npaths == 1)
-			return resolve_guard_uncached(c, &in->src.paths[0], owner, depth + 1);
+		if (in->op == PF_OP_ASSIGN && in->src.npaths == 1) {
+			if ((in->src.flags & PF_RV_BOOL) && (in->src.flags & PF_RV_NEG))
+				*neg = !*neg;
+			return resolve_guard_uncached(c, &in->src.paths[0], owner, neg, depth + 1);
+		}
 		if (in->op == PF_OP_CALL && in->callee) {
 			int g = decl_guard(e, in->callee);
 			if (g >= 0 && in->nargs > 0 && in->args[0].npaths == 1)
@@ -1457,6 +1472,10 @@ static void guard_bits(fctx *c, uint32_t owner, uint32_t *ok, uint32_t *wrong)
 		int gi = resolve_guard_slot(c, slot, &gowner);
 		if (gi < 0)
 			continue;
+		if (gi & 0x100) {
+			value = !value;
+			gi &= 0xff;
+		}
 		int want = e->guards[gi].kind == G_CONSENT;
 		if (value == want && !(owner && gowner && owner != gowner))
 			*ok |= 1u << gi;
@@ -1793,8 +1812,10 @@ static void record_event(fctx *c, event ev)
 		ev.purpose = info->purpose;
 	if (!ev.binding)
 		ev.binding = info->binding;
-	if (!ev.store && info->store)
+	if (info->store && !ev.store_annot) {
 		ev.store = label_id(e, L_STR, info->store, 0);
+		ev.store_annot = 1;
+	}
 	if (info->ncallers == 0 && ev.store && !label_concrete(e, ev.store))
 		ev.store = 0; /* no caller will name it */
 	if (e->nguards) {
@@ -1879,6 +1900,16 @@ static void effect_output(fctx *c, const pf_insn *in, int to, const factvec *fac
 	}
 }
 
+/* A store argument that is a parameter's symbol: what the callers pass
+   there may be a deletion. */
+static void mark_erase_param(fctx *c, const label *l)
+{
+	if (l->a < 32 && c->e->suffixes.v[l->b].n == 0 && !(c->sum->erase_params & (1u << l->a))) {
+		c->sum->erase_params |= 1u << l->a;
+		c->sum->size++;
+	}
+}
+
 /* The label naming a sink's store: a constant string (SQL, path) of the
    store argument, else its symbol for the callers to resolve. SQL that
    deletes also records an erasure. */
@@ -1896,8 +1927,10 @@ static uint32_t pick_store(fctx *c, const factvec *sf, int allow_sym)
 				add_erase(e, c->fi, st);
 			else if (st && !str)
 				str = sf->v[i].label;
-		} else if (l->kind == L_SYM && allow_sym && !sym) {
-			sym = sf->v[i].label;
+		} else if (l->kind == L_SYM && allow_sym) {
+			if (!sym)
+				sym = sf->v[i].label;
+			mark_erase_param(c, l);
 		}
 	}
 	return str ? str : sym;
@@ -1948,10 +1981,15 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 			fact f = {0, label_id(e, L_RES, esym(e, ef->resource), 0), 0, NULL};
 			fv_add(&out_f, &f);
 			/* a handle remembers the path or SQL it was opened with */
-			effect_inputs(c, &in_f, in, ef, 0);
-			for (size_t i = 0; i < in_f.n; i++)
-				if (lab(e, in_f.v[i].label)->kind == L_STR)
-					fv_add(&out_f, &in_f.v[i]);
+			effect_inputs(c, &in_f, in, ef, R_HANDLE);
+			for (size_t i = 0; i < in_f.n; i++) {
+				int kind = lab(e, in_f.v[i].label)->kind;
+				if (kind == L_STR || kind == L_SYM) {
+					fact hf = in_f.v[i];
+					hf.t = NULL;
+					fv_add(&out_f, &hf);
+				}
+			}
 			effect_output(c, in, ef->to, &out_f, 1);
 			break;
 		}
@@ -1963,6 +2001,8 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 				pf_sym st;
 				if (l->kind == L_STR && (st = store_name(e, estr(e, l->a), &erase)))
 					add_erase(e, c->fi, st);
+				else if (l->kind == L_SYM)
+					mark_erase_param(c, l);
 			}
 			break;
 		}
@@ -1971,9 +2011,9 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 			for (size_t i = 0; i < in_f.n; i++) {
 				int kind = lab(e, in_f.v[i].label)->kind;
 				if (kind == L_STR || kind == L_SYM) {
-					fact f = in_f.v[i];
-					f.t = NULL;
-					fv_add(&out_f, &f);
+					fact hf = in_f.v[i];
+					hf.t = NULL;
+					fv_add(&out_f, &hf);
 				}
 			}
 			effect_output(c, in, ef->to, &out_f, 0);
@@ -2143,6 +2183,25 @@ static void call_summary(fctx *c, const pf_insn *in, uint32_t ci)
 			pf_path p = path_extend(&a->paths[k], sfx);
 			write_path(c, &p, &out, 0);
 		}
+	}
+	/* deletions named by the caller's arguments */
+	for (uint32_t k = 0; s->erase_params && k < 32 && k < in->nargs; k++) {
+		if (!(s->erase_params & (1u << k)))
+			continue;
+		factvec af = {0};
+		read_rval(c, &af, &in->args[k], in->loc, R_HANDLE);
+		for (size_t i = 0; i < af.n; i++) {
+			const label *l = lab(e, af.v[i].label);
+			int erase;
+			pf_sym st;
+			/* a DELETE statement, or a path (the parameter was unlinked) */
+			if (l->kind == L_STR && (st = store_name(e, estr(e, l->a), &erase)) &&
+			    (erase || estr(e, st)[0] == '/' || estr(e, st)[0] == '.'))
+				add_erase(e, c->fi, st);
+			if (l->kind == L_SYM)
+				mark_erase_param(c, l);
+		}
+		pf_vec_free(&af);
 	}
 	/* sink events */
 	for (size_t i = 0; c->emit && i < s->events.n; i++) {

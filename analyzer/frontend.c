@@ -1551,8 +1551,13 @@ static fe_val lower_expr(fe_tu *x, CXCursor e)
 				return val_int(op == OP_NEG ? (int64_t)(0 - (uint64_t)i)
 				               : op == OP_NOT ? !i : op == OP_BITNOT ? ~i : i);
 			}
-			if (op == OP_NOT)
-				return val_none(); /* a truth value carries no data */
+			if (op == OP_NOT) {
+				/* a truth value: no data, but what it tests (guards) */
+				fe_val t = val_rvalue(v);
+				t.rv.flags = PF_RV_BOOL | ((v.rv.flags & PF_RV_BOOL)
+				             ? (v.rv.flags & PF_RV_NEG) ^ PF_RV_NEG : PF_RV_NEG);
+				return t;
+			}
 			return val_rvalue(v);
 		default: /* ++, --: the value read */
 			return val_rvalue(v);
@@ -1589,7 +1594,15 @@ static fe_val lower_expr(fe_tu *x, CXCursor e)
 				if (ok)
 					return val_int(i);
 			}
-			/* a comparison is a truth value: it carries no data */
+			/* a comparison is a truth value: it carries no data; with
+			   zero it still says what it tests (x == 0 is !x) */
+			if ((op == OP_EQ || op == OP_NE) &&
+			    (((b.rv.flags & (PF_RV_INT | PF_RV_NULL)) && !b.rv.npaths && b.rv.ival == 0) ||
+			     ((a.rv.flags & (PF_RV_INT | PF_RV_NULL)) && !a.rv.npaths && a.rv.ival == 0))) {
+				fe_val t = val_rvalue(a.rv.npaths ? a : b);
+				t.rv.flags = PF_RV_BOOL | (op == OP_EQ ? PF_RV_NEG : 0);
+				return t;
+			}
 			if (op >= OP_EQ && op <= OP_GE)
 				return val_none();
 			return val_union(x, &a, &b);

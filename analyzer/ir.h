@@ -111,7 +111,10 @@ enum pf_rval_flag {
 	PF_RV_STR = 1 << 1,  /* str is the string literal the expression is */
 	PF_RV_FUNC = 1 << 2, /* func is the function designated (f or &f) */
 	PF_RV_ADDR = 1 << 3, /* the expression is &lvalue */
-	PF_RV_NULL = 1 << 4  /* a null pointer constant */
+	PF_RV_NULL = 1 << 4, /* a null pointer constant */
+	PF_RV_BOOL = 1 << 5, /* a truth value of its paths (!x, x == 0, x != 0):
+	                        it carries none of their data */
+	PF_RV_NEG = 1 << 6   /* with BOOL: true when the path is zero (!x) */
 };
 
 typedef struct pf_rval {
