@@ -105,6 +105,7 @@ typedef struct outfact {
 typedef struct summary {
 	factvec ret;
 	PF_VEC(outfact) outs;
+	factvec gouts;    /* program globals (slot) receiving a parameter */
 	PF_VEC(event) events;
 	pf_map *seen;     /* hashes of facts/events already recorded */
 	size_t nsym;      /* events whose data is symbolic */
@@ -245,14 +246,15 @@ static const char *tnote(eng *e, const char *fmt, ...)
 
 /* The note of a call step ("passed to f()"), memoised by (kind, name,
    argument): the fixpoint asks for the same ones again and again. */
-enum { N_PASSED, N_RETURNED, N_WRITTEN, N_COPIED, N_THROUGH, N_SANITIZED };
+enum { N_PASSED, N_RETURNED, N_WRITTEN, N_COPIED, N_THROUGH, N_SANITIZED, N_GLOBAL };
 
 static const char *cnote(eng *e, int kind, const char *name, unsigned arg, int tr)
 {
 	static const char *const fmts[] = {
 		[N_PASSED] = "passed to %s()", [N_RETURNED] = "returned from %s()",
 		[N_WRITTEN] = "written by %s() to its argument %u", [N_COPIED] = "copied by %s()",
-		[N_THROUGH] = "passed through %s()", [N_SANITIZED] = "%s by %s()"};
+		[N_THROUGH] = "passed through %s()", [N_SANITIZED] = "%s by %s()",
+		[N_GLOBAL] = "stored in a global by %s()"};
 	uint64_t key = mix(mix(mix(mix(0xca11, (uint64_t)kind), (uint64_t)(uintptr_t)name), arg), (uint64_t)tr);
 	uint32_t note;
 
@@ -1233,7 +1235,7 @@ static int interesting_string(const char *s)
 	static const char *const prefixes[] = {
 		"http://", "https://", "ftp://", "smtp://", "smtps://", "ws://", "wss://",
 		"select ", "insert ", "update ", "delete ", "replace ", "create ", "upsert ",
-		"with ", "/", "./", "../", NULL};
+		"with ", "/", "./", "../", "%s/", NULL};
 	while (*s == ' ' || *s == '\t' || *s == '\n')
 		s++;
 	for (size_t i = 0; prefixes[i]; i++)
@@ -1264,6 +1266,8 @@ static void read_rval(fctx *c, factvec *out, const pf_rval *rv, pf_loc loc, int 
 	}
 }
 
+static int sum_seen(summary *s, uint64_t key);
+
 /* Writes facts to a path: strong replaces what it and its fields held. */
 static void write_path(fctx *c, const pf_path *p0, const factvec *facts, int strong)
 {
@@ -1278,8 +1282,14 @@ static void write_path(fctx *c, const pf_path *p0, const factvec *facts, int str
 	if (is_program_global(e, &p)) {
 		for (size_t i = 0; i < facts->n; i++) {
 			fact f = facts->v[i];
-			if (lab(e, f.label)->kind == L_SYM)
-				continue; /* a global never holds a parameter's symbol */
+			if (lab(e, f.label)->kind == L_SYM) {
+				/* a parameter stored in a global: the callers' arguments
+				   reach the global (summary) */
+				f.slot = s;
+				if (!sum_seen(c->sum, mix(mix(0x610b, s), mix(f.label, f.tr))))
+					pf_vec_push(&c->sum->gouts, f);
+				continue;
+			}
 			f.slot = s;
 			if (fv_add(&e->globals, &f))
 				e->globals_changed = 1;
@@ -1608,7 +1618,7 @@ static pf_sym store_name(eng *e, const char *str, int *erase)
 		str++;
 	if (strstr(str, "://"))
 		return 0;
-	if (str[0] == '/' || str[0] == '.') {
+	if (str[0] == '/' || str[0] == '.' || strncmp(str, "%s/", 3) == 0) {
 		for (const char *q = str; *q && n + 2 < sizeof(out); q++) {
 			if (*q == '%') {
 				q++;
@@ -2184,6 +2194,12 @@ static void call_summary(fctx *c, const pf_insn *in, uint32_t ci)
 			write_path(c, &p, &out, 0);
 		}
 	}
+	/* globals that receive the arguments */
+	for (size_t i = 0; i < s->gouts.n; i++) {
+		out.n = 0;
+		translate_fact(c, &out, in, callee, &s->gouts.v[i], cnote(e, N_GLOBAL, cname, 0, 0), 0);
+		write_path(c, &e->slots.v[s->gouts.v[i].slot].p, &out, 0);
+	}
 	/* deletions named by the caller's arguments */
 	for (uint32_t k = 0; s->erase_params && k < 32 && k < in->nargs; k++) {
 		if (!(s->erase_params & (1u << k)))
@@ -2196,7 +2212,7 @@ static void call_summary(fctx *c, const pf_insn *in, uint32_t ci)
 			pf_sym st;
 			/* a DELETE statement, or a path (the parameter was unlinked) */
 			if (l->kind == L_STR && (st = store_name(e, estr(e, l->a), &erase)) &&
-			    (erase || estr(e, st)[0] == '/' || estr(e, st)[0] == '.'))
+			    (erase || strchr(estr(e, st), '/')))
 				add_erase(e, c->fi, st);
 			if (l->kind == L_SYM)
 				mark_erase_param(c, l);
@@ -2703,6 +2719,7 @@ int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat
 		pf_vec_free(&e.fi[i].callees);
 		pf_vec_free(&e.fi[i].sum.ret);
 		pf_vec_free(&e.fi[i].sum.outs);
+		pf_vec_free(&e.fi[i].sum.gouts);
 		pf_vec_free(&e.fi[i].sum.events);
 		pf_map_free(e.fi[i].sum.seen);
 		pf_vec_free(&e.fi[i].erases);
