@@ -742,7 +742,8 @@ static const spec *spec_of(eng *e, pf_declid fn)
 		return NULL;
 	s = pf_arena_alloc(e->arena, sizeof(*s));
 	pf_effect *copy = pf_arena_alloc(e->arena, effs.n * sizeof(pf_effect));
-	memcpy(copy, effs.v, effs.n * sizeof(pf_effect));
+	if (effs.n)
+		memcpy(copy, effs.v, effs.n * sizeof(pf_effect));
 	s->n = effs.n;
 	s->effects = copy;
 	s->purpose = purpose;

@@ -430,7 +430,8 @@ static void model_merge(model *m)
 				                                e->transforms, e->plain,
 				                                e->quiet));
 		}
-		qsort(parts.v, parts.n, sizeof(*parts.v), cmp_str);
+		if (parts.n > 1)
+			qsort(parts.v, parts.n, sizeof(*parts.v), cmp_str);
 		pf_sbuf_printf(&b, "%u/%u|", m->nodes.v[i].cluster,
 		               m->nodes.v[i].rules);
 		for (j = 0; j < parts.n; j++) {
