@@ -241,27 +241,6 @@ const char *pf_catalog_digest(const pf_catalog *cat)
 
 /* --- validation helpers -------------------------------------------------- */
 
-/* Lower-case dotted id: "user.contact.email". */
-static int valid_dotted(const char *s)
-{
-	int prev_dot = 1;
-	if (!*s)
-		return 0;
-	for (; *s; s++) {
-		if (*s == '.') {
-			if (prev_dot)
-				return 0;
-			prev_dot = 1;
-		} else if (islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' ||
-		           *s == '-') {
-			prev_dot = 0;
-		} else {
-			return 0;
-		}
-	}
-	return !prev_dot;
-}
-
 /* One lower-case word: letters and digits. */
 static int valid_word(const char *s)
 {
@@ -498,7 +477,7 @@ static int load_name_rule(loadctx *lc, const pf_jcur *r)
 		return rc;
 	if ((rc = pf_jcur_string(r, "category", 1, &nr.category)) < 0)
 		return rc;
-	if (!valid_dotted(nr.category)) {
+	if (!pf_valid_dotted_id(nr.category)) {
 		pf_jcur m;
 		pf_jcur_member(&m, r, "category");
 		return pf_jcur_error(&m, "\"%s\" is not a dotted category id", nr.category);
@@ -693,7 +672,7 @@ static int load_effect(loadctx *lc, const pf_jcur *c, pf_effect *e)
 	case PF_EFF_SOURCE:
 		if ((rc = pf_jcur_string(c, "category", 1, &e->category)) < 0)
 			return rc;
-		if (!valid_dotted(e->category)) {
+		if (!pf_valid_dotted_id(e->category)) {
 			pf_jcur_member(&m, c, "category");
 			return pf_jcur_error(&m, "\"%s\" is not a dotted category id", e->category);
 		}
@@ -722,11 +701,11 @@ static int load_effect(loadctx *lc, const pf_jcur *c, pf_effect *e)
 		if ((rc = pf_jcur_string(c, "recipient", 0, &e->recipient)) < 0 ||
 		    (rc = pf_jcur_string(c, "purpose", 0, &e->purpose)) < 0)
 			return rc;
-		if (e->recipient && !valid_dotted(e->recipient)) {
+		if (e->recipient && !pf_valid_dotted_id(e->recipient)) {
 			pf_jcur_member(&m, c, "recipient");
 			return pf_jcur_error(&m, "\"%s\" is not a recipient id", e->recipient);
 		}
-		if (e->purpose && !valid_dotted(e->purpose)) {
+		if (e->purpose && !pf_valid_dotted_id(e->purpose)) {
 			pf_jcur_member(&m, c, "purpose");
 			return pf_jcur_error(&m, "\"%s\" is not a dotted purpose id", e->purpose);
 		}

@@ -19,49 +19,6 @@
 
 /* --- paths --------------------------------------------------------------- */
 
-/*
- * Returns a new absolute, lexically normalised path: `path` taken
- * relative to `base` (an absolute directory) unless absolute; ".",
- * ".." and repeated slashes removed. Caller frees.
- */
-static char *path_absnorm(const char *base, const char *path)
-{
-	char *joined = path[0] == '/' || !base ? pf_strdup(path)
-	                                       : pf_asprintf("%s/%s", base, path);
-	size_t n = strlen(joined);
-	char *out = pf_malloc(n + 2);
-	size_t len = 0;
-	const char *p = joined;
-	out[len++] = '/';
-	while (*p) {
-		while (*p == '/')
-			p++;
-		const char *s = p;
-		while (*p && *p != '/')
-			p++;
-		size_t sl = (size_t)(p - s);
-		if (sl == 0 || (sl == 1 && s[0] == '.'))
-			continue;
-		if (sl == 2 && s[0] == '.' && s[1] == '.') {
-			if (len > 1) {
-				len--; /* the trailing slash */
-				while (len > 1 && out[len - 1] != '/')
-					len--;
-			}
-			continue;
-		}
-		if (len > 1 && out[len - 1] != '/')
-			out[len++] = '/';
-		memcpy(out + len, s, sl);
-		len += sl;
-	}
-	if (len > 1 && out[len - 1] == '/')
-		len--;
-	out[len] = 0;
-	pf_free(joined);
-	return out;
-}
-
 static char *cwd_dup(void)
 {
 	char buf[PATH_MAX];
@@ -193,7 +150,7 @@ static void filter_args(pf_tu_cmd *cmd, char **argv, size_t argc, const char *fi
 		if (a[0] != '-') {
 			if (strcmp(a, file) == 0)
 				continue;
-			char *abs = path_absnorm(cmd->directory, a);
+			char *abs = pf_path_absnorm(cmd->directory, a);
 			int same = strcmp(abs, cmd->file) == 0;
 			pf_free(abs);
 			if (same)
@@ -287,7 +244,7 @@ int pf_compdb_load(pf_compdb **out, const char *path)
 		goto done;
 	cwd = cwd_dup();
 	{
-		char *absfile = path_absnorm(cwd, file);
+		char *absfile = pf_path_absnorm(cwd, file);
 		char *slash = strrchr(absfile, '/');
 		dbdir = pf_strndup(absfile, slash && slash != absfile ? (size_t)(slash - absfile) : 1);
 		pf_free(absfile);
@@ -367,8 +324,8 @@ int pf_compdb_load(pf_compdb **out, const char *path)
 			continue;
 		}
 		pf_tu_cmd c = {0};
-		c.directory = path_absnorm(dbdir, json_string_value(jdir));
-		c.file = path_absnorm(c.directory, fname);
+		c.directory = pf_path_absnorm(dbdir, json_string_value(jdir));
+		c.file = pf_path_absnorm(c.directory, fname);
 		filter_args(&c, argv, argc, fname);
 		if (owned)
 			for (size_t j = 0; j < argc; j++)
@@ -408,7 +365,7 @@ int pf_compdb_from_files(pf_compdb **out, char **files, size_t nfiles,
 			continue;
 		pf_tu_cmd c = {0};
 		c.directory = pf_strdup(cwd);
-		c.file = path_absnorm(cwd, files[i]);
+		c.file = pf_path_absnorm(cwd, files[i]);
 		c.nargs = ncflags;
 		c.args = pf_calloc(ncflags + 1, sizeof(char *));
 		for (size_t j = 0; j < ncflags; j++)

@@ -31,46 +31,6 @@ struct pf_frontend {
 
 /* --- small helpers ------------------------------------------------------- */
 
-/* See compdb.c: an absolute, lexically normalised copy of `path` taken
-   relative to `base`. Caller frees. */
-static char *path_absnorm(const char *base, const char *path)
-{
-	char *joined = path[0] == '/' || !base ? pf_strdup(path)
-	                                       : pf_asprintf("%s/%s", base, path);
-	size_t n = strlen(joined);
-	char *out = pf_malloc(n + 2);
-	size_t len = 0;
-	const char *p = joined;
-	out[len++] = '/';
-	while (*p) {
-		while (*p == '/')
-			p++;
-		const char *s = p;
-		while (*p && *p != '/')
-			p++;
-		size_t sl = (size_t)(p - s);
-		if (sl == 0 || (sl == 1 && s[0] == '.'))
-			continue;
-		if (sl == 2 && s[0] == '.' && s[1] == '.') {
-			if (len > 1) {
-				len--;
-				while (len > 1 && out[len - 1] != '/')
-					len--;
-			}
-			continue;
-		}
-		if (len > 1 && out[len - 1] != '/')
-			out[len++] = '/';
-		memcpy(out + len, s, sl);
-		len += sl;
-	}
-	if (len > 1 && out[len - 1] == '/')
-		len--;
-	out[len] = 0;
-	pf_free(joined);
-	return out;
-}
-
 /* Children of a cursor, in order. Small inline buffer: most nodes have
    fewer than 8 children. */
 typedef struct kids {
@@ -189,7 +149,7 @@ static fe_file *file_info(fe_tu *x, CXFile f)
 	fe_file e = {f, 0, 1};
 	CXString s = clang_getFileName(f);
 	const char *name = clang_getCString(s);
-	char *abs = path_absnorm(x->cmd->directory, name ? name : "");
+	char *abs = pf_path_absnorm(x->cmd->directory, name ? name : "");
 	clang_disposeString(s);
 	const char *rel = abs;
 	pf_frontend *fe = x->fe;
@@ -2674,7 +2634,7 @@ pf_frontend *pf_frontend_new(const pf_frontend_opts *opts)
 	if (opts && opts->root && *opts->root) {
 		char cwd[PATH_MAX];
 		const char *base = getcwd(cwd, sizeof(cwd)) ? cwd : "/";
-		fe->root = path_absnorm(base, opts->root);
+		fe->root = pf_path_absnorm(base, opts->root);
 		fe->rootlen = strlen(fe->root);
 	}
 	if (opts && opts->include_dir && *opts->include_dir)
@@ -2720,7 +2680,7 @@ pf_tu *pf_frontend_parse(pf_frontend *fe, const pf_tu_cmd *cmd)
 	/* main file name as the TU knows it */
 	char *mainrel = NULL;
 	{
-		char *abs = path_absnorm(cmd->directory, cmd->file);
+		char *abs = pf_path_absnorm(cmd->directory, cmd->file);
 		const char *rel = abs;
 		if (fe->root && fe->rootlen > 1 && strncmp(abs, fe->root, fe->rootlen) == 0 &&
 		    abs[fe->rootlen] == '/')
@@ -2746,7 +2706,7 @@ pf_tu *pf_frontend_parse(pf_frontend *fe, const pf_tu_cmd *cmd)
 
 	unsigned options = CXTranslationUnit_KeepGoing |
 	                   CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles;
-	char *absmain = path_absnorm(cmd->directory, cmd->file);
+	char *absmain = pf_path_absnorm(cmd->directory, cmd->file);
 	enum CXErrorCode err = clang_parseTranslationUnit2(
 	        fe->index, absmain, args, (int)nargs, NULL, 0, options, &x.tu);
 	pf_free(wd);

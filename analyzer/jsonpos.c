@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "util.h"
@@ -522,4 +523,25 @@ int pf_jcur_array(const pf_jcur *obj, const char *key, int required, pf_jcur *ou
 		return pf_jcur_error(out, "expected an array");
 	*present = 1;
 	return 0;
+}
+
+/* Lower-case dotted id: "user.contact.email". */
+int pf_valid_dotted_id(const char *s)
+{
+	int prev_dot = 1;
+	if (!*s)
+		return 0;
+	for (; *s; s++) {
+		if (*s == '.') {
+			if (prev_dot)
+				return 0;
+			prev_dot = 1;
+		} else if (islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' ||
+		           *s == '-') {
+			prev_dot = 0;
+		} else {
+			return 0;
+		}
+	}
+	return !prev_dot;
 }

@@ -91,4 +91,8 @@ int pf_jcur_int(const pf_jcur *obj, const char *key, int required, long long *ou
 int pf_jcur_array(const pf_jcur *obj, const char *key, int required, pf_jcur *out,
                   int *present);
 
+/* A lower-case dotted id ("user.contact.email"): the policy and catalogue
+   loaders' check of category, purpose and recipient ids. */
+int pf_valid_dotted_id(const char *s);
+
 #endif

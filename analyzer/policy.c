@@ -52,26 +52,6 @@ static const char *astr(loadctx *lc, const char *s)
 	return pf_arena_strdup(lc->a, s);
 }
 
-static int valid_id(const char *s)
-{
-	int prev_dot = 1;
-	if (!*s)
-		return 0;
-	for (; *s; s++) {
-		if (*s == '.') {
-			if (prev_dot)
-				return 0;
-			prev_dot = 1;
-		} else if (islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' ||
-		           *s == '-') {
-			prev_dot = 0;
-		} else {
-			return 0;
-		}
-	}
-	return !prev_dot;
-}
-
 static int valid_host_glob(const char *s)
 {
 	if (!*s)
@@ -101,7 +81,7 @@ static int id_member(loadctx *lc, const pf_jcur *obj, const char *key, int requi
 	*out = NULL;
 	if (rc < 0 || !s)
 		return rc;
-	if (!valid_id(s)) {
+	if (!pf_valid_dotted_id(s)) {
 		pf_jcur_member(&m, obj, key);
 		return pf_jcur_error(&m, "\"%s\" is not an id (lower-case words joined by '.')", s);
 	}
@@ -141,7 +121,7 @@ static int strlist(loadctx *lc, const pf_jcur *obj, const char *key, pf_strlist 
 
 static int check_id(loadctx *lc, const pf_jcur *el, const char *s)
 {
-	if (!valid_id(s))
+	if (!pf_valid_dotted_id(s))
 		return pf_jcur_error(el, "\"%s\" is not an id (lower-case words joined by '.')", s);
 	return 0;
 }

@@ -522,6 +522,49 @@ done:
 	return rc;
 }
 
+/*
+ * Returns a new absolute, lexically normalised path: `path` taken
+ * relative to `base` (an absolute directory) unless absolute; ".",
+ * ".." and repeated slashes removed. Caller frees.
+ */
+char *pf_path_absnorm(const char *base, const char *path)
+{
+	char *joined = path[0] == '/' || !base ? pf_strdup(path)
+	                                       : pf_asprintf("%s/%s", base, path);
+	size_t n = strlen(joined);
+	char *out = pf_malloc(n + 2);
+	size_t len = 0;
+	const char *p = joined;
+	out[len++] = '/';
+	while (*p) {
+		while (*p == '/')
+			p++;
+		const char *s = p;
+		while (*p && *p != '/')
+			p++;
+		size_t sl = (size_t)(p - s);
+		if (sl == 0 || (sl == 1 && s[0] == '.'))
+			continue;
+		if (sl == 2 && s[0] == '.' && s[1] == '.') {
+			if (len > 1) {
+				len--; /* the trailing slash */
+				while (len > 1 && out[len - 1] != '/')
+					len--;
+			}
+			continue;
+		}
+		if (len > 1 && out[len - 1] != '/')
+			out[len++] = '/';
+		memcpy(out + len, s, sl);
+		len += sl;
+	}
+	if (len > 1 && out[len - 1] == '/')
+		len--;
+	out[len] = 0;
+	pf_free(joined);
+	return out;
+}
+
 /* --- glob ----------------------------------------------------------------- */
 
 int pf_glob_match(const char *pat, const char *s)

@@ -110,6 +110,10 @@ int pf_file_read(char **out, size_t *len, const char *path); /* NUL-terminated *
  */
 int pf_file_write_atomic(const char *path, const char *data, size_t len);
 int pf_mkdirs(const char *dir); /* mkdir -p */
+/* A new absolute, lexically normalised path: `path` taken relative to the
+   absolute directory `base` unless absolute; ".", ".." and repeated
+   slashes removed. Caller frees. */
+char *pf_path_absnorm(const char *base, const char *path);
 
 /* Glob match with '*', '?' and '**' (matches across '/'). */
 int pf_glob_match(const char *pattern, const char *s);
