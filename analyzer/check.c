@@ -87,7 +87,8 @@ static void add_finding(pf_checker *c, int rule, const pf_flow *fl, const char *
 	key = hstr(key, fl->category);
 	key = hstr(key, fl->recipient);
 	key = (key ^ fl->loc.file) * 31 + fl->loc.line * 131 + fl->loc.col;
-	key = key * 17 + fl->origin;
+	if (rule == PF_RULE_UNDECLARED_CATEGORY)
+		key = key * 17 + fl->origin; /* one per declaration */
 	if (rule == PF_RULE_UNDECLARED_PURPOSE || rule == PF_RULE_MISSING_CONSENT_CHECK ||
 	    rule == PF_RULE_NOT_ANONYMIZED)
 		key = hstr(key, fl->purpose);
