@@ -1269,6 +1269,23 @@ static void read_rval(fctx *c, factvec *out, const pf_rval *rv, pf_loc loc, int 
 
 static int sum_seen(summary *s, uint64_t key);
 
+/* Whether a parameter symbol stands for text or bytes (char *, a char
+   array field): what personal data is once copied around. */
+static int sym_is_text(const fctx *c, const label *l)
+{
+	const eng *e = c->e;
+	const suffix *sfx = &e->suffixes.v[l->b];
+	pf_declid d;
+
+	if (sfx->n)
+		d = sfx->f[sfx->n - 1];
+	else if (l->a < c->f->nparams)
+		d = c->f->params[l->a];
+	else
+		return 1; /* variadic arguments */
+	return decl(e, d)->tclass == PF_TY_STRING || decl(e, d)->tclass == PF_TY_BYTES;
+}
+
 /* Writes facts to a path: strong replaces what it and its fields held. */
 static void write_path(fctx *c, const pf_path *p0, const factvec *facts, int strong)
 {
@@ -1284,10 +1301,14 @@ static void write_path(fctx *c, const pf_path *p0, const factvec *facts, int str
 		for (size_t i = 0; i < facts->n; i++) {
 			fact f = facts->v[i];
 			if (lab(e, f.label)->kind == L_SYM) {
-				/* a parameter stored in a global: the callers' arguments
-				   reach the global (summary) */
+				/* a parameter's text or bytes stored in a global: the
+				   callers' arguments reach the global (summary). Records
+				   and handles stored in globals are not followed: they
+				   are shared state, not data, and would flood every
+				   reader of the global. */
 				f.slot = s;
-				if (!sum_seen(c->sum, mix(mix(0x610b, s), mix(f.label, f.tr))))
+				if (sym_is_text(c, lab(e, f.label)) &&
+				    !sum_seen(c->sum, mix(mix(0x610b, s), mix(f.label, f.tr))))
 					pf_vec_push(&c->sum->gouts, f);
 				continue;
 			}
@@ -2195,11 +2216,21 @@ static void call_summary(fctx *c, const pf_insn *in, uint32_t ci)
 			write_path(c, &p, &out, 0);
 		}
 	}
-	/* globals that receive the arguments */
+	/* globals that receive the arguments: only personal data (and
+	   symbols, for the callers) are carried there, not every handle and
+	   string the program passes around */
 	for (size_t i = 0; i < s->gouts.n; i++) {
 		out.n = 0;
 		translate_fact(c, &out, in, callee, &s->gouts.v[i], cnote(e, N_GLOBAL, cname, 0, 0), 0);
-		write_path(c, &e->slots.v[s->gouts.v[i].slot].p, &out, 0);
+		size_t k = 0;
+		for (size_t j = 0; j < out.n; j++) {
+			int kind = lab(e, out.v[j].label)->kind;
+			if (kind == L_DATA || kind == L_SYM)
+				out.v[k++] = out.v[j];
+		}
+		out.n = k;
+		if (out.n)
+			write_path(c, &e->slots.v[s->gouts.v[i].slot].p, &out, 0);
 	}
 	/* deletions named by the caller's arguments */
 	for (uint32_t k = 0; s->erase_params && k < 32 && k < in->nargs; k++) {
