@@ -841,7 +841,13 @@ static size_t call_targets(eng *e, uint32_t fidx, const pf_insn *in, pf_declid *
 	for (uint32_t i = 0; i < in->fptr.npaths; i++) {
 		vcell *c = vcell_get(e, vcell_key(e, fidx, &in->fptr.paths[i]));
 		for (size_t k = 0; c && k < c->funcs.n && n < max; k++) {
+			const pf_decl *fd = decl(e, c->funcs.v[k]);
 			size_t j = 0;
+			/* a function that cannot take these arguments is not a
+			   target (and a same-named struct of another program's
+			   is not this one) */
+			if (fd->nparams != in->nargs && !(fd->flags & PF_DF_VARIADIC && in->nargs >= fd->nparams))
+				continue;
 			while (j < n && out[j] != c->funcs.v[k])
 				j++;
 			if (j == n)
