@@ -2622,7 +2622,10 @@ static void report_sources(eng *e)
 		const pf_decl *d = decl(e, id);
 		const char *fn = NULL;
 
-		if (!e->src_cat[id] || (d->flags & PF_DF_SYSTEM) || d->kind == PF_DECL_FUNC)
+		/* a function is a source by its annotation (its return value) */
+		if (!e->src_cat[id] || (d->flags & PF_DF_SYSTEM))
+			continue;
+		if (d->kind == PF_DECL_FUNC && !annot_value(e, d, "data"))
 			continue;
 		if (d->kind == PF_DECL_PARAM || d->kind == PF_DECL_LOCAL)
 			fn = pstr(e, d->scope);
