@@ -624,29 +624,14 @@ static void put_finding(html *h, size_t i)
 	               "</h3>\n<p class=\"message\">", i + 1, i + 1);
 	put_esc(b, f->message);
 	pf_sbuf_puts(b, "</p>\n<dl class=\"facts\">");
-	if (f->category) {
-		pf_sbuf_puts(b, "<dt>Category</dt><dd>");
-		put_code(b, f->category);
-		pf_sbuf_puts(b, "</dd>");
-	}
-	if (f->purpose) {
-		pf_sbuf_puts(b, "<dt>Purpose</dt><dd>");
-		put_code(b, f->purpose);
-		pf_sbuf_puts(b, "</dd>");
-	}
-	if (f->recipient) {
-		pf_sbuf_puts(b, "<dt>Recipient</dt><dd>");
-		put_code(b, f->recipient);
-		pf_sbuf_puts(b, "</dd>");
-	}
-	if (f->sink) {
-		pf_sbuf_puts(b, "<dt>Sink</dt><dd>");
-		put_code(b, f->sink);
-		pf_sbuf_puts(b, "</dd>");
-	}
-	if (f->function) {
-		pf_sbuf_puts(b, "<dt>Function</dt><dd>");
-		put_code(b, f->function);
+	const struct { const char *label, *value; } facts[] = {
+		{"Category", f->category}, {"Purpose", f->purpose},
+		{"Recipient", f->recipient}, {"Sink", f->sink}, {"Function", f->function}};
+	for (size_t fi = 0; fi < sizeof(facts) / sizeof(facts[0]); fi++) {
+		if (!facts[fi].value)
+			continue;
+		pf_sbuf_printf(b, "<dt>%s</dt><dd>", facts[fi].label);
+		put_code(b, facts[fi].value);
 		pf_sbuf_puts(b, "</dd>");
 	}
 	pf_sbuf_puts(b, "<dt>Fingerprint</dt><dd><code>");

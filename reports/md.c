@@ -155,34 +155,17 @@ static void put_finding(pf_sbuf *b, const pf_finding *f)
 	pf_sbuf_puts(b, "\n\n");
 	put_text(b, f->message);
 	pf_sbuf_puts(b, "\n\n");
-	{
-		if (f->category) {
-			pf_sbuf_puts(b, "- Category: ");
-			put_code(b, f->category);
-			pf_sbuf_puts(b, "\n");
-		}
-		if (f->purpose) {
-			pf_sbuf_puts(b, "- Purpose: ");
-			put_code(b, f->purpose);
-			pf_sbuf_puts(b, "\n");
-		}
-		if (f->recipient) {
-			pf_sbuf_puts(b, "- Recipient: ");
-			put_code(b, f->recipient);
-			pf_sbuf_puts(b, "\n");
-		}
-		if (f->sink) {
-			pf_sbuf_puts(b, "- Sink: ");
-			put_code(b, f->sink);
-			pf_sbuf_puts(b, "\n");
-		}
-		if (f->function) {
-			pf_sbuf_puts(b, "- Function: ");
-			put_code(b, f->function);
-			pf_sbuf_puts(b, "\n");
-		}
-		pf_sbuf_printf(b, "- Fingerprint: `%s`\n\n", f->fingerprint);
+	const struct { const char *label, *value; } facts[] = {
+		{"Category", f->category}, {"Purpose", f->purpose},
+		{"Recipient", f->recipient}, {"Sink", f->sink}, {"Function", f->function}};
+	for (size_t fi = 0; fi < sizeof(facts) / sizeof(facts[0]); fi++) {
+		if (!facts[fi].value)
+			continue;
+		pf_sbuf_printf(b, "- %s: ", facts[fi].label);
+		put_code(b, facts[fi].value);
+		pf_sbuf_puts(b, "\n");
 	}
+	pf_sbuf_printf(b, "- Fingerprint: `%s`\n\n", f->fingerprint);
 	if (f->ntrace) {
 		pf_sbuf_puts(b, "Trace:\n\n");
 		for (i = 0; i < f->ntrace; i++) {
