@@ -310,7 +310,6 @@ static const pf_tnode *tconcat(eng *e, const pf_tnode *base, const pf_tnode *cha
 
 	if (pf_map_get(e->concat_ids, key, &id))
 		return e->tnodes.v[id];
-	const pf_tnode *start = base;
 
 	for (const pf_tnode *t = chain; t && t->prev && n < TRACE_MAX; t = t->prev)
 		stack[n++] = t;
@@ -318,7 +317,6 @@ static const pf_tnode *tconcat(eng *e, const pf_tnode *base, const pf_tnode *cha
 		const pf_tnode *t = stack[--n];
 		base = tstep(e, base, t->loc, t->note);
 	}
-	(void)start;
 	if (base)
 		pf_map_put(e->concat_ids, key, base->id);
 	return base;
@@ -802,15 +800,10 @@ static int vcell_flow(eng *e, uint64_t dst, uint64_t src)
 
 	if (!dst || !src || dst == src)
 		return 0;
-	s = vcell_get(e, src);
 	d = vcell_get(e, dst);
-	s = vcell_get(e, src); /* d's creation may have moved the array */
+	s = vcell_get(e, src); /* after d: creating a cell may move the array */
 	for (size_t i = 0; i < s->funcs.n; i++)
-		if (vcell_add(d, s->funcs.v[i])) {
-			changed = 1;
-			s = vcell_get(e, src);
-			d = vcell_get(e, dst);
-		}
+		changed |= vcell_add(d, s->funcs.v[i]);
 	return changed;
 }
 
@@ -1676,8 +1669,6 @@ static pf_sym store_name(eng *e, const char *str, int *erase)
 		return n ? esym(e, out) : 0;
 	}
 	/* SQL: the word after INTO / UPDATE / FROM / TABLE */
-	const char *kw = w;
-	(void)kw;
 	*erase = !strcmp(w, "delete") || !strcmp(w, "drop") || !strcmp(w, "truncate");
 	int is_sql = !strcmp(w, "insert") || !strcmp(w, "update") || !strcmp(w, "delete") ||
 	             !strcmp(w, "replace") || !strcmp(w, "select") || !strcmp(w, "create") ||

@@ -22,9 +22,9 @@ typedef struct pf_frontend_opts {
 pf_frontend *pf_frontend_new(const pf_frontend_opts *opts);
 /*
  * Parses `cmd` and lowers it. Always returns a pf_tu (owned by the
- * caller): when the TU cannot be parsed, tu->failed is set and tu->diags
- * says why; when it parses with errors, the diagnostics are kept and the
- * functions still lowered (the scan reports the TU and goes on).
+ * caller): when the TU cannot be parsed or parses with errors,
+ * tu->failed is set, tu->diags says why and no function is lowered
+ * (unless opts->keep_going): the scan reports the TU and goes on.
  */
 pf_tu *pf_frontend_parse(pf_frontend *fe, const pf_tu_cmd *cmd);
 void pf_frontend_free(pf_frontend *fe);
