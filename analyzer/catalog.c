@@ -901,7 +901,7 @@ int pf_catalog_load(pf_catalog *cat, const char *path)
 	int present, rc;
 	loadctx lc = {cat, NULL, {0}};
 
-	if ((rc = pf_file_read(&text, NULL, path)) < 0)
+	if ((rc = pf_file_read(&text, NULL, path, PF_MAX_RULES_FILE, PF_READ_TEXT)) < 0)
 		goto done;
 	if ((rc = pf_json_load_text(&doc, path, text)) < 0)
 		goto done;

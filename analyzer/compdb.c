@@ -108,6 +108,214 @@ unterminated:
 
 /* --- argument filtering -------------------------------------------------- */
 
+/*
+ * The compilation database may come from a merge request privflow does
+ * not trust: no option in it may make the parse write a file or load
+ * code. These options are dropped, in every spelling the driver accepts
+ * (separate argument, joined, `=`), also behind -Xclang, -Xpreprocessor,
+ * -Wp, and inside response files. Options that only change what is
+ * compiled into an object (codegen) are harmless: nothing is generated.
+ */
+enum {
+	ARG = 1,    /* takes the next argument (also joined: -MFdeps.d) */
+	EQ = 2,     /* takes an argument after '=' or as the next one */
+	PREFIX = 4, /* every option starting with this */
+	NEXT = 8,   /* with PREFIX: takes the next argument too */
+	MAYBE = 16  /* takes the next argument unless it is an option */
+};
+
+typedef struct dropped_opt {
+	const char *name;
+	unsigned form;
+	const char *why;
+} dropped_opt;
+
+#define W_BUILD NULL /* what every build has (-o, -MD...): dropped silently */
+#define W_OUT "it writes a file"
+#define W_LOAD "it loads code"
+#define W_MODE "it changes what the compiler does"
+
+/* Driver options. */
+static const dropped_opt driver_drops[] = {
+	{"-o", ARG, W_BUILD}, {"--output", EQ, W_BUILD},
+	{"-M", 0, W_OUT}, {"-MM", 0, W_OUT}, {"-MD", 0, W_BUILD}, {"-MMD", 0, W_BUILD},
+	{"-MG", 0, W_BUILD}, {"-MP", 0, W_BUILD}, {"-MV", 0, W_BUILD},
+	{"-MF", ARG, W_BUILD}, {"-MT", ARG, W_BUILD}, {"-MQ", ARG, W_BUILD},
+	{"-MJ", ARG, W_OUT},
+	{"--dependencies", 0, W_OUT}, {"--user-dependencies", 0, W_OUT},
+	{"--write-dependencies", 0, W_OUT}, {"--write-user-dependencies", 0, W_OUT},
+	{"-save-temps", PREFIX, W_OUT}, {"--save-temps", PREFIX, W_OUT},
+	{"-save-stats", PREFIX, W_OUT}, {"--save-stats", PREFIX, W_OUT},
+	{"--serialize-diagnostics", EQ, W_OUT}, {"-serialize-diagnostics", ARG, W_OUT},
+	{"-ftime-trace", PREFIX, W_OUT}, {"-ftime-report", PREFIX, W_OUT},
+	{"-fproc-stat-report", PREFIX, W_OUT},
+	{"-fcrash-diagnostics", PREFIX, W_OUT}, {"-gen-reproducer", PREFIX, W_OUT},
+	{"-fsave-optimization-record", PREFIX, W_OUT},
+	{"-foptimization-record-file", PREFIX, W_OUT},
+	{"-fmodules-cache-path", PREFIX, W_OUT}, {"-fmodules", 0, W_OUT},
+	{"-fcxx-modules", 0, W_OUT}, {"-fimplicit-modules", 0, W_OUT},
+	{"--analyze", 0, W_OUT}, {"--analyzer-output", EQ, W_OUT},
+	{"-Xanalyzer", ARG, W_OUT},
+	{"-fplugin", PREFIX, W_LOAD}, {"-fpass-plugin", PREFIX, W_LOAD},
+	{"--config", EQ, W_LOAD}, {"--config-system-dir", PREFIX, W_LOAD},
+	{"--config-user-dir", PREFIX, W_LOAD},
+	{"-mllvm", ARG, W_LOAD},
+	{"-E", 0, W_MODE}, {"-S", 0, W_MODE}, {"-emit-llvm", 0, W_MODE},
+	{"-emit-ast", 0, W_MODE}, {"--precompile", 0, W_MODE},
+	{"-Xlinker", ARG, W_MODE}, {"-Xassembler", ARG, W_MODE},
+};
+
+/* Options of clang -cc1, as given behind -Xclang. */
+static const dropped_opt cc1_drops[] = {
+	{"-load", ARG, W_LOAD}, {"-plugin", ARG, W_LOAD},
+	{"-plugin-arg-", PREFIX | NEXT, W_LOAD},
+	{"-add-plugin", ARG, W_LOAD}, {"-fpass-plugin", PREFIX, W_LOAD},
+	{"-mllvm", ARG, W_LOAD},
+	{"-o", ARG, W_OUT}, {"-dependency-file", ARG, W_OUT}, {"-MT", ARG, W_OUT},
+	{"-MQ", ARG, W_OUT}, {"-header-include-file", ARG, W_OUT},
+	{"-serialize-diagnostic-file", ARG, W_OUT}, {"-diagnostic-log-file", ARG, W_OUT},
+	{"-stats-file", PREFIX, W_OUT}, {"-ftime-trace", PREFIX, W_OUT},
+	{"-coverage-notes-file", PREFIX, W_OUT}, {"-coverage-data-file", PREFIX, W_OUT},
+	{"-split-dwarf-output", ARG, W_OUT}, {"-module-dependency-dir", ARG, W_OUT},
+	{"-fmodules-cache-path", PREFIX, W_OUT}, {"-fmodules", PREFIX, W_OUT},
+	{"-emit-", PREFIX, W_MODE}, {"-ast-", PREFIX, W_MODE}, {"-dump-", PREFIX, W_MODE},
+	{"-analyze", PREFIX, W_MODE}, {"-analyzer-", PREFIX, W_MODE},
+	{"-fsyntax-only", 0, W_MODE}, {"-E", 0, W_MODE}, {"-S", 0, W_MODE},
+};
+
+/* Preprocessor options inside -Wp,... and behind -Xpreprocessor. */
+static const dropped_opt cpp_drops[] = {
+	{"-M", 0, W_OUT}, {"-MM", 0, W_OUT}, {"-MD", MAYBE, W_BUILD},
+	{"-MMD", MAYBE, W_BUILD}, {"-MG", 0, W_BUILD}, {"-MP", 0, W_BUILD},
+	{"-MV", 0, W_BUILD}, {"-MF", ARG, W_BUILD}, {"-MT", ARG, W_BUILD},
+	{"-MQ", ARG, W_BUILD},
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * The entry of `table` that `a` is, or NULL. *takes_next is set when the
+ * option's value is the next argument (not joined, not after '=').
+ */
+static const dropped_opt *match_drop(const dropped_opt *table, size_t n, const char *a,
+                                     int *takes_next)
+{
+	*takes_next = 0;
+	for (size_t i = 0; i < n; i++) {
+		const dropped_opt *d = &table[i];
+		size_t len = strlen(d->name);
+
+		if (strncmp(a, d->name, len))
+			continue;
+		if (a[len] == '\0') {
+			*takes_next = (d->form & (ARG | EQ | MAYBE)) != 0;
+			return d;
+		}
+		if (d->form & NEXT) {
+			*takes_next = 1;
+			return d;
+		}
+		if ((d->form & PREFIX) || ((d->form & ARG) && len == 2) ||
+		    ((d->form & ARG) && d->name[1] == 'M') ||
+		    ((d->form & EQ) && a[len] == '='))
+			return d;
+	}
+	return NULL;
+}
+
+typedef PF_VEC(char *) arg_vec;
+
+/* Notes one dropped option (once per scan and option name); what every
+   build has (why == W_BUILD) goes without saying. */
+static void note_drop(pf_compdb *db, const char *opt, const char *why)
+{
+	char name[64];
+	size_t n = strcspn(opt, "=,");
+
+	if (!why)
+		return;
+	snprintf(name, sizeof(name), "%.*s", (int)(n < 60 ? n : 60), opt);
+	for (size_t i = 0; i < db->nnotes; i++)
+		if (!strncmp(db->notes[i], name, strlen(name)) &&
+		    db->notes[i][strlen(name)] == ' ')
+			return;
+	db->notes = pf_realloc(db->notes, (db->nnotes + 1) * sizeof(char *));
+	db->notes[db->nnotes++] = pf_asprintf("%s (dropped: %s)", name, why);
+}
+
+/*
+ * -Wp,A,B,...: the elements that are not dependency-file options, joined
+ * again; NULL when none is left.
+ */
+static char *filter_wp(pf_compdb *db, const char *a)
+{
+	char *copy = pf_strdup(a + 4), *save = NULL, *out = pf_strdup("-Wp");
+	int skip = 0, maybe = 0, kept = 0;
+
+	for (char *e = strtok_r(copy, ",", &save); e; e = strtok_r(NULL, ",", &save)) {
+		int next;
+		const dropped_opt *d;
+
+		if (skip) {
+			skip = 0;
+			if (e[0] != '-' || !maybe)
+				continue;
+		}
+		if ((d = match_drop(cpp_drops, NELEM(cpp_drops), e, &next))) {
+			note_drop(db, "-Wp,-M", d->why);
+			skip = next;
+			maybe = (d->form & MAYBE) != 0;
+			continue;
+		}
+		char *o = pf_asprintf("%s,%s", out, e);
+		pf_free(out);
+		out = o;
+		kept++;
+	}
+	pf_free(copy);
+	if (!kept) {
+		pf_free(out);
+		return NULL;
+	}
+	return out;
+}
+
+#define RSP_DEPTH 8
+
+/*
+ * Appends the words of `argv` to `out`, expanding @response files
+ * (relative to `dir`, at most RSP_DEPTH deep): a response file can hold
+ * any option, so its words are filtered like the rest.
+ */
+static void expand_rsp(pf_compdb *db, arg_vec *out, char **argv, size_t argc,
+                       const char *dir, int depth)
+{
+	for (size_t i = 0; i < argc; i++) {
+		char *text = NULL, **words = NULL, *path;
+		size_t nwords = 0;
+
+		if (argv[i][0] != '@' || !argv[i][1]) {
+			pf_vec_push(out, pf_strdup(argv[i]));
+			continue;
+		}
+		path = pf_path_absnorm(dir, argv[i] + 1);
+		if (depth >= RSP_DEPTH ||
+		    pf_file_read(&text, NULL, path, PF_MAX_RULES_FILE, PF_READ_TEXT) < 0 ||
+		    pf_shell_split(&words, &nwords, text) < 0) {
+			note_drop(db, "@response-file", depth >= RSP_DEPTH ? "nested too deep"
+			                                                   : "it cannot be read");
+		} else {
+			expand_rsp(db, out, words, nwords, dir, depth + 1);
+		}
+		for (size_t j = 0; j < nwords; j++)
+			pf_free(words[j]);
+		pf_free(words);
+		pf_free(text);
+		pf_free(path);
+		pf_error_clear();
+	}
+}
+
 static int is_launcher(const char *arg0)
 {
 	const char *b = strrchr(arg0, '/');
@@ -118,35 +326,59 @@ static int is_launcher(const char *arg0)
 
 /*
  * Fills cmd->args from the compiler command line `argv` (borrowed): drops
- * a launcher and the compiler name, -c, -o X, the input file (`file` as
- * written, or resolving to cmd->file) and the dependency-file options.
+ * a launcher and the compiler name, -c, the input file (`file` as
+ * written, or resolving to cmd->file), and every option that writes a
+ * file, loads code or changes the compiler's job (above).
  */
-static void filter_args(pf_tu_cmd *cmd, char **argv, size_t argc, const char *file)
+static void filter_args(pf_compdb *db, pf_tu_cmd *cmd, char **argv, size_t argc,
+                        const char *file)
 {
-	PF_VEC(char *) args = {0};
+	arg_vec all = {0}, args = {0};
 	size_t i = 0;
+
 	if (i < argc && is_launcher(argv[i]))
 		i++;
 	if (i < argc)
 		i++; /* the compiler */
-	for (; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "-c") == 0 || strcmp(a, "-MD") == 0 ||
-		    strcmp(a, "-MMD") == 0 || strcmp(a, "-MP") == 0 ||
-		    strcmp(a, "-M") == 0 || strcmp(a, "-MM") == 0 ||
-		    strcmp(a, "-MG") == 0)
+	expand_rsp(db, &all, argv + i, argc - i, cmd->directory, 0);
+	for (i = 0; i < all.n; i++) {
+		const char *a = all.v[i];
+		const dropped_opt *d;
+		int next;
+
+		if (strcmp(a, "-c") == 0 || strcmp(a, "--") == 0)
 			continue;
-		if (strcmp(a, "-o") == 0 || strcmp(a, "-MF") == 0 ||
-		    strcmp(a, "-MT") == 0 || strcmp(a, "-MQ") == 0) {
-			i++; /* and its value */
+		if ((d = match_drop(driver_drops, NELEM(driver_drops), a, &next))) {
+			note_drop(db, a, d->why);
+			i += next;
 			continue;
 		}
-		if ((strncmp(a, "-o", 2) == 0 || strncmp(a, "-MF", 3) == 0 ||
-		     strncmp(a, "-MT", 3) == 0 || strncmp(a, "-MQ", 3) == 0) &&
-		    a[2])
+		if (!strcmp(a, "-Xclang") || !strcmp(a, "-Xpreprocessor")) {
+			int cc1 = a[2] == 'c';
+			const dropped_opt *table = cc1 ? cc1_drops : cpp_drops;
+			size_t n = cc1 ? NELEM(cc1_drops) : NELEM(cpp_drops);
+			if (i + 1 < all.n &&
+			    (d = match_drop(table, n, all.v[i + 1], &next))) {
+				note_drop(db, all.v[i + 1], d->why);
+				/* its value is the next pair: -Xclang -load -Xclang x.so */
+				if (next && (d->form & MAYBE) &&
+				    (i + 3 >= all.n || all.v[i + 3][0] == '-'))
+					next = 0;
+				i += 1 + 2 * (size_t)next;
+				continue;
+			}
+			if (i + 1 < all.n) {
+				pf_vec_push(&args, pf_strdup(a));
+				pf_vec_push(&args, pf_strdup(all.v[++i]));
+			}
 			continue;
-		if (strcmp(a, "--") == 0)
+		}
+		if (!strncmp(a, "-Wp,", 4)) {
+			char *kept = filter_wp(db, a);
+			if (kept)
+				pf_vec_push(&args, kept);
 			continue;
+		}
 		if (a[0] != '-') {
 			if (strcmp(a, file) == 0)
 				continue;
@@ -158,6 +390,9 @@ static void filter_args(pf_tu_cmd *cmd, char **argv, size_t argc, const char *fi
 		}
 		pf_vec_push(&args, pf_strdup(a));
 	}
+	for (i = 0; i < all.n; i++)
+		pf_free(all.v[i]);
+	pf_vec_free(&all);
 	cmd->args = args.v;
 	cmd->nargs = args.n;
 }
@@ -178,6 +413,9 @@ void pf_compdb_free(pf_compdb *db)
 		return;
 	for (size_t i = 0; i < db->n; i++)
 		cmd_clear(&db->tus[i]);
+	for (size_t i = 0; i < db->nnotes; i++)
+		pf_free(db->notes[i]);
+	pf_free(db->notes);
 	pf_free(db->tus);
 	pf_free(db);
 }
@@ -227,6 +465,7 @@ int pf_compdb_load(pf_compdb **out, const char *path)
 	char *file = NULL, *dbdir = NULL, *cwd = NULL;
 	cmd_vec list = {0};
 	pf_map *seen = pf_map_new();
+	pf_compdb *db = pf_calloc(1, sizeof(*db));
 	int rc = 0;
 	struct stat st;
 	*out = NULL;
@@ -240,7 +479,7 @@ int pf_compdb_load(pf_compdb **out, const char *path)
 		rc = PF_EIO;
 		goto done;
 	}
-	if ((rc = pf_json_load(&doc, file)) < 0)
+	if ((rc = pf_json_load(&doc, file, PF_MAX_COMPDB_FILE)) < 0)
 		goto done;
 	cwd = cwd_dup();
 	{
@@ -326,22 +565,24 @@ int pf_compdb_load(pf_compdb **out, const char *path)
 		pf_tu_cmd c = {0};
 		c.directory = pf_path_absnorm(dbdir, json_string_value(jdir));
 		c.file = pf_path_absnorm(c.directory, fname);
-		filter_args(&c, argv, argc, fname);
+		filter_args(db, &c, argv, argc, fname);
 		if (owned)
 			for (size_t j = 0; j < argc; j++)
 				pf_free(argv[j]);
 		pf_free(argv);
 		add_unique(&list, seen, &c);
 	}
-	*out = pf_calloc(1, sizeof(**out));
-	(*out)->n = list.n;
-	(*out)->tus = list.v;
+	db->n = list.n;
+	db->tus = list.v;
 	list.v = NULL;
 	list.n = 0;
+	*out = db;
+	db = NULL;
 done:
 	for (size_t i = 0; i < list.n; i++)
 		cmd_clear(&list.v[i]);
 	pf_vec_free(&list);
+	pf_compdb_free(db);
 	pf_map_free(seen);
 	pf_json_free(doc);
 	pf_free(file);
@@ -359,23 +600,27 @@ int pf_compdb_from_files(pf_compdb **out, char **files, size_t nfiles,
 {
 	cmd_vec list = {0};
 	pf_map *seen = pf_map_new();
+	pf_compdb *db = pf_calloc(1, sizeof(*db));
 	char *cwd = cwd_dup();
+	char **argv = pf_calloc(ncflags + 2, sizeof(char *));
+
+	argv[0] = "cc"; /* filter_args drops the compiler */
+	for (size_t j = 0; j < ncflags; j++)
+		argv[j + 1] = cflags[j];
 	for (size_t i = 0; i < nfiles; i++) {
 		if (!is_source(files[i]))
 			continue;
 		pf_tu_cmd c = {0};
 		c.directory = pf_strdup(cwd);
 		c.file = pf_path_absnorm(cwd, files[i]);
-		c.nargs = ncflags;
-		c.args = pf_calloc(ncflags + 1, sizeof(char *));
-		for (size_t j = 0; j < ncflags; j++)
-			c.args[j] = pf_strdup(cflags[j]);
+		filter_args(db, &c, argv, ncflags + 1, files[i]);
 		add_unique(&list, seen, &c);
 	}
+	pf_free(argv);
 	pf_map_free(seen);
 	pf_free(cwd);
-	*out = pf_calloc(1, sizeof(**out));
-	(*out)->n = list.n;
-	(*out)->tus = list.v;
+	db->n = list.n;
+	db->tus = list.v;
+	*out = db;
 	return 0;
 }

@@ -13,18 +13,25 @@ typedef struct pf_tu_cmd {
 	char *directory;  /* absolute working directory */
 	size_t nargs;
 	char **args;      /* compiler arguments for libclang: the compiler
-	                     name, -c, -o X and the input file removed */
+	                     name, -c, the input file and every option that
+	                     writes files or loads code removed */
 } pf_tu_cmd;
 
 typedef struct pf_compdb {
 	size_t n;
 	pf_tu_cmd *tus;   /* in file order, duplicates (same file) removed */
+	size_t nnotes;
+	char **notes;     /* options dropped, once each: "-MF (dropped: it
+	                     writes a file)" */
 } pf_compdb;
 
 /*
  * Loads PATH (a compile_commands.json, or a directory holding one).
  * Returns PF_EINVALID with "FILE:LINE: what is wrong" on malformed input,
- * PF_EIO if missing. Only C and C++ sources are kept.
+ * PF_EIO if missing. Only C and C++ sources are kept. The database is
+ * untrusted: @response files are expanded, and every option that would
+ * make the parse write a file, load code or do another job than parsing
+ * is dropped (listed in db->notes), in all its spellings.
  */
 int pf_compdb_load(pf_compdb **out, const char *path);
 /* A database for FILES with the same CFLAGS each (`scan FILES -- CFLAGS`). */

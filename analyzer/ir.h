@@ -250,6 +250,15 @@ pf_tu *pf_tub_finish(pf_tu_builder *b); /* frees the builder */
 void pf_tu_free(pf_tu *tu);
 
 /*
+ * A TU as bytes and back (irio.c): how a worker process hands its TU to
+ * the scan. *out of pf_tu_write is pf_malloc'd. The reader trusts nothing:
+ * malformed input is PF_EINVALID with the reason, never a crash, and what
+ * it accepts is IR the engine may rely on (every index in range).
+ */
+int pf_tu_write(const pf_tu *tu, char **out, size_t *len);
+int pf_tu_read(pf_tu **out, const void *data, size_t len);
+
+/*
  * The whole program: every TU merged, declarations unified by usr (one
  * field of a header struct is one declaration however many TUs include
  * it), one definition per function (the first TU in input order wins).

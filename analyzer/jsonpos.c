@@ -291,13 +291,13 @@ int pf_json_load_text(pf_json_doc **out, const char *path, const char *text)
 	return 0;
 }
 
-int pf_json_load(pf_json_doc **out, const char *path)
+int pf_json_load(pf_json_doc **out, const char *path, size_t max)
 {
 	char *text = NULL;
 	int rc;
 
 	*out = NULL;
-	rc = pf_file_read(&text, NULL, path);
+	rc = pf_file_read(&text, NULL, path, max, PF_READ_TEXT);
 	if (rc < 0)
 		return rc;
 	rc = pf_json_load_text(out, path, text);

@@ -17,12 +17,13 @@
 typedef struct pf_json_doc pf_json_doc;
 
 /*
- * Reads and parses `path` (duplicate keys are an error). On success *out
- * belongs to the caller (pf_json_free). Returns PF_EIO if the file cannot
- * be read, PF_EINVALID with "FILE:LINE:COL: invalid JSON: what" on a
- * syntax error.
+ * Reads and parses `path`, a regular file of at most `max` bytes with no
+ * NUL byte (duplicate keys are an error). On success *out belongs to the
+ * caller (pf_json_free). Returns PF_EIO if the file cannot be read (or is
+ * not a regular file, or is too large), PF_EINVALID with
+ * "FILE:LINE:COL: invalid JSON: what" on a syntax error or a NUL byte.
  */
-int pf_json_load(pf_json_doc **out, const char *path);
+int pf_json_load(pf_json_doc **out, const char *path, size_t max);
 /* Same, from a NUL-terminated buffer; `path` only names it in messages. */
 int pf_json_load_text(pf_json_doc **out, const char *path, const char *text);
 void pf_json_free(pf_json_doc *doc);

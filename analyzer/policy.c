@@ -530,7 +530,7 @@ int pf_policy_load(pf_policy **out, const char *path)
 	int rc;
 
 	*out = NULL;
-	if ((rc = pf_json_load(&doc, path)) < 0)
+	if ((rc = pf_json_load(&doc, path, PF_MAX_RULES_FILE)) < 0)
 		goto done;
 	p = pf_calloc(1, sizeof(*p));
 	p->arena = pf_arena_new();

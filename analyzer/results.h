@@ -76,6 +76,7 @@ typedef struct pf_results {
 	pf_function_fact *functions; /* sorted by file, line */
 	size_t nflows;           /* flows checked, for the summary */
 	size_t ntus, ntus_failed;
+	size_t ntus_outside;     /* TUs not parsed: main file outside the root */
 	size_t ntruncated;       /* functions whose summary hit the engine's
 	                            bound (flows through them may be missed) */
 	struct pf_arena *arena;  /* owns every string above */

@@ -1,52 +1,39 @@
 /*
- * A whole scan: runs the frontend over every translation unit with N
- * worker threads (each holds at most one AST at a time), merges their IR
- * into one program in input order (so results never depend on thread
- * timing), runs the engine and fills the results.
+ * A whole scan: the frontend runs over every translation unit in N worker
+ * processes, each holding at most one AST at a time; their IR comes back
+ * as bytes (irio.c) and is merged into one program in input order (so
+ * results never depend on timing); then the engine runs and the results
+ * are filled.
+ *
+ * Workers are processes, not threads, so that a TU which crashes clang
+ * (stack overflow on deep nesting, a compiler bug), exhausts a worker's
+ * memory bound or overruns its time bound costs that TU alone: it is
+ * reported as failed and a new worker takes the next one. Each worker
+ * also has its own working directory, which libclang changes.
  */
-#include <pthread.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine.h"
 #include "frontend.h"
 #include "scan.h"
 
-typedef struct scan_job {
-	const pf_compdb *db;
-	const pf_scan_opts *opts;
-	pf_tu **tus;          /* slot i: TU i once parsed */
-	size_t next;          /* next TU to hand out */
-	size_t done;
-	pthread_mutex_t lock;
-	pthread_cond_t ready;
-} scan_job;
-
-static void *worker(void *arg)
-{
-	scan_job *job = arg;
-	pf_frontend_opts fo = {job->opts->root, job->opts->include_dir, 0};
-	pf_frontend *fe = pf_frontend_new(&fo);
-
-	for (;;) {
-		size_t i;
-		pthread_mutex_lock(&job->lock);
-		i = job->next < job->db->n ? job->next++ : SIZE_MAX;
-		pthread_mutex_unlock(&job->lock);
-		if (i == SIZE_MAX)
-			break;
-		pf_tu *tu = pf_frontend_parse(fe, &job->db->tus[i]);
-		pthread_mutex_lock(&job->lock);
-		job->tus[i] = tu;
-		job->done++;
-		pthread_cond_broadcast(&job->ready);
-		pthread_mutex_unlock(&job->lock);
-	}
-	pf_frontend_free(fe);
-	return NULL;
-}
+#if defined(__SANITIZE_ADDRESS__)
+#define PF_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PF_UNDER_ASAN 1
+#endif
+#endif
 
 static const char *rel(const char *root, const char *path)
 {
@@ -57,18 +44,338 @@ static const char *rel(const char *root, const char *path)
 	return path;
 }
 
+static int under_root(const char *root, const char *path)
+{
+	size_t n = strlen(root);
+
+	return n <= 1 || (strncmp(path, root, n) == 0 && path[n] == '/');
+}
+
 static void progress(const pf_scan_opts *opts, size_t done, size_t total, const char *file)
 {
+	char *safe;
+
 	if (!opts->progress)
 		return;
-	fprintf(stderr, "\r\033[K[%zu/%zu] %s", done, total, rel(opts->root, file));
+	safe = pf_text_escape(rel(opts->root, file));
+	fprintf(stderr, "\r\033[K[%zu/%zu] %s", done, total, safe);
 	if (done == total)
 		fputs("\r\033[K", stderr);
 	fflush(stderr);
+	pf_free(safe);
 }
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* --- the worker side ---------------------------------------------------------- */
+
+static int read_full(int fd, void *buf, size_t n)
+{
+	char *p = buf;
+
+	while (n) {
+		ssize_t got = read(fd, p, n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return -1;
+		p += got;
+		n -= (size_t)got;
+	}
+	return 0;
+}
+
+static int write_full(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n) {
+		ssize_t put = send(fd, p, n, MSG_NOSIGNAL);
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put <= 0)
+			return -1;
+		p += put;
+		n -= (size_t)put;
+	}
+	return 0;
+}
+
+/*
+ * A worker's life: read a TU index, parse and lower it, send back
+ * [index u32][length u64][IR bytes]; exit on end of input. Never returns.
+ */
+static void worker_main(int fd, const pf_compdb *db, const pf_scan_opts *opts)
+{
+	pf_frontend_opts fo = {opts->root, opts->include_dir, 0};
+	pf_frontend *fe;
+	uint32_t idx;
+
+#ifndef PF_UNDER_ASAN
+	if (opts->tu_memory_mib > 0) {
+		struct rlimit rl;
+		rl.rlim_cur = rl.rlim_max = (rlim_t)opts->tu_memory_mib << 20;
+		setrlimit(RLIMIT_DATA, &rl);
+	}
+#endif
+	signal(SIGINT, SIG_DFL); /* the parent cleans up; a worker just dies */
+	fe = pf_frontend_new(&fo);
+	while (read_full(fd, &idx, sizeof(idx)) == 0 && idx < db->n) {
+		pf_tu *tu = pf_frontend_parse(fe, &db->tus[idx]);
+		char *bytes = NULL;
+		size_t len = 0;
+		uint64_t len64;
+
+		pf_tu_write(tu, &bytes, &len);
+		pf_tu_free(tu);
+		len64 = len;
+		if (write_full(fd, &idx, sizeof(idx)) < 0 ||
+		    write_full(fd, &len64, sizeof(len64)) < 0 || write_full(fd, bytes, len) < 0)
+			_exit(1);
+		pf_free(bytes);
+	}
+	pf_frontend_free(fe);
+	_exit(0); /* no atexit handlers, no flush of the parent's buffers */
+}
+
+/* --- the parent side ---------------------------------------------------------- */
+
+typedef struct worker {
+	pid_t pid;      /* 0: not running */
+	int fd;         /* our end of its socket */
+	size_t tu;      /* TU it parses, SIZE_MAX when idle */
+	double started;
+} worker;
+
+typedef struct pool {
+	const pf_compdb *db;
+	const pf_scan_opts *opts;
+	worker *w;
+	int nw;
+} pool;
+
+static int spawn(pool *p, int k)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+		pf_error_set("cannot start a parse worker: %s", strerror(errno));
+		return PF_ERROR;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		pf_error_set("cannot start a parse worker: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return PF_ERROR;
+	}
+	if (pid == 0) {
+		/* a worker holds its own socket only: another worker's socket
+		   left open here would hide that worker's end of input */
+		for (int i = 0; i < p->nw; i++)
+			if (p->w[i].pid)
+				close(p->w[i].fd);
+		close(sv[0]);
+		worker_main(sv[1], p->db, p->opts);
+	}
+	close(sv[1]);
+	p->w[k] = (worker){pid, sv[0], SIZE_MAX, 0};
+	return PF_OK;
+}
+
+/* Stops worker k (killing it if `kill_it`) and returns how it ended, as
+   words for a diagnostic, in buf. */
+static const char *reap(pool *p, int k, int kill_it, char *buf, size_t size)
+{
+	int status = 0;
+
+	if (kill_it)
+		kill(p->w[k].pid, SIGKILL);
+	close(p->w[k].fd);
+	while (waitpid(p->w[k].pid, &status, 0) < 0 && errno == EINTR)
+		;
+	p->w[k].pid = 0;
+	if (WIFSIGNALED(status))
+		snprintf(buf, size, "the parser crashed on this file (signal %d, %s)",
+		         WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else if (WIFEXITED(status) && WEXITSTATUS(status))
+		snprintf(buf, size, "the parser stopped on this file (exit status %d; "
+		         "out of memory?)", WEXITSTATUS(status));
+	else
+		snprintf(buf, size, "the parser stopped on this file");
+	return buf;
+}
+
+/* A TU that yielded no IR: failed, with `why`. */
+static pf_tu *failed_tu(const pf_scan_opts *opts, const pf_tu_cmd *cmd, const char *why)
+{
+	pf_tu_builder *b = pf_tub_new(rel(opts->root, cmd->file));
+	pf_loc l = {pf_tub_sym(b, rel(opts->root, cmd->file)), 0, 0};
+
+	pf_tub_diag(b, l, why);
+	pf_tub_set_failed(b);
+	return pf_tub_finish(b);
+}
+
+/* Receives worker k's result into slots[]; on a broken worker, its TU
+   fails and the worker is gone (the caller starts another). */
+static void receive(pool *p, int k, pf_tu **slots)
+{
+	worker *w = &p->w[k];
+	size_t tu = w->tu;
+	uint32_t idx;
+	uint64_t len;
+	char *bytes = NULL, why[160];
+
+	if (read_full(w->fd, &idx, sizeof(idx)) == 0 && idx == tu &&
+	    read_full(w->fd, &len, sizeof(len)) == 0 && len <= ((uint64_t)1 << 40)) {
+		bytes = pf_malloc((size_t)len ? (size_t)len : 1);
+		if (read_full(w->fd, bytes, (size_t)len) == 0 &&
+		    pf_tu_read(&slots[tu], bytes, (size_t)len) == 0) {
+			pf_free(bytes);
+			w->tu = SIZE_MAX;
+			return;
+		}
+		pf_free(bytes);
+	}
+	slots[tu] = failed_tu(p->opts, &p->db->tus[tu], reap(p, k, 1, why, sizeof(why)));
+}
+
+/*
+ * Parses every TU of `todo` (indexes into db, in order) with the pool,
+ * handing each finished TU to merge() in input order. Returns PF_ERROR
+ * only if no worker can be started at all.
+ */
+static int parse_all(pool *p, const size_t *todo, size_t ntodo,
+                     void (*merge)(void *, size_t, pf_tu *), void *arg)
+{
+	pf_tu **slots = pf_calloc(p->db->n ? p->db->n : 1, sizeof(pf_tu *));
+	struct pollfd *pfd = pf_calloc((size_t)p->nw, sizeof(*pfd));
+	size_t next = 0, merged = 0;
+	double timeout = p->opts->tu_timeout > 0 ? p->opts->tu_timeout : 0;
+	int rc = PF_OK;
+
+	while (merged < ntodo) {
+		int npoll = 0, busy = 0, wait_ms = -1;
+
+		/* hand out work, starting workers as needed */
+		for (int k = 0; k < p->nw && next < ntodo; k++) {
+			uint32_t idx = (uint32_t)todo[next];
+			if (p->w[k].pid && p->w[k].tu != SIZE_MAX)
+				continue;
+			if (!p->w[k].pid && spawn(p, k) < 0)
+				continue;
+			if (write_full(p->w[k].fd, &idx, sizeof(idx)) < 0) {
+				char why[160];
+				reap(p, k, 1, why, sizeof(why));
+				continue;
+			}
+			p->w[k].tu = todo[next++];
+			p->w[k].started = now();
+		}
+		for (int k = 0; k < p->nw; k++) {
+			if (!p->w[k].pid || p->w[k].tu == SIZE_MAX)
+				continue;
+			busy++;
+			pfd[npoll].fd = p->w[k].fd;
+			pfd[npoll].events = POLLIN;
+			pfd[npoll].revents = 0;
+			npoll++;
+			if (timeout > 0) {
+				double left = p->w[k].started + timeout - now();
+				int ms = left <= 0 ? 0 : (int)(left * 1000) + 1;
+				if (wait_ms < 0 || ms < wait_ms)
+					wait_ms = ms;
+			}
+		}
+		if (!busy && next < ntodo) {
+			rc = PF_ERROR; /* no worker could be started (message set) */
+			break;
+		}
+		if (busy && poll(pfd, (nfds_t)npoll, wait_ms) < 0 && errno != EINTR) {
+			pf_error_set("waiting for the parse workers: %s", strerror(errno));
+			rc = PF_ERROR;
+			break;
+		}
+		for (int k = 0, j = 0; k < p->nw; k++) {
+			if (!p->w[k].pid || p->w[k].tu == SIZE_MAX)
+				continue;
+			if (pfd[j++].revents) {
+				receive(p, k, slots);
+			} else if (timeout > 0 && now() - p->w[k].started >= timeout) {
+				char why[160], msg[200];
+				size_t tu = p->w[k].tu;
+				reap(p, k, 1, why, sizeof(why));
+				snprintf(msg, sizeof(msg), "parsing took longer than %g s "
+				         "(--tu-timeout); skipped", timeout);
+				slots[tu] = failed_tu(p->opts, &p->db->tus[tu], msg);
+			}
+		}
+		while (merged < ntodo && slots[todo[merged]]) {
+			size_t i = todo[merged++];
+			progress(p->opts, merged, ntodo, p->db->tus[i].file);
+			merge(arg, i, slots[i]);
+			slots[i] = NULL;
+		}
+	}
+	for (size_t i = 0; i < p->db->n; i++)
+		pf_tu_free(slots[i]);
+	pf_free(slots);
+	pf_free(pfd);
+	return rc;
+}
+
+/* --- the scan ----------------------------------------------------------------- */
 
 /* Files of the run: every file any TU read, once, plus failed TUs. */
 typedef PF_VEC(pf_file_fact) ffvec;
+
+typedef struct scan_state {
+	pf_program *prog;
+	pf_results *res;
+	const pf_compdb *db;
+	const pf_scan_opts *opts;
+	ffvec failed;
+} scan_state;
+
+static void merge_one(void *arg, size_t i, pf_tu *tu)
+{
+	scan_state *s = arg;
+
+	if (tu->failed) {
+		pf_file_fact ff = {0};
+		ff.path = pf_arena_strdup(s->res->arena, rel(s->opts->root, s->db->tus[i].file));
+		ff.sha256 = "";
+		if (tu->ndiags) {
+			const pf_diag *d = &tu->diags[0];
+			const char *f = pf_strtab_str(tu->strs, d->loc.file);
+			char *msg = d->loc.line
+			                    ? pf_asprintf("%s:%u:%u: error: %s", f[0] ? f : ff.path,
+			                                  d->loc.line, d->loc.col, d->message)
+			                    : pf_asprintf("%s: error: %s", f[0] ? f : ff.path, d->message);
+			ff.error = pf_arena_strdup(s->res->arena, msg);
+			pf_free(msg);
+		} else {
+			char *msg = pf_asprintf("%s: error: the translation unit could not "
+			                        "be parsed", ff.path);
+			ff.error = pf_arena_strdup(s->res->arena, msg);
+			pf_free(msg);
+		}
+		pf_vec_push(&s->failed, ff);
+		s->res->ntus_failed++;
+	}
+	pf_program_merge(s->prog, tu);
+	pf_tu_free(tu);
+}
 
 static void collect_files(pf_results *res, const pf_program *prog, const ffvec *failed)
 {
@@ -100,89 +407,53 @@ static void collect_files(pf_results *res, const pf_program *prog, const ffvec *
 int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
                 const pf_policy *pol, const pf_scan_opts *opts)
 {
-	scan_job job = {0};
-	pf_program *prog = pf_program_new();
-	pf_results *res = pf_calloc(1, sizeof(*res));
-	ffvec failed = {0};
-	pthread_t *threads;
-	int nthreads = opts->jobs > 0 ? opts->jobs : 1;
+	scan_state s = {0};
+	pool p = {db, opts, NULL, 0};
+	size_t *todo = pf_calloc(db->n ? db->n : 1, sizeof(size_t)), ntodo = 0;
 	pf_engine_opts eo = {opts->root, opts->verbose};
 	int rc;
-	/* libclang changes the process's working directory to a TU's
-	   -working-directory; put it back for the caller's relative paths */
-	char *cwd = getcwd(NULL, 0);
 
-	res->arena = pf_arena_new();
-	res->root = pf_arena_strdup(res->arena, opts->root);
-	res->tool_version = PF_VERSION;
-	job.db = db;
-	job.opts = opts;
-	job.tus = pf_calloc(db->n ? db->n : 1, sizeof(pf_tu *));
-	pthread_mutex_init(&job.lock, NULL);
-	pthread_cond_init(&job.ready, NULL);
-	if ((size_t)nthreads > db->n)
-		nthreads = db->n ? (int)db->n : 1;
-	threads = pf_calloc((size_t)nthreads, sizeof(pthread_t));
-	for (int i = 0; i < nthreads; i++)
-		pthread_create(&threads[i], NULL, worker, &job);
+	*out = NULL;
+	s.prog = pf_program_new();
+	s.res = pf_calloc(1, sizeof(*s.res));
+	s.res->arena = pf_arena_new();
+	s.res->root = pf_arena_strdup(s.res->arena, opts->root);
+	s.res->tool_version = PF_VERSION;
+	s.db = db;
+	s.opts = opts;
+	for (size_t i = 0; i < db->n; i++)
+		if (under_root(opts->root, db->tus[i].file))
+			todo[ntodo++] = i;
+	s.res->ntus = db->n;
+	s.res->ntus_outside = db->n - ntodo;
 
-	/* merge in input order as TUs complete; free each TU once merged */
-	for (size_t i = 0; i < db->n; i++) {
-		pf_tu *tu;
-		pthread_mutex_lock(&job.lock);
-		while (!job.tus[i])
-			pthread_cond_wait(&job.ready, &job.lock);
-		tu = job.tus[i];
-		job.tus[i] = NULL;
-		size_t done = job.done;
-		pthread_mutex_unlock(&job.lock);
-		progress(opts, done, db->n, db->tus[i].file);
-		if (tu->failed) {
-			pf_file_fact ff = {0};
-			ff.path = pf_arena_strdup(res->arena, rel(opts->root, db->tus[i].file));
-			ff.sha256 = "";
-			ff.parsed = 0;
-			if (tu->ndiags) {
-				const pf_diag *d = &tu->diags[0];
-				const char *f = pf_strtab_str(tu->strs, d->loc.file);
-				char *msg = pf_asprintf("%s:%u:%u: %s", f[0] ? f : ff.path, d->loc.line,
-				                        d->loc.col, d->message);
-				ff.error = pf_arena_strdup(res->arena, msg);
-				pf_free(msg);
-			} else {
-				ff.error = "the translation unit could not be parsed";
-			}
-			pf_vec_push(&failed, ff);
-			res->ntus_failed++;
+	p.nw = opts->jobs > 0 ? opts->jobs : 1;
+	if ((size_t)p.nw > ntodo)
+		p.nw = ntodo ? (int)ntodo : 1;
+	p.w = pf_calloc((size_t)p.nw, sizeof(worker));
+	rc = parse_all(&p, todo, ntodo, merge_one, &s);
+	for (int k = 0; k < p.nw; k++)
+		if (p.w[k].pid) {
+			char why[160];
+			reap(&p, k, 0, why, sizeof(why));
 		}
-		pf_program_merge(prog, tu);
-		pf_tu_free(tu);
-	}
-	for (int i = 0; i < nthreads; i++)
-		pthread_join(threads[i], NULL);
-	if (cwd && chdir(cwd) != 0)
-		pf_error_set("cannot return to %s", cwd);
-	free(cwd);
-	res->ntus = db->n;
+	pf_free(p.w);
+	pf_free(todo);
 
-	rc = pf_engine_run(res, prog, cat, pol, &eo);
-	collect_files(res, prog, &failed);
+	if (rc == PF_OK)
+		rc = pf_engine_run(s.res, s.prog, cat, pol, &eo);
+	collect_files(s.res, s.prog, &s.failed);
 	if (pol) {
-		res->policy_file = pol->file ? pf_arena_strdup(res->arena, pol->file) : NULL;
-		res->policy_name = pol->name ? pf_arena_strdup(res->arena, pol->name) : NULL;
+		s.res->policy_file = pol->file ? pf_arena_strdup(s.res->arena, pol->file) : NULL;
+		s.res->policy_name = pol->name ? pf_arena_strdup(s.res->arena, pol->name) : NULL;
 	}
-	pf_results_finish(res);
-
-	pf_vec_free(&failed);
-	pf_free(threads);
-	pf_free(job.tus);
-	pthread_mutex_destroy(&job.lock);
-	pthread_cond_destroy(&job.ready);
-	pf_program_free(prog);
+	pf_results_finish(s.res);
+	pf_vec_free(&s.failed);
+	pf_program_free(s.prog);
 	if (rc < 0) {
-		pf_results_free(res);
+		pf_results_free(s.res);
 		return rc;
 	}
-	*out = res;
+	*out = s.res;
 	return PF_OK;
 }

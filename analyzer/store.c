@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
@@ -234,6 +235,111 @@ int pf_store_open(pf_store **out, const char *path)
 	st = NULL;
 done:
 	pf_free(dir);
+	pf_store_close(st);
+	return err;
+}
+
+/* The tables a privflow store has; every one must be a table. */
+static const char *const store_tables[] = {"runs", "files", "functions",
+                                           "findings", "trace_steps", "uses"};
+
+/* Checks that the store's schema is ours: each table exists as a table
+   (not a view), and the file passes SQLite's quick integrity check. */
+static int check_schema(pf_store *st)
+{
+	sqlite3_stmt *q = NULL;
+	int err, ok = 0;
+	size_t i;
+
+	if ((err = prepare(st, &q, "SELECT type FROM sqlite_schema WHERE name = ?")))
+		return err;
+	for (i = 0; i < sizeof(store_tables) / sizeof(store_tables[0]); i++) {
+		const unsigned char *type;
+
+		sqlite3_bind_text(q, 1, store_tables[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_ROW || !(type = sqlite3_column_text(q, 0)) ||
+		    strcmp((const char *)type, "table")) {
+			pf_error_set("%s: not a privflow store (no table \"%s\")", st->path,
+			             store_tables[i]);
+			sqlite3_finalize(q);
+			return PF_EINVALID;
+		}
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	if ((err = prepare(st, &q, "PRAGMA quick_check(1)")))
+		return err;
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+		ok = !strcmp((const char *)sqlite3_column_text(q, 0), "ok");
+	sqlite3_finalize(q);
+	if (!ok) {
+		pf_error_set("%s: the store is damaged (SQLite's integrity check "
+		             "failed)", st->path);
+		return PF_EINVALID;
+	}
+	return PF_OK;
+}
+
+int pf_store_open_readonly(pf_store **out, const char *path)
+{
+	pf_store *st = NULL;
+	struct stat sb;
+	int err = PF_OK, version = 0, on = 1, off = 0;
+
+	assert(out && path);
+	*out = NULL;
+	if (stat(path, &sb) != 0) {
+		pf_error_set("%s: no such store (run `privflow scan` first, or "
+		             "give --db)", path);
+		return PF_EIO;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		pf_error_set("%s: not a regular file", path);
+		return PF_EIO;
+	}
+	st = pf_calloc(1, sizeof(*st));
+	st->path = pf_strdup(path);
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		err = st->db ? db_error(st, "cannot open") : PF_ERROR;
+		if (!st->db)
+			pf_error_set("%s: cannot open: out of memory", path);
+		goto done;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 10000);
+	/* SQLite's advice for databases from untrusted sources */
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, on, NULL);
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, off, NULL);
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, off, NULL);
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_ENABLE_VIEW, off, NULL);
+	sqlite3_limit(st->db, SQLITE_LIMIT_LENGTH, 1 << 24);
+	if ((err = read_version(st, &version)))
+		goto done;
+	if (version == 0) {
+		pf_error_set("%s: not a privflow store (empty, or another kind of "
+		             "database)", path);
+		err = PF_EINVALID;
+		goto done;
+	}
+	if (version > NMIGRATIONS) {
+		pf_error_set("%s: schema version %d is newer than this privflow "
+		             "knows (%d); use a newer privflow", path, version,
+		             NMIGRATIONS);
+		err = PF_EINVALID;
+		goto done;
+	}
+	if (version < NMIGRATIONS) {
+		pf_error_set("%s: written by an older privflow (schema version %d, "
+		             "this one writes %d); a scan with --db %s migrates it",
+		             path, version, NMIGRATIONS, path);
+		err = PF_EINVALID;
+		goto done;
+	}
+	if ((err = check_schema(st)))
+		goto done;
+	*out = st;
+	st = NULL;
+done:
 	pf_store_close(st);
 	return err;
 }

@@ -16,6 +16,15 @@ typedef struct pf_store pf_store;
 
 /* Opens (creating it and its directory if needed) and migrates. */
 int pf_store_open(pf_store **out, const char *path);
+/*
+ * Opens an existing store for reading only; nothing is created or
+ * written. The file may come from elsewhere (a CI cache, an artifact):
+ * it is treated as hostile (SQLite's defensive mode, no triggers, views
+ * or untrusted schema functions, its tables checked, an integrity check
+ * first). PF_EIO "no such store" when it does not exist, PF_EINVALID
+ * when it is not a privflow store or not one this version reads.
+ */
+int pf_store_open_readonly(pf_store **out, const char *path);
 void pf_store_close(pf_store *st);
 
 /*

@@ -1,15 +1,12 @@
 /*
  * Implementation of the shared utilities of util.h: thread-local error
  * messages, aborting allocators, arenas, string interning, an integer
- * hash map, FNV and SHA-256 hashing, atomic file writes and globbing.
+ * hash map, FNV and SHA-256 hashing, paths and globbing. Files are in
+ * files.c.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "util.h"
 
@@ -415,113 +412,6 @@ void pf_strtab_free(pf_strtab *t)
 	free(t);
 }
 
-/* --- files ---------------------------------------------------------------- */
-
-int pf_file_read(char **out, size_t *len, const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-
-	*out = NULL;
-	if (!f) {
-		pf_error_set("%s: %s", path, strerror(errno));
-		return PF_EIO;
-	}
-	for (;;) {
-		if (n + 4096 + 1 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			buf = pf_realloc(buf, cap);
-		}
-		size_t got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		pf_error_set("%s: read error", path);
-		fclose(f);
-		free(buf);
-		return PF_EIO;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*out = buf;
-	if (len)
-		*len = n;
-	return PF_OK;
-}
-
-int pf_mkdirs(const char *dir)
-{
-	char *p = pf_strdup(dir);
-	int rc = PF_OK;
-
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-			pf_error_set("%s: %s", p, strerror(errno));
-			rc = PF_EIO;
-			goto done;
-		}
-		*s = '/';
-	}
-	if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-		pf_error_set("%s: %s", p, strerror(errno));
-		rc = PF_EIO;
-	}
-done:
-	free(p);
-	return rc;
-}
-
-int pf_file_write_atomic(const char *path, const char *data, size_t len)
-{
-	char *tmp = pf_asprintf("%s.tmp.%ld", path, (long)getpid());
-	int fd = -1, rc = PF_EIO;
-	size_t off = 0;
-
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-	if (fd < 0) {
-		pf_error_set("%s: %s", path, strerror(errno));
-		goto done;
-	}
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			pf_error_set("%s: %s", path, strerror(errno));
-			goto done;
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) != 0 && errno != EINVAL) {
-		pf_error_set("%s: %s", path, strerror(errno));
-		goto done;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		pf_error_set("%s: %s", path, strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		pf_error_set("%s: %s", path, strerror(errno));
-		goto done;
-	}
-	rc = PF_OK;
-done:
-	if (fd >= 0)
-		close(fd);
-	if (rc != PF_OK)
-		unlink(tmp);
-	free(tmp);
-	return rc;
-}
-
 /*
  * Returns a new absolute, lexically normalised path: `path` taken
  * relative to `base` (an absolute directory) unless absolute; ".",
@@ -593,4 +483,106 @@ int pf_glob_match(const char *pat, const char *s)
 			return 0;
 	}
 	return *s == '\0';
+}
+
+/* --- text escaping -------------------------------------------------------- */
+
+int pf_utf8_decode(const char *str, uint32_t *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	uint32_t c;
+	int n;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	for (int i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	/* overlong forms, surrogates, past U+10FFFF */
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* Code points a terminal or a Markdown renderer would act on. */
+static int is_unsafe_cp(uint32_t c)
+{
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x061c ||
+	       c == 0x200e || c == 0x200f || (c >= 0x2028 && c <= 0x202e) ||
+	       (c >= 0x2066 && c <= 0x2069);
+}
+
+int pf_text_char(const char *s, char esc[8])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint32_t c;
+	int n = pf_utf8_decode(s, &c);
+
+	esc[0] = '\0';
+	if (n && !is_unsafe_cp(c))
+		return n;
+	esc[0] = '\\';
+	if (n && (c == '\n' || c == '\r' || c == '\t')) {
+		esc[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		esc[2] = '\0';
+	} else if (!n || c < 0x80) {
+		unsigned char b = (unsigned char)*s;
+		esc[1] = 'x';
+		esc[2] = hex[b >> 4];
+		esc[3] = hex[b & 15];
+		esc[4] = '\0';
+		n = 1;
+	} else {
+		esc[1] = 'u';
+		for (int i = 0; i < 4; i++)
+			esc[2 + i] = hex[(c >> (12 - 4 * i)) & 15];
+		esc[6] = '\0';
+	}
+	return n;
+}
+
+int pf_text_needs_escape(const char *s)
+{
+	char esc[8];
+
+	for (; s && *s; s += pf_text_char(s, esc))
+		if (esc[0])
+			return 1;
+	return 0;
+}
+
+char *pf_text_escape(const char *s)
+{
+	size_t len = s ? strlen(s) : 0, o = 0;
+	char *out = pf_malloc(len * 4 + 1), esc[8]; /* \xNN per byte at worst */
+
+	while (s && *s) {
+		int n = pf_text_char(s, esc);
+		if (esc[0]) {
+			/* \uXXXX (6 bytes) stands for 2 or 3 bytes: 4 per byte at most */
+			size_t k = strlen(esc);
+			memcpy(out + o, esc, k);
+			o += k;
+		} else {
+			memcpy(out + o, s, (size_t)n);
+			o += (size_t)n;
+		}
+		s += n;
+	}
+	out[o] = '\0';
+	return out;
 }

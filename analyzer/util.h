@@ -102,14 +102,55 @@ int pf_map_get(const pf_map *m, uint64_t key, uint32_t *out); /* 1 if found */
 void pf_map_put(pf_map *m, uint64_t key, uint32_t val);
 void pf_map_free(pf_map *m);
 
-/* Files. */
-int pf_file_read(char **out, size_t *len, const char *path); /* NUL-terminated */
 /*
- * Write a whole file atomically: the data go to PATH.tmp.PID, are flushed,
- * then renamed over PATH, so a reader never sees half a file.
+ * Files (files.c). Inputs are hostile: pf_file_read() takes regular files
+ * only (a FIFO, a device or a directory is an error, never a wait), at
+ * most `max` bytes, and with PF_READ_TEXT a NUL byte is an error naming
+ * its line and offset. *out is NUL-terminated and belongs to the caller.
  */
-int pf_file_write_atomic(const char *path, const char *data, size_t len);
-int pf_mkdirs(const char *dir); /* mkdir -p */
+enum { PF_READ_TEXT = 1 };
+#define PF_MAX_RULES_FILE ((size_t)16 << 20)  /* policy, catalogue */
+#define PF_MAX_COMPDB_FILE ((size_t)1 << 30)  /* compile_commands.json */
+#define PF_MAX_SOURCE_FILE ((size_t)16 << 20) /* a source quoted in a report */
+int pf_file_read(char **out, size_t *len, const char *path, size_t max,
+                 unsigned flags);
+/*
+ * Writes a whole file so that no reader sees half of it. A regular file
+ * or a new path is replaced atomically: the data go to a temporary file
+ * made by mkstemp() in the same directory, get the old file's mode (or
+ * 0666 less the umask), are flushed and renamed over PATH. Anything else
+ * (a device, a FIFO, a symbolic link) is written in place, as a shell's
+ * `>` would: `-o /dev/null` stays a device. A directory, a dangling link
+ * or a failed write (ENOSPC on /dev/full) is PF_EIO.
+ */
+int pf_file_write(const char *path, const char *data, size_t len);
+/* Checks before any work that pf_file_write(path) can succeed (the file
+   or its directory is writable). */
+int pf_file_check_writable(const char *path);
+/* Installs handlers for SIGINT, SIGTERM, SIGHUP and SIGQUIT (where they
+   have their default disposition) that remove the temporary files of
+   writes in progress, then die of the signal. For programs, not tests. */
+void pf_file_cleanup_on_signals(void);
+int pf_mkdirs(const char *dir); /* mkdir -p; a file in the way is an error */
+
+/*
+ * Text for terminals and Markdown (util.c): a copy of `s` in which
+ * control characters (C0, DEL, C1), bidirectional controls (U+202A-E,
+ * U+2066-9, U+200E/F, U+061C), line and paragraph separators and bytes
+ * that are not UTF-8 are written as escapes: \n \r \t, \xNN for single
+ * bytes, \uXXXX for code points. Nothing else changes. Caller frees.
+ */
+char *pf_text_escape(const char *s);
+/* 1 if pf_text_escape(s) would change s. */
+int pf_text_needs_escape(const char *s);
+/* The character at s (NUL-terminated, not at its end): returns its length
+   in bytes and sets esc to its escape when pf_text_escape would escape
+   it, else to "". */
+int pf_text_char(const char *s, char esc[8]);
+/* Length of the valid UTF-8 sequence at s (1-4), 0 if it is not one;
+   *cp gets its code point. s is NUL-terminated. */
+int pf_utf8_decode(const char *s, uint32_t *cp);
+
 /* A new absolute, lexically normalised path: `path` taken relative to the
    absolute directory `base` unless absolute; ".", ".." and repeated
    slashes removed. Caller frees. */

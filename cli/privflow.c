@@ -4,9 +4,14 @@
  * from the store), writes reports and sets the exit status. Everything
  * else lives in the library.
  *
+ * The options are one table (cli_opts[]): getopt's long options, each
+ * command's --help and the man page (`privflow man`, installed as
+ * privflow(1)) are all generated from it, so they cannot drift apart.
+ *
  * Exit status: 0 nothing at or above --fail-on, 1 findings at or above
  * it, 2 bad usage, bad policy/catalogue/compilation database, unreadable
- * input, or a translation unit that could not be parsed.
+ * input, or a translation unit that could not be parsed; 3 nothing was
+ * analysed (an empty compilation database, every file outside --root).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -29,56 +34,349 @@
 
 #define EXIT_FINDINGS 1
 #define EXIT_BAD 2
+#define EXIT_NOTHING 3
 
-static const char usage_text[] =
-	"usage: privflow scan [-p BUILD_DIR | -p compile_commands.json] [FILES... [-- CFLAGS...]]\n"
-	"                     [--policy FILE] [--catalog FILE]... [--no-default-catalog]\n"
-	"                     [--format FORMAT[,FORMAT...]] [-o FILE | --out-dir DIR]\n"
-	"                     [-j N] [--db FILE | --no-db] [--root DIR]\n"
-	"                     [--fail-on error|warning|note|never] [--color|--no-color]\n"
-	"                     [--progress|--no-progress] [-q]\n"
-	"       privflow report [--db FILE] [--run ID] [--policy FILE] [--format FORMAT[,...]]\n"
-	"                       [-o FILE | --out-dir DIR] [--fail-on LEVEL]\n"
-	"       graphs (dot, svg, html): [--graph-by purpose|file] [--graph-category ID]\n"
-	"                       [--graph-purpose ID] [--graph-rule RULE]\n"
-	"       privflow dump-ir FILES... [-- CFLAGS...]\n"
-	"       privflow --version | --help\n"
-	"\n"
-	"Formats: %s. See docs/cli.md.\n";
+#define MAX_REPORTS 16
+#define DEFAULT_DB_DIR ".privflow"
+#define DEFAULT_DB DEFAULT_DB_DIR "/privflow.db"
+
+/* --- the option table ----------------------------------------------------- */
+
+enum { CMD_SCAN = 1, CMD_REPORT = 2, CMD_DUMP_IR = 4 };
+
+enum {
+	OPT_POLICY = 256, OPT_CATALOG, OPT_NO_DEFAULT_CATALOG, OPT_FORMAT, OPT_OUT_DIR,
+	OPT_DB, OPT_NO_DB, OPT_ROOT, OPT_FAIL_ON, OPT_COLOR, OPT_NO_COLOR,
+	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_RUN, OPT_GRAPH_BY, OPT_GRAPH_CATEGORY,
+	OPT_GRAPH_PURPOSE, OPT_GRAPH_RULE, OPT_TU_TIMEOUT, OPT_TU_MEMORY
+};
+
+typedef struct cli_opt {
+	const char *name;  /* long name */
+	int id;            /* short letter or OPT_* */
+	const char *arg;   /* argument's name, NULL for a flag */
+	unsigned cmds;     /* CMD_* it belongs to */
+	const char *help;  /* one line */
+} cli_opt;
+
+#define SR (CMD_SCAN | CMD_REPORT)
+
+static const cli_opt cli_opts[] = {
+	{"build-path", 'p', "DIR|FILE", CMD_SCAN,
+	 "the compilation database: DIR/compile_commands.json or the file itself"},
+	{"root", OPT_ROOT, "DIR", SR,
+	 "project root (default .): only its files are analysed, report paths are "
+	 "relative to it; for report, where code excerpts may be quoted from "
+	 "(default: the recorded root)"},
+	{"policy", OPT_POLICY, "FILE", SR,
+	 "the privacy policy (scan default: the bundled Facturi policy)"},
+	{"catalog", OPT_CATALOG, "FILE", CMD_SCAN,
+	 "an extra catalogue of names and library functions (repeatable, up to 32)"},
+	{"no-default-catalog", OPT_NO_DEFAULT_CATALOG, NULL, CMD_SCAN,
+	 "do not load the bundled rules/catalog.json"},
+	{"format", OPT_FORMAT, "F[,F...]", SR,
+	 "report formats: text (default), json, sarif, md, html, dot, svg"},
+	{"output", 'o', "FILE", SR, "write the report to FILE instead of standard output"},
+	{"out-dir", OPT_OUT_DIR, "DIR", SR,
+	 "write each format to DIR/privflow.EXT (needed for several formats)"},
+	{"jobs", 'j', "N", CMD_SCAN,
+	 "parse with N worker processes (1-256; default: the processors online)"},
+	{"tu-timeout", OPT_TU_TIMEOUT, "SECONDS", CMD_SCAN,
+	 "a file whose parse takes longer is skipped and reported (default 300; 0: no bound)"},
+	{"tu-memory", OPT_TU_MEMORY, "MIB", CMD_SCAN,
+	 "a parse worker's memory bound; past it the file is reported (default 4096; 0: none)"},
+	{"db", OPT_DB, "FILE", SR, "the SQLite store (default " DEFAULT_DB ")"},
+	{"no-db", OPT_NO_DB, NULL, CMD_SCAN, "do not record the run in a store"},
+	{"run", OPT_RUN, "ID", CMD_REPORT, "the recorded run to render (default: the latest)"},
+	{"fail-on", OPT_FAIL_ON, "LEVEL", SR,
+	 "error (default), warning, note or never: the least severity that exits 1"},
+	{"color", OPT_COLOR, NULL, SR, "colour the text report"},
+	{"no-color", OPT_NO_COLOR, NULL, SR,
+	 "never colour (default: colour on a terminal unless NO_COLOR is set)"},
+	{"progress", OPT_PROGRESS, NULL, CMD_SCAN, "show a progress line on standard error"},
+	{"no-progress", OPT_NO_PROGRESS, NULL, CMD_SCAN,
+	 "no progress line (default: shown when standard error is a terminal)"},
+	{"graph-by", OPT_GRAPH_BY, "purpose|file", SR,
+	 "cluster the data map's functions by purpose (default) or source file"},
+	{"graph-category", OPT_GRAPH_CATEGORY, "ID", SR,
+	 "graphs show only this category and its descendants"},
+	{"graph-purpose", OPT_GRAPH_PURPOSE, "ID", SR,
+	 "graphs show only this purpose and its descendants"},
+	{"graph-rule", OPT_GRAPH_RULE, "RULE", SR, "graphs show only flows with a finding of RULE"},
+	{"quiet", 'q', NULL, SR | CMD_DUMP_IR, "no progress line and no notes on standard error"},
+	{"help", 'h', NULL, SR | CMD_DUMP_IR, "show this help and exit"},
+};
+
+#define NOPTS (sizeof(cli_opts) / sizeof(cli_opts[0]))
+
+typedef struct cli_cmd {
+	const char *name;
+	unsigned id;
+	const char *synopsis;
+	const char *about;
+	int (*run)(int argc, char **argv);
+} cli_cmd;
+
+static int cmd_scan(int argc, char **argv);
+static int cmd_report(int argc, char **argv);
+static int cmd_dump_ir(int argc, char **argv);
+
+static const cli_cmd cli_cmds[] = {
+	{"scan", CMD_SCAN, "[-p BUILD_DIR | FILES... [-- CFLAGS...]] [OPTIONS]",
+	 "Parses the code, follows personal data to where it goes, checks every flow "
+	 "against the policy, records the run and writes the reports.",
+	 cmd_scan},
+	{"report", CMD_REPORT, "[--db FILE] [--run ID] [OPTIONS]",
+	 "Renders the reports of a recorded run again, without scanning. The store "
+	 "is opened read-only and treated as untrusted input.",
+	 cmd_report},
+	{"dump-ir", CMD_DUMP_IR, "FILES... [-- CFLAGS...]",
+	 "Prints the intermediate representation the engine sees of each file.",
+	 cmd_dump_ir},
+};
+
+#define NCMDS (sizeof(cli_cmds) / sizeof(cli_cmds[0]))
+
+/* "-o, --output FILE" */
+static void opt_label(char *buf, size_t size, const cli_opt *o)
+{
+	snprintf(buf, size, "%s%c%s--%s%s%s", o->id < 256 ? "-" : "",
+	         o->id < 256 ? o->id : ' ', o->id < 256 ? ", " : "", o->name,
+	         o->arg ? " " : "", o->arg ? o->arg : "");
+	if (o->id >= 256)
+		memmove(buf, buf + 1, strlen(buf)); /* drop the blank */
+}
 
 static void usage(FILE *f)
 {
-	fprintf(f, usage_text, pf_report_formats());
+	fputs("usage: privflow COMMAND [OPTIONS]\n\ncommands:\n", f);
+	for (size_t i = 0; i < NCMDS; i++)
+		fprintf(f, "  %-9s %s\n", cli_cmds[i].name, cli_cmds[i].synopsis);
+	fputs("  --version, -V       print the version and the data directory\n"
+	      "  --help, -h          this help; `privflow COMMAND --help` for a command's options\n"
+	      "\nExit status: 0 no finding at or above --fail-on, 1 findings, 2 bad usage or\n"
+	      "input (or a translation unit that could not be parsed), 3 nothing analysed.\n"
+	      "See docs/cli.md or privflow(1).\n", f);
 }
+
+static void command_help(FILE *f, const cli_cmd *c)
+{
+	char label[64];
+
+	fprintf(f, "usage: privflow %s %s\n\n%s\n\noptions:\n", c->name, c->synopsis, c->about);
+	for (size_t i = 0; i < NOPTS; i++) {
+		if (!(cli_opts[i].cmds & c->id))
+			continue;
+		opt_label(label, sizeof(label), &cli_opts[i]);
+		if (strlen(label) <= 26)
+			fprintf(f, "  %-26s %s\n", label, cli_opts[i].help);
+		else
+			fprintf(f, "  %s\n  %-26s %s\n", label, "", cli_opts[i].help);
+	}
+	if (c->id & CMD_SCAN)
+		fprintf(f, "\nformats: %s\n", pf_report_formats());
+}
+
+/* roff with its special characters escaped: \ - and a leading . or ' */
+static void roff(FILE *f, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", f);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", f);
+		else if (*s == '-')
+			fputs("\\-", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+/* privflow(1), from the same tables as --help. */
+static void man_page(FILE *f)
+{
+	char label[64];
+
+	fprintf(f, ".TH PRIVFLOW 1 \"\" \"privflow %s\" \"User Commands\"\n", PF_VERSION);
+	fputs(".SH NAME\nprivflow \\- trace personal data through C code and check it "
+	      "against a privacy policy\n.SH SYNOPSIS\n", f);
+	for (size_t i = 0; i < NCMDS; i++) {
+		fprintf(f, ".B privflow %s\n", cli_cmds[i].name);
+		roff(f, cli_cmds[i].synopsis);
+		fputs("\n.br\n", f);
+	}
+	fputs(".SH DESCRIPTION\nprivflow parses a C code base with libclang, finds where "
+	      "personal data lives, follows it to logs, files, databases, sockets and "
+	      "third parties, and checks every flow against a machine-readable privacy "
+	      "policy. Findings are written as compiler-style text, JSON, SARIF 2.1.0, "
+	      "Markdown, HTML and Graphviz graphs.\n", f);
+	for (size_t i = 0; i < NCMDS; i++) {
+		fprintf(f, ".SH %s\n", cli_cmds[i].name);
+		roff(f, cli_cmds[i].about);
+		fputc('\n', f);
+		for (size_t j = 0; j < NOPTS; j++) {
+			if (!(cli_opts[j].cmds & cli_cmds[i].id))
+				continue;
+			opt_label(label, sizeof(label), &cli_opts[j]);
+			fputs(".TP\n.B ", f);
+			roff(f, label);
+			fputc('\n', f);
+			roff(f, cli_opts[j].help);
+			fputc('\n', f);
+		}
+	}
+	fputs(".SH EXIT STATUS\n.TP\n0\nno finding at or above \\-\\-fail\\-on\n"
+	      ".TP\n1\nfindings at or above \\-\\-fail\\-on\n"
+	      ".TP\n2\nbad usage, a policy, catalogue, compilation database or store that "
+	      "does not load, a report that cannot be written, or a translation unit that "
+	      "could not be parsed\n"
+	      ".TP\n3\nnothing was analysed: the compilation database is empty, or every "
+	      "file is outside \\-\\-root\n"
+	      ".SH ENVIRONMENT\n.TP\nPRIVFLOW_DATADIR\nwhere the bundled rules/ and include/ "
+	      "are (default: ../share/privflow beside the executable, then the configured "
+	      "prefix)\n.TP\nNO_COLOR\nno colours in the text report\n"
+	      ".SH FILES\n.TP\n.privflow/privflow.db\nthe default store\n"
+	      ".SH SEE ALSO\nThe documentation installed in share/doc/privflow: cli.md, "
+	      "policy.md, catalog.md, annotations.md, rules.md.\n", f);
+}
+
+/* --- errors ----------------------------------------------------------------- */
+
+static const char *cur_cmd = "privflow";
 
 static int bad_usage(const char *fmt, const char *arg)
 {
-	fputs("privflow: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\n(see privflow --help)\n", stderr);
+	char *safe = pf_text_escape(arg);
+
+	fprintf(stderr, "privflow: %s: ", cur_cmd);
+	fprintf(stderr, fmt, safe);
+	fprintf(stderr, " (see 'privflow %s --help')\n", cur_cmd);
+	pf_free(safe);
 	return EXIT_BAD;
 }
 
-/* Where the bundled rules/ and include/ are: $PRIVFLOW_DATADIR, the
-   source tree this binary was built from, or the install prefix. */
-static const char *datadir(void)
+/* A library error on one line, control characters escaped. */
+static int fail(int status)
 {
-	static char buf[PATH_MAX];
-	const char *env = getenv("PRIVFLOW_DATADIR");
-	struct stat st;
+	char *safe = pf_text_escape(pf_error_last());
 
+	fprintf(stderr, "privflow: error: %s\n", safe);
+	pf_free(safe);
+	return status;
+}
+
+/* Levenshtein distance, for "did you mean". */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64], prev, tmp;
+
+	if (lb >= 64)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			tmp = row[j];
+			row[j] = a[i - 1] == b[j - 1] ? prev
+			         : 1 + (prev < row[j - 1] ? (prev < row[j] ? prev : row[j])
+			                                  : (row[j - 1] < row[j] ? row[j - 1] : row[j]));
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+static int unknown_option(const char *arg, unsigned cmd)
+{
+	char name[64], hint[128] = "";
+	const char *eq, *best = NULL;
+	size_t bestd = 3;
+
+	snprintf(name, sizeof(name), "%s", arg + (arg[1] == '-' ? 2 : 1));
+	if ((eq = strchr(name, '=')))
+		name[eq - name] = '\0';
+	for (size_t i = 0; i < NOPTS; i++) {
+		size_t d;
+
+		if (!(cli_opts[i].cmds & cmd))
+			continue;
+		d = edit_distance(name, cli_opts[i].name);
+		if (d < bestd || (d == bestd && !best && d < strlen(name)))
+			bestd = d, best = cli_opts[i].name;
+	}
+	if (best)
+		snprintf(hint, sizeof(hint), "; did you mean '--%s'?", best);
+	char *safe = pf_text_escape(arg);
+	fprintf(stderr, "privflow: %s: unknown option '%s'%s (see 'privflow %s --help')\n",
+	        cur_cmd, safe, hint, cur_cmd);
+	pf_free(safe);
+	return EXIT_BAD;
+}
+
+/* --- data directory ------------------------------------------------------- */
+
+/*
+ * Where the bundled rules/ and include/ are, first match wins:
+ * $PRIVFLOW_DATADIR; ../share/privflow beside the executable (an
+ * installed or relocated copy); the source tree of a build-tree binary;
+ * the configured install prefix. NULL when none holds rules/catalog.json,
+ * with the places looked at in `looked`.
+ */
+static const char *datadir(char *looked, size_t size)
+{
+	static char found[PATH_MAX];
+	char exe[PATH_MAX], cand[4][PATH_MAX];
+	const char *env = getenv("PRIVFLOW_DATADIR");
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	int ncand = 0;
+	size_t used = 0;
+
+	if (found[0])
+		return found;
 	if (env && *env)
-		return env;
-	snprintf(buf, sizeof(buf), "%s/rules/catalog.json", PF_SOURCE_DATADIR);
-	if (stat(buf, &st) == 0)
-		return PF_SOURCE_DATADIR;
-	return PF_INSTALL_DATADIR;
+		snprintf(cand[ncand++], PATH_MAX, "%s", env);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(cand[ncand++], PATH_MAX, "%.*s/../share/privflow", PATH_MAX - 32, exe);
+		}
+	}
+	snprintf(cand[ncand++], PATH_MAX, "%s", PF_SOURCE_DATADIR);
+	snprintf(cand[ncand++], PATH_MAX, "%s", PF_INSTALL_DATADIR);
+	for (int i = 0; i < ncand; i++) {
+		char *probe = pf_asprintf("%s/rules/catalog.json", cand[i]);
+		struct stat st;
+		int ok = stat(probe, &st) == 0 && S_ISREG(st.st_mode);
+
+		pf_free(probe);
+		if (ok && realpath(cand[i], found))
+			return found;
+		if (looked && used < size)
+			used += (size_t)snprintf(looked + used, size - used, "%s%s",
+			                         i ? ", " : "", cand[i]);
+	}
+	return NULL;
 }
 
 static char *data_path(const char *rel)
 {
-	return pf_asprintf("%s/%s", datadir(), rel);
+	char looked[4 * PATH_MAX + 16];
+	const char *dir = datadir(looked, sizeof(looked));
+
+	if (!dir) {
+		pf_error_set("privflow's data files (rules/catalog.json) were not found; "
+		             "looked in: %s; set PRIVFLOW_DATADIR to the directory that "
+		             "holds rules/ and include/", looked);
+		return NULL;
+	}
+	return pf_asprintf("%s/%s", dir, rel);
 }
+
+/* --- options --------------------------------------------------------------- */
 
 typedef struct options {
 	const char *compdb;
@@ -90,6 +388,8 @@ typedef struct options {
 	const char *output;
 	const char *out_dir;
 	int jobs;
+	double tu_timeout;
+	long tu_memory;
 	const char *db;
 	int use_db;
 	const char *root;
@@ -105,52 +405,42 @@ typedef struct options {
 	size_t ncflags;
 } options;
 
-enum {
-	OPT_POLICY = 256, OPT_CATALOG, OPT_NO_DEFAULT_CATALOG, OPT_FORMAT, OPT_OUT_DIR,
-	OPT_DB, OPT_NO_DB, OPT_ROOT, OPT_FAIL_ON, OPT_COLOR, OPT_NO_COLOR,
-	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_RUN, OPT_GRAPH_BY, OPT_GRAPH_CATEGORY,
-	OPT_GRAPH_PURPOSE, OPT_GRAPH_RULE
-};
-
-static const struct option long_opts[] = {
-	{"policy", required_argument, NULL, OPT_POLICY},
-	{"catalog", required_argument, NULL, OPT_CATALOG},
-	{"no-default-catalog", no_argument, NULL, OPT_NO_DEFAULT_CATALOG},
-	{"format", required_argument, NULL, OPT_FORMAT},
-	{"output", required_argument, NULL, 'o'},
-	{"out-dir", required_argument, NULL, OPT_OUT_DIR},
-	{"jobs", required_argument, NULL, 'j'},
-	{"db", required_argument, NULL, OPT_DB},
-	{"no-db", no_argument, NULL, OPT_NO_DB},
-	{"root", required_argument, NULL, OPT_ROOT},
-	{"fail-on", required_argument, NULL, OPT_FAIL_ON},
-	{"color", no_argument, NULL, OPT_COLOR},
-	{"no-color", no_argument, NULL, OPT_NO_COLOR},
-	{"progress", no_argument, NULL, OPT_PROGRESS},
-	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-	{"run", required_argument, NULL, OPT_RUN},
-	{"graph-by", required_argument, NULL, OPT_GRAPH_BY},
-	{"graph-category", required_argument, NULL, OPT_GRAPH_CATEGORY},
-	{"graph-purpose", required_argument, NULL, OPT_GRAPH_PURPOSE},
-	{"graph-rule", required_argument, NULL, OPT_GRAPH_RULE},
-	{"quiet", no_argument, NULL, 'q'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0}};
-
-static int parse_options(options *o, int argc, char **argv)
+/* Parses argv for command `cmd`: 0, or an exit status to return. */
+static int parse_options(options *o, int argc, char **argv, const cli_cmd *cmd)
 {
+	struct option lopts[NOPTS + 1];
+	char shorts[2 * NOPTS + 2] = ":";
+	size_t ns = 1;
 	int c;
 	long n;
 	char *end;
 
+	memset(lopts, 0, sizeof(lopts));
+	for (size_t i = 0, k = 0; i < NOPTS; i++) {
+		if (!(cli_opts[i].cmds & cmd->id))
+			continue;
+		lopts[k++] = (struct option){cli_opts[i].name,
+		                             cli_opts[i].arg ? required_argument : no_argument,
+		                             NULL, cli_opts[i].id};
+		if (cli_opts[i].id < 256) {
+			shorts[ns++] = (char)cli_opts[i].id;
+			if (cli_opts[i].arg)
+				shorts[ns++] = ':';
+		}
+	}
+	shorts[ns] = '\0';
 	o->default_catalog = 1;
 	o->use_db = 1;
+	o->tu_timeout = 300;
+	o->tu_memory = 4096;
 	o->fail_on = PF_SEV_ERROR;
 	o->color = -1;
 	o->progress = -1;
 	o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (o->jobs < 1)
 		o->jobs = 1;
+	if (o->jobs > 256)
+		o->jobs = 256;
 	/* split off "-- CFLAGS" before getopt sees them */
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--") == 0) {
@@ -160,7 +450,8 @@ static int parse_options(options *o, int argc, char **argv)
 			break;
 		}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:o:j:qh", long_opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shorts, lopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->compdb = optarg; break;
 		case 'o': o->output = optarg; break;
@@ -170,12 +461,23 @@ static int parse_options(options *o, int argc, char **argv)
 				return bad_usage("-j: expected a number of jobs from 1 to 256, got '%s'", optarg);
 			o->jobs = (int)n;
 			break;
+		case OPT_TU_TIMEOUT:
+			o->tu_timeout = strtod(optarg, &end);
+			if (*end || end == optarg || !(o->tu_timeout >= 0 && o->tu_timeout <= 1e6))
+				return bad_usage("--tu-timeout: expected seconds from 0 to 1000000, got '%s'", optarg);
+			break;
+		case OPT_TU_MEMORY:
+			n = strtol(optarg, &end, 10);
+			if (*end || end == optarg || n < 0 || n > (1L << 30))
+				return bad_usage("--tu-memory: expected MiB, got '%s'", optarg);
+			o->tu_memory = n;
+			break;
 		case 'q': o->quiet = 1; break;
-		case 'h': usage(stdout); exit(0);
+		case 'h': command_help(stdout, cmd); exit(0);
 		case OPT_POLICY: o->policy = optarg; break;
 		case OPT_CATALOG:
 			if (o->ncatalogs == 32)
-				return bad_usage("too many --catalog files%s", "");
+				return bad_usage("--catalog: at most 32 catalogues%s", "");
 			o->catalogs[o->ncatalogs++] = optarg;
 			break;
 		case OPT_NO_DEFAULT_CATALOG: o->default_catalog = 0; break;
@@ -202,7 +504,7 @@ static int parse_options(options *o, int argc, char **argv)
 		case OPT_NO_PROGRESS: o->progress = 0; break;
 		case OPT_RUN:
 			o->run = strtoll(optarg, &end, 10);
-			if (*end || o->run < 0)
+			if (*end || o->run < 0 || end == optarg)
 				return bad_usage("--run: expected a run id, got '%s'", optarg);
 			break;
 		case OPT_GRAPH_BY:
@@ -217,8 +519,10 @@ static int parse_options(options *o, int argc, char **argv)
 				return bad_usage("--graph-rule: unknown rule '%s'", optarg);
 			o->graph.rule = optarg;
 			break;
+		case ':':
+			return bad_usage("option '%s' needs an argument", argv[optind - 1]);
 		default:
-			return EXIT_BAD;
+			return unknown_option(argv[optind - 1], cmd->id);
 		}
 	}
 	o->files = argv + optind;
@@ -228,57 +532,83 @@ static int parse_options(options *o, int argc, char **argv)
 	return 0;
 }
 
-/* Renders every requested format and writes it (atomically) to its file,
-   or to stdout. */
-static int write_reports(const options *o, const pf_results *res, const pf_policy *pol)
+/* --- reports ---------------------------------------------------------------- */
+
+/*
+ * Checks the report options before any work: formats are known, several
+ * need --out-dir, the files can be written. Fills `paths` (one per
+ * format, NULL for stdout; caller frees them) and returns 0 or a status.
+ */
+static int plan_reports(const options *o, char **paths, size_t *npaths)
 {
 	char formats[256], *save = NULL;
-	int nformats = 0, rc = 0;
+	size_t n = 0;
 
-	strcpy(formats, o->formats);
-	for (char *f = strtok_r(formats, ",", &save); f; f = strtok_r(NULL, ",", &save))
-		nformats++;
-	if (nformats > 1 && !o->out_dir)
-		return bad_usage("several formats need --out-dir DIR%s", "");
-	if (o->out_dir && o->output)
-		return bad_usage("-o and --out-dir exclude each other%s", "");
-	if (o->out_dir && pf_mkdirs(o->out_dir) < 0) {
-		fprintf(stderr, "privflow: %s\n", pf_error_last());
-		return EXIT_BAD;
-	}
+	*npaths = 0;
 	strcpy(formats, o->formats);
 	for (char *f = strtok_r(formats, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
 		const pf_report_writer *w = pf_report_writer_find(f);
-		pf_report_ctx ctx = {.results = res, .policy = pol, .graph = o->graph};
-		char *out = NULL, *path = NULL;
-		size_t len = 0;
 
 		if (!w)
 			return bad_usage("--format: unknown format '%s'", f);
-		ctx.color = o->color > 0 || (o->color < 0 && !o->output && !o->out_dir &&
-		                             strcmp(f, "text") == 0 && isatty(1) && !getenv("NO_COLOR"));
+		if (n == MAX_REPORTS)
+			return bad_usage("--format: at most 16 formats%s", "");
+		paths[n++] = o->out_dir ? pf_asprintf("%s/privflow.%s", o->out_dir, w->extension)
+		             : o->output ? pf_strdup(o->output) : NULL;
+		*npaths = n;
+	}
+	if (n > 1 && !o->out_dir)
+		return bad_usage("several formats need --out-dir DIR%s", "");
+	if (o->out_dir && o->output)
+		return bad_usage("-o and --out-dir exclude each other%s", "");
+	if (o->out_dir && pf_mkdirs(o->out_dir) < 0)
+		return fail(EXIT_BAD);
+	for (size_t i = 0; i < n; i++)
+		if (paths[i] && pf_file_check_writable(paths[i]) < 0)
+			return fail(EXIT_BAD);
+	return 0;
+}
+
+/* Renders every requested format and writes it to its file, or stdout. */
+static int write_reports(const options *o, char **paths, const pf_results *res,
+                         const pf_policy *pol, const char *source_root)
+{
+	char formats[256], *save = NULL;
+	size_t k = 0;
+	int rc = 0;
+
+	strcpy(formats, o->formats);
+	for (char *f = strtok_r(formats, ",", &save); f; f = strtok_r(NULL, ",", &save), k++) {
+		const pf_report_writer *w = pf_report_writer_find(f);
+		pf_report_ctx ctx = {.results = res, .policy = pol, .graph = o->graph,
+		                     .source_root = source_root};
+		char *out = NULL;
+		size_t len = 0;
+
+		ctx.color = o->color > 0 || (o->color < 0 && !paths[k] && strcmp(f, "text") == 0 &&
+		                             isatty(1) && !getenv("NO_COLOR"));
 		if (w->render(&out, &len, &ctx) < 0) {
-			fprintf(stderr, "privflow: %s report: %s\n", f, pf_error_last());
-			return EXIT_BAD;
+			fprintf(stderr, "privflow: %s report: ", f);
+			rc = fail(EXIT_BAD);
+			continue;
 		}
-		if (o->out_dir)
-			path = pf_asprintf("%s/privflow.%s", o->out_dir, w->extension);
-		else if (o->output)
-			path = pf_strdup(o->output);
-		if (path) {
-			if (pf_file_write_atomic(path, out, len) < 0) {
-				fprintf(stderr, "privflow: %s\n", pf_error_last());
-				rc = EXIT_BAD;
-			}
-		} else if (fwrite(out, 1, len, stdout) != len) {
-			fprintf(stderr, "privflow: cannot write to standard output\n");
+		if (paths[k]) {
+			if (pf_file_write(paths[k], out, len) < 0)
+				rc = fail(EXIT_BAD);
+		} else if (fwrite(out, 1, len, stdout) != len || fflush(stdout) != 0) {
+			fprintf(stderr, "privflow: error: cannot write to standard output: %s\n",
+			        strerror(errno));
 			rc = EXIT_BAD;
 		}
-		pf_free(path);
 		pf_free(out);
 	}
-	fflush(stdout);
 	return rc;
+}
+
+static void free_paths(char **paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		pf_free(paths[i]);
 }
 
 static int exit_status(const options *o, const pf_results *res)
@@ -289,20 +619,18 @@ static int exit_status(const options *o, const pf_results *res)
 	return 0;
 }
 
+/* --- loading ------------------------------------------------------------------ */
+
 static int load_policy(pf_policy **pol, const options *o)
 {
 	char *def = NULL;
 	int rc;
 
-	if (!o->policy)
-		def = data_path("rules/facturi.policy.json");
+	if (!o->policy && !(def = data_path("rules/facturi.policy.json")))
+		return fail(EXIT_BAD);
 	rc = pf_policy_load(pol, o->policy ? o->policy : def);
 	pf_free(def);
-	if (rc < 0) {
-		fprintf(stderr, "privflow: error: %s\n", pf_error_last());
-		return EXIT_BAD;
-	}
-	return 0;
+	return rc < 0 ? fail(EXIT_BAD) : 0;
 }
 
 static int load_catalog(pf_catalog **cat, const options *o)
@@ -310,18 +638,14 @@ static int load_catalog(pf_catalog **cat, const options *o)
 	*cat = pf_catalog_new();
 	if (o->default_catalog) {
 		char *def = data_path("rules/catalog.json");
-		int rc = pf_catalog_load(*cat, def);
+		int rc = def ? pf_catalog_load(*cat, def) : PF_EIO;
 		pf_free(def);
-		if (rc < 0) {
-			fprintf(stderr, "privflow: error: %s\n", pf_error_last());
-			return EXIT_BAD;
-		}
+		if (rc < 0)
+			return fail(EXIT_BAD);
 	}
 	for (int i = 0; i < o->ncatalogs; i++)
-		if (pf_catalog_load(*cat, o->catalogs[i]) < 0) {
-			fprintf(stderr, "privflow: error: %s\n", pf_error_last());
-			return EXIT_BAD;
-		}
+		if (pf_catalog_load(*cat, o->catalogs[i]) < 0)
+			return fail(EXIT_BAD);
 	return 0;
 }
 
@@ -334,6 +658,26 @@ static char *absolute(const char *path)
 	return NULL;
 }
 
+/*
+ * Opens the store a scan records into. The default one is created with a
+ * .gitignore of its own, so that it never ends up in a repository's
+ * tracked files.
+ */
+static int open_store(pf_store **st, const char *path, int is_default)
+{
+	struct stat sb;
+
+	if (is_default && stat(DEFAULT_DB_DIR, &sb) != 0) {
+		static const char ignore[] = "# privflow's store: facts of past scans, not source\n*\n";
+		if (pf_mkdirs(DEFAULT_DB_DIR) < 0 ||
+		    pf_file_write(DEFAULT_DB_DIR "/.gitignore", ignore, sizeof(ignore) - 1) < 0)
+			return fail(EXIT_BAD);
+	}
+	return pf_store_open(st, path) < 0 ? fail(EXIT_BAD) : 0;
+}
+
+/* --- commands ------------------------------------------------------------------- */
+
 static int cmd_scan(int argc, char **argv)
 {
 	options o = {0};
@@ -342,63 +686,85 @@ static int cmd_scan(int argc, char **argv)
 	pf_compdb *db = NULL;
 	pf_results *res = NULL;
 	pf_store *st = NULL;
-	char *root = NULL, *incdir = NULL;
+	char *root = NULL, *incdir = NULL, *paths[MAX_REPORTS] = {0};
+	const char *dbpath = NULL;
+	size_t npaths = 0;
+	int64_t run_id = 0;
 	int rc;
 	time_t started = time(NULL);
 
-	if ((rc = parse_options(&o, argc, argv)))
+	if ((rc = parse_options(&o, argc, argv, &cli_cmds[0])))
 		return rc;
 	if (!o.compdb && o.nfiles == 0)
-		return bad_usage("scan: nothing to scan: give -p BUILD_DIR or FILES%s", "");
+		return bad_usage("nothing to scan: give -p BUILD_DIR or FILES%s", "");
 	if (o.compdb && o.nfiles)
-		return bad_usage("scan: give either -p or FILES, not both%s", "");
-	root = absolute(o.root ? o.root : ".");
-	if (!root) {
-		rc = bad_usage("--root: no such directory: %s", o.root);
-		goto done;
-	}
-	if ((rc = load_policy(&pol, &o)) || (rc = load_catalog(&cat, &o)))
+		return bad_usage("give either -p or FILES, not both%s", "");
+	if (!(root = absolute(o.root ? o.root : ".")))
+		return bad_usage("--root: no such directory: %s", o.root ? o.root : ".");
+	/* every input and output is checked before the first parse */
+	if ((rc = plan_reports(&o, paths, &npaths)) || (rc = load_policy(&pol, &o)) ||
+	    (rc = load_catalog(&cat, &o)))
 		goto done;
 	if (o.compdb)
 		rc = pf_compdb_load(&db, o.compdb);
 	else
 		rc = pf_compdb_from_files(&db, o.files, o.nfiles, o.cflags, o.ncflags);
 	if (rc < 0) {
-		fprintf(stderr, "privflow: error: %s\n", pf_error_last());
-		rc = EXIT_BAD;
+		rc = fail(EXIT_BAD);
 		goto done;
 	}
-	rc = 0;
-	incdir = data_path("include");
-	pf_scan_opts so = {root, incdir, o.jobs, o.progress > 0 || (o.progress < 0 && isatty(2) && !o.quiet), 0};
+	for (size_t i = 0; i < db->nnotes && !o.quiet; i++) {
+		char *safe = pf_text_escape(db->notes[i]);
+		fprintf(stderr, "privflow: note: compiler option %s\n", safe);
+		pf_free(safe);
+	}
+	if (o.use_db) {
+		dbpath = o.db ? o.db : DEFAULT_DB;
+		if ((rc = open_store(&st, dbpath, !o.db)))
+			goto done;
+	}
+	if (!(incdir = data_path("include"))) {
+		rc = fail(EXIT_BAD);
+		goto done;
+	}
+	pf_scan_opts so = {root, incdir, o.jobs,
+	                   o.progress > 0 || (o.progress < 0 && isatty(2) && !o.quiet), 0,
+	                   o.tu_timeout, o.tu_memory};
 	if (pf_scan_run(&res, db, cat, pol, &so) < 0) {
-		fprintf(stderr, "privflow: error: %s\n", pf_error_last());
-		rc = EXIT_BAD;
+		rc = fail(EXIT_BAD);
 		goto done;
 	}
 	for (size_t i = 0; i < res->nfiles; i++)
-		if (!res->files[i].parsed)
-			fprintf(stderr, "%s: error: %s: translation unit skipped\n",
-			        res->files[i].error ? res->files[i].error : res->files[i].path,
-			        res->files[i].path);
+		if (!res->files[i].parsed) {
+			char *err = pf_text_escape(res->files[i].error ? res->files[i].error : "");
+			fprintf(stderr, "%s (translation unit skipped)\n", err);
+			pf_free(err);
+		}
 	if (res->ntruncated && !o.quiet)
 		fprintf(stderr, "privflow: note: %zu function%s reached the engine's bound on symbolic "
 		        "flows; flows through them may be missed\n", res->ntruncated,
 		        res->ntruncated > 1 ? "s" : "");
-	if (o.use_db) {
-		const char *dbpath = o.db ? o.db : ".privflow/privflow.db";
-		int64_t run_id;
-		if (pf_store_open(&st, dbpath) < 0 ||
-		    pf_store_record(st, &run_id, res, (int64_t)started, (int64_t)time(NULL)) < 0) {
-			fprintf(stderr, "privflow: error: %s\n", pf_error_last());
-			rc = EXIT_BAD;
-			goto done;
-		}
-	}
-	if ((rc = write_reports(&o, res, pol)))
+	if (st && pf_store_record(st, &run_id, res, (int64_t)started, (int64_t)time(NULL)) < 0) {
+		rc = fail(EXIT_BAD);
 		goto done;
-	rc = res->ntus_failed ? EXIT_BAD : exit_status(&o, res);
+	}
+	if ((rc = write_reports(&o, paths, res, pol, root)))
+		goto done;
+	if (res->ntus == res->ntus_outside) {
+		fprintf(stderr, "privflow: warning: nothing was analysed: %s\n",
+		        res->ntus == 0 ? "the compilation database has no C or C++ file"
+		                       : "every file is outside --root");
+		rc = EXIT_NOTHING;
+	} else {
+		rc = res->ntus_failed ? EXIT_BAD : exit_status(&o, res);
+	}
+	if (st && !o.quiet) {
+		char *safe = pf_text_escape(dbpath);
+		fprintf(stderr, "privflow: run %lld recorded in %s\n", (long long)run_id, safe);
+		pf_free(safe);
+	}
 done:
+	free_paths(paths, npaths);
 	if (st)
 		pf_store_close(st);
 	if (res)
@@ -419,28 +785,46 @@ static int cmd_report(int argc, char **argv)
 	pf_store *st = NULL;
 	pf_results *res = NULL;
 	pf_policy *pol = NULL;
+	char *paths[MAX_REPORTS] = {0}, *root = NULL;
+	size_t npaths = 0;
 	int rc;
 
-	if ((rc = parse_options(&o, argc, argv)))
+	if ((rc = parse_options(&o, argc, argv, &cli_cmds[1])))
 		return rc;
-	if (o.policy && (rc = load_policy(&pol, &o)))
-		return rc;
-	if (pf_store_open(&st, o.db ? o.db : ".privflow/privflow.db") < 0 ||
+	if (o.nfiles)
+		return bad_usage("unexpected argument '%s'", o.files[0]);
+	if (o.root && !(root = absolute(o.root)))
+		return bad_usage("--root: no such directory: %s", o.root);
+	if ((rc = plan_reports(&o, paths, &npaths)) ||
+	    (o.policy && (rc = load_policy(&pol, &o))))
+		goto done;
+	if (pf_store_open_readonly(&st, o.db ? o.db : DEFAULT_DB) < 0 ||
 	    pf_store_load(&res, st, o.run) < 0) {
-		fprintf(stderr, "privflow: error: %s\n", pf_error_last());
-		rc = EXIT_BAD;
+		rc = fail(EXIT_BAD);
 		goto done;
 	}
-	if ((rc = write_reports(&o, res, pol)))
+	/* the store may come from elsewhere: its root is trusted for excerpts
+	   only where this user already is (the current directory or below) */
+	if (!root && res->root) {
+		char *cwd = absolute(".");
+		size_t n = cwd ? strlen(cwd) : 0;
+		if (cwd && !strncmp(res->root, cwd, n) &&
+		    (res->root[n] == '\0' || res->root[n] == '/' || n == 1))
+			root = absolute(res->root);
+		pf_free(cwd);
+	}
+	if ((rc = write_reports(&o, paths, res, pol, root)))
 		goto done;
 	rc = exit_status(&o, res);
 done:
+	free_paths(paths, npaths);
 	if (res)
 		pf_results_free(res);
 	if (st)
 		pf_store_close(st);
 	if (pol)
 		pf_policy_free(pol);
+	pf_free(root);
 	return rc;
 }
 
@@ -448,14 +832,17 @@ static int cmd_dump_ir(int argc, char **argv)
 {
 	options o = {0};
 	pf_compdb *db = NULL;
-	char *root = absolute("."), *incdir = data_path("include");
+	char *root = NULL, *incdir = NULL;
 	int rc;
 
-	if ((rc = parse_options(&o, argc, argv)))
-		goto done;
-	if (pf_compdb_from_files(&db, o.files, o.nfiles, o.cflags, o.ncflags) < 0) {
-		fprintf(stderr, "privflow: error: %s\n", pf_error_last());
-		rc = EXIT_BAD;
+	if ((rc = parse_options(&o, argc, argv, &cli_cmds[2])))
+		return rc;
+	if (!o.nfiles)
+		return bad_usage("nothing to dump: give FILES%s", "");
+	root = absolute(".");
+	if (!(incdir = data_path("include")) ||
+	    pf_compdb_from_files(&db, o.files, o.nfiles, o.cflags, o.ncflags) < 0) {
+		rc = fail(EXIT_BAD);
 		goto done;
 	}
 	pf_frontend_opts fo = {root, incdir, 0};
@@ -473,32 +860,36 @@ done:
 	return rc;
 }
 
-static const struct {
-	const char *name;
-	int (*run)(int argc, char **argv);
-} commands[] = {
-	{"scan", cmd_scan},
-	{"report", cmd_report},
-	{"dump-ir", cmd_dump_ir},
-};
-
 int main(int argc, char **argv)
 {
+	pf_file_cleanup_on_signals();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_BAD;
 	}
-	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V") ||
+	    !strcmp(argv[1], "version")) {
+		char looked[4 * PATH_MAX + 16];
+		const char *dir = datadir(looked, sizeof(looked));
 		printf("privflow %s\n", PF_VERSION);
+		printf("data: %s\n", dir ? dir : "(not found)");
 		return 0;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
-	return bad_usage("unknown command '%s'", argv[1]);
+	if (!strcmp(argv[1], "man")) {
+		man_page(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < NCMDS; i++)
+		if (strcmp(argv[1], cli_cmds[i].name) == 0) {
+			cur_cmd = cli_cmds[i].name;
+			return cli_cmds[i].run(argc - 1, argv + 1);
+		}
+	char *safe = pf_text_escape(argv[1]);
+	fprintf(stderr, "privflow: unknown command '%s' (see 'privflow --help')\n", safe);
+	pf_free(safe);
+	return EXIT_BAD;
 }

@@ -156,30 +156,63 @@ typedef struct html {
 	pf_graphviz *gv;
 	PF_VEC(srcfile) files;
 	pf_arena *arena; /* strings built for the tables */
+	char *root;      /* realpath of the source root, or NULL */
+	pf_map *file_index; /* path -> index in r->files */
 } html;
 
-/* The text of `path` under the project root, read once; NULL when it
-   cannot be read or is not a plain relative path inside the root (a
-   report must not quote files from elsewhere on the machine). */
+/* The content hash the run recorded for `path`, or NULL. */
+static const char *recorded_sha(html *h, const char *path)
+{
+	uint32_t i;
+
+	if (!h->file_index) {
+		h->file_index = pf_map_new();
+		for (i = (uint32_t)h->r->nfiles; i-- > 0;)
+			if (h->r->files[i].path)
+				pf_map_put(h->file_index, pf_hash64_str(h->r->files[i].path), i);
+	}
+	if (!pf_map_get(h->file_index, pf_hash64_str(path), &i) ||
+	    strcmp(h->r->files[i].path, path))
+		return NULL;
+	return h->r->files[i].sha256;
+}
+
+/*
+ * The text of `path`, read once; NULL unless it is quotable. A report
+ * may come from a store made elsewhere, so nothing it names is trusted:
+ * the file must be one the run recorded, resolve (realpath) to a regular
+ * file under the source root, be at most PF_MAX_SOURCE_FILE bytes, and
+ * hash to what the run recorded. A report never quotes a file the scan
+ * did not read, nor one that changed since.
+ */
 static const srcfile *source(html *h, const char *path)
 {
 	srcfile f = {path, NULL, 0};
-	size_t i;
-	char *full;
+	const char *sha;
+	char *full, *real = NULL, hex[65];
+	size_t i, n;
 
 	if (!path || !*path)
 		return NULL;
 	for (i = 0; i < h->files.n; i++)
 		if (!strcmp(h->files.v[i].path, path))
 			return h->files.v[i].text ? &h->files.v[i] : NULL;
-	if (h->r->root && path[0] != '/' && strcmp(path, "..") &&
-	    strncmp(path, "../", 3) && !strstr(path, "/../")) {
-		full = pf_asprintf("%s/%s", h->r->root, path);
-		if (pf_file_read(&f.text, &f.len, full) < 0) {
-			f.text = NULL;
-			pf_error_clear();
-		}
+	sha = recorded_sha(h, path);
+	if (h->root && sha && strlen(sha) == 64) {
+		full = pf_asprintf("%s/%s", h->root, path);
+		real = realpath(full, NULL);
 		pf_free(full);
+		n = strlen(h->root);
+		if (real && !strncmp(real, h->root, n) && (real[n] == '/' || n == 1) &&
+		    pf_file_read(&f.text, &f.len, real, PF_MAX_SOURCE_FILE, 0) == 0) {
+			pf_sha256_hex(f.text, f.len, hex);
+			if (strcmp(hex, sha)) {
+				pf_free(f.text);
+				f.text = NULL;
+			}
+		}
+		pf_error_clear();
+		free(real);
 	}
 	pf_vec_push(&h->files, f);
 	return f.text ? &h->files.v[h->files.n - 1] : NULL;
@@ -943,6 +976,8 @@ int pf_report_html(char **out, size_t *len, const pf_report_ctx *ctx)
 	h.pol = ctx->policy;
 	h.gv = pf_graphviz_new();
 	h.arena = pf_arena_new();
+	if (ctx->source_root)
+		h.root = realpath(ctx->source_root, NULL);
 	put_head(&h);
 	put_summary(&h);
 	put_datamap(&h);
@@ -957,6 +992,8 @@ int pf_report_html(char **out, size_t *len, const pf_report_ctx *ctx)
 	for (i = 0; i < h.files.n; i++)
 		pf_free(h.files.v[i].text);
 	pf_vec_free(&h.files);
+	pf_map_free(h.file_index);
+	free(h.root);
 	pf_arena_free(h.arena);
 	pf_graphviz_free(h.gv);
 	pf_sbuf_take(&h.b, out, len);

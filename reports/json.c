@@ -14,22 +14,35 @@
 #include "report_p.h"
 #include "util.h"
 
-/* A string, or null for an absent one. Bytes that are not UTF-8 (a file
-   name in Latin-1) become '?' rather than losing the whole value. */
+/* A string, or null for an absent one. A byte that is not UTF-8 (a file
+   name in Latin-1) becomes the four characters \xNN, so the name can be
+   recovered, rather than losing the whole value. */
 json_t *pf_report_json_str(const char *s)
 {
+	static const char hex[] = "0123456789abcdef";
 	json_t *j;
-	char *copy, *p;
+	pf_sbuf b = {0};
+	char *copy;
+	size_t n;
+	uint32_t c;
 
 	if (!s)
 		return json_null();
 	if ((j = json_string(s)))
 		return j;
-	copy = pf_strdup(s);
-	for (p = copy; *p; p++)
-		if ((unsigned char)*p >= 0x80)
-			*p = '?';
-	j = json_string(copy);
+	while (*s) {
+		int k = pf_utf8_decode(s, &c);
+		if (k) {
+			pf_sbuf_add(&b, s, (size_t)k);
+			s += k;
+		} else {
+			char e[4] = {'\\', 'x', hex[(unsigned char)*s >> 4], hex[*s & 15]};
+			pf_sbuf_add(&b, e, 4);
+			s++;
+		}
+	}
+	pf_sbuf_take(&b, &copy, &n);
+	j = json_stringn(copy, n);
 	pf_free(copy);
 	return j ? j : json_null();
 }

@@ -10,27 +10,52 @@
 #include "report_p.h"
 #include "util.h"
 
-/* Appends `s` as the text of a table cell or a paragraph: Markdown's
-   special characters escaped, line breaks as spaces. NULL is "—". */
+/*
+ * Appends `s` for Markdown: line breaks as spaces, control and bidi
+ * characters and non-UTF-8 bytes as escapes (they would split a table
+ * or reorder what the reader sees), and each character of `quoted` given
+ * as `\c` (`code`: in a code span, where a backslash is literal, a
+ * backtick becomes ' and only | keeps its backslash, as tables need).
+ */
+static void put_md(pf_sbuf *b, const char *s, int code)
+{
+	char esc[8];
+
+	while (*s) {
+		int n;
+
+		if (*s == '\n' || *s == '\r') {
+			pf_sbuf_puts(b, code ? "'" : " ");
+			s++;
+			continue;
+		}
+		n = pf_text_char(s, esc);
+		if (esc[0])
+			pf_sbuf_puts(b, esc);
+		else if (code && *s == '`')
+			pf_sbuf_puts(b, "'");
+		else if (code && *s == '|')
+			pf_sbuf_puts(b, "\\|");
+		else {
+			if (!code && strchr("\\`*_{}[]<>#|!~", *s))
+				pf_sbuf_puts(b, "\\");
+			pf_sbuf_add(b, s, (size_t)n);
+		}
+		s += n;
+	}
+}
+
+/* The text of a table cell or a paragraph. NULL is "—". */
 static void put_text(pf_sbuf *b, const char *s)
 {
 	if (!s || !*s) {
 		pf_sbuf_puts(b, "—");
 		return;
 	}
-	for (; *s; s++) {
-		if (*s == '\n' || *s == '\r') {
-			pf_sbuf_puts(b, " ");
-			continue;
-		}
-		if (strchr("\\`*_{}[]<>#|!~", *s))
-			pf_sbuf_puts(b, "\\");
-		pf_sbuf_add(b, s, 1);
-	}
+	put_md(b, s, 0);
 }
 
-/* `code` span; the text never holds a backtick in practice (ids, paths),
-   but one is replaced rather than breaking the table. */
+/* A `code` span (ids, paths). NULL is "—". */
 static void put_code(pf_sbuf *b, const char *s)
 {
 	if (!s || !*s) {
@@ -38,21 +63,14 @@ static void put_code(pf_sbuf *b, const char *s)
 		return;
 	}
 	pf_sbuf_puts(b, "`");
-	for (; *s; s++) {
-		if (*s == '`' || *s == '\n')
-			pf_sbuf_puts(b, "'");
-		else if (*s == '|')
-			pf_sbuf_puts(b, "\\|");
-		else
-			pf_sbuf_add(b, s, 1);
-	}
+	put_md(b, s, 1);
 	pf_sbuf_puts(b, "`");
 }
 
 static void put_loc(pf_sbuf *b, const char *file, uint32_t line, uint32_t col)
 {
 	pf_sbuf_puts(b, "`");
-	pf_sbuf_puts(b, file && *file ? file : "?");
+	put_md(b, file && *file ? file : "?", 1);
 	if (line)
 		pf_sbuf_printf(b, ":%u", line);
 	if (line && col)

@@ -100,6 +100,20 @@ void pf_sbuf_printf(pf_sbuf *b, const char *fmt, ...)
 	b->n += (size_t)n;
 }
 
+void pf_sbuf_put_escaped(pf_sbuf *b, const char *s)
+{
+	char esc[8];
+
+	while (s && *s) {
+		int n = pf_text_char(s, esc);
+		if (esc[0])
+			pf_sbuf_puts(b, esc);
+		else
+			pf_sbuf_add(b, s, (size_t)n);
+		s += n;
+	}
+}
+
 void pf_sbuf_take(pf_sbuf *b, char **out, size_t *len)
 {
 	pf_sbuf_add(b, "", 0); /* never NULL */

@@ -23,6 +23,8 @@ typedef struct pf_report_ctx {
 	const pf_results *results;
 	const struct pf_policy *policy; /* may be NULL (report from store) */
 	int color;                      /* text: ANSI colours */
+	const char *source_root;        /* html: the directory code excerpts
+	                                   may be quoted from (NULL: none) */
 	pf_graph_options graph;         /* dot, svg, html */
 } pf_report_ctx;
 

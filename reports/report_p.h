@@ -29,6 +29,9 @@ void pf_sbuf_add(pf_sbuf *b, const char *s, size_t n);
 void pf_sbuf_puts(pf_sbuf *b, const char *s);  /* NULL appends nothing */
 void pf_sbuf_printf(pf_sbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Appends `s` with control and bidi characters and non-UTF-8 bytes
+   escaped (pf_text_escape). */
+void pf_sbuf_put_escaped(pf_sbuf *b, const char *s);
 /* Hands the text over: *out (pf_malloc'd, never NULL) and *len. */
 void pf_sbuf_take(pf_sbuf *b, char **out, size_t *len);
 
@@ -41,7 +44,8 @@ void pf_report_count(const pf_results *r, size_t *by_severity,
    two-space indentation, keys in insertion order and a final newline. */
 struct json_t;
 int pf_report_json_dump(char **out, size_t *len, struct json_t *root);
-/* A new JSON string for `s` (null for NULL; non-UTF-8 bytes become '?'). */
+/* A new JSON string for `s` (null for NULL; a byte that is not UTF-8
+   becomes the text \xNN, so the name can be recovered). */
 struct json_t *pf_report_json_str(const char *s);
 
 #endif

@@ -77,6 +77,11 @@ static json_t *uri_json(const char *path)
 
 	if (path[0] == '/')
 		pf_sbuf_puts(&b, "file://");
+	else if (strcspn(path, ":/") < strcspn(path, "/"))
+		/* "javascript:alert(1)/x.c" would read as a scheme: a relative
+		   path whose first segment holds ':' starts with "./" (RFC 3986
+		   section 4.2) */
+		pf_sbuf_puts(&b, "./");
 	put_uri_path(&b, path);
 	pf_sbuf_take(&b, &s, &n);
 	j = json_string(s);

@@ -40,7 +40,7 @@ static void put_locus(pf_sbuf *b, int color, const char *file, uint32_t line,
 {
 	if (color)
 		pf_sbuf_puts(b, C_LOCUS);
-	pf_sbuf_puts(b, file && *file ? file : "privflow");
+	pf_sbuf_put_escaped(b, file && *file ? file : "privflow");
 	if (line) {
 		pf_sbuf_printf(b, ":%u", line);
 		if (col)
@@ -53,20 +53,30 @@ static void put_locus(pf_sbuf *b, int color, const char *file, uint32_t line,
 }
 
 /* Appends `s` on one line: newlines and tabs become spaces, runs of
-   blanks one space. */
+   blanks one space, other control and bidi characters escapes (a message
+   must not forge a diagnostic line or drive the terminal). */
 static void put_oneline(pf_sbuf *b, const char *s)
 {
 	int blank = 0;
+	char esc[8];
 
-	for (; s && *s; s++) {
+	while (s && *s) {
+		int n;
+
 		if (*s == '\n' || *s == '\r' || *s == '\t' || *s == ' ') {
 			blank = 1;
+			s++;
 			continue;
 		}
 		if (blank)
 			pf_sbuf_add(b, " ", 1);
 		blank = 0;
-		pf_sbuf_add(b, s, 1);
+		n = pf_text_char(s, esc);
+		if (esc[0])
+			pf_sbuf_puts(b, esc);
+		else
+			pf_sbuf_add(b, s, (size_t)n);
+		s += n;
 	}
 }
 

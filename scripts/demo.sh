@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPRIVFLOW_WERROR=ON >/dev/null
 cmake --build build -j"$(nproc)"
 cmake -S fixtures/example-app -B build/example-app -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
 
@@ -16,7 +16,7 @@ mkdir -p out
 status=0
 ./build/privflow scan -p build/example-app --root fixtures/example-app \
 	--policy rules/facturi.policy.json --db out/privflow.db --fail-on never || status=$?
-formats=$(./build/privflow --help | sed -n 's/^Formats: \(.*\)\. See.*/\1/p' | tr -d ' ')
+formats=$(./build/privflow scan --help | sed -n 's/^formats: //p' | tr -d ' ')
 ./build/privflow report --db out/privflow.db --policy rules/facturi.policy.json \
 	--format "$formats" --out-dir out --fail-on never
 echo

@@ -9,10 +9,10 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 dir=build
-opts=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+opts=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DPRIVFLOW_WERROR=ON)
 if [ "${PRIVFLOW_SANITIZE:-0}" = 1 ]; then
 	dir=build-asan
-	opts=(-DCMAKE_BUILD_TYPE=Debug -DPRIVFLOW_SANITIZE=ON)
+	opts=(-DCMAKE_BUILD_TYPE=Debug -DPRIVFLOW_SANITIZE=ON -DPRIVFLOW_WERROR=ON)
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
