@@ -1,0 +1,242 @@
+/*
+ * The frontend: parses one translation unit with libclang (the C API of
+ * LLVM 14) and lowers every function the project defines to privflow's IR
+ * (ir.h): declarations deduplicated by USR, a CFG per function whose
+ * blocks hold assignments and calls between access paths, and branch
+ * conditions normalised onto a path and a polarity. The only module that
+ * includes clang-c. One pf_frontend (one CXIndex) per worker; the
+ * AST never outlives pf_frontend_parse().
+ *
+ * libclang 14 does not expose operator kinds, so the operator of a binary
+ * or unary expression is read from the source text between its operands,
+ * falling back, inside macro bodies, to the text around the tokens
+ * clang_tokenize finds at the operands' spelling locations.
+ */
+#include "fe_p.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* --- the translation unit ------------------------------------------------ */
+
+static void record_fields(fe_tu *x, CXCursor rec, int depth)
+{
+	kids k;
+	fe_kids_get(&k, rec);
+	for (unsigned i = 0; i < k.n; i++) {
+		enum CXCursorKind ck = clang_getCursorKind(k.v[i]);
+		if (ck == CXCursor_FieldDecl) {
+			pf_declid id = fe_decl(x, k.v[i]);
+			(void)id;
+		} else if ((ck == CXCursor_StructDecl || ck == CXCursor_UnionDecl) && depth < 8) {
+			record_fields(x, k.v[i], depth + 1);
+		}
+	}
+	fe_kids_free(&k);
+}
+
+static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent, CXClientData d)
+{
+	fe_tu *x = d;
+	enum CXCursorKind k = clang_getCursorKind(c);
+	if (k == CXCursor_LinkageSpec || k == CXCursor_Namespace ||
+	    k == CXCursor_UnexposedDecl)
+		return CXChildVisit_Recurse;
+	if (clang_Location_isInSystemHeader(clang_getCursorLocation(c)))
+		return CXChildVisit_Continue;
+	if (!fe_in_project(x, c))
+		return CXChildVisit_Continue;
+	switch (k) {
+	case CXCursor_FunctionDecl: {
+		pf_declid id = fe_decl(x, c);
+		fe_decl_redecl(x, id, c);
+		if (clang_isCursorDefinition(c))
+			fe_lower_function(x, c, id);
+		break;
+	}
+	case CXCursor_VarDecl: {
+		pf_declid id = fe_decl(x, c);
+		fe_decl_redecl(x, id, c);
+		if (!clang_Cursor_isNull(fe_var_init(c)))
+			pf_vec_push(&x->ginits, c);
+		break;
+	}
+	case CXCursor_StructDecl:
+	case CXCursor_UnionDecl:
+		if (clang_isCursorDefinition(c))
+			record_fields(x, c, 0);
+		break;
+	case CXCursor_TypedefDecl: {
+		kids kk;
+		fe_kids_get(&kk, c);
+		for (unsigned i = 0; i < kk.n; i++) {
+			enum CXCursorKind ck = clang_getCursorKind(kk.v[i]);
+			if ((ck == CXCursor_StructDecl || ck == CXCursor_UnionDecl) &&
+			    clang_isCursorDefinition(kk.v[i]))
+				record_fields(x, kk.v[i], 0);
+		}
+		fe_kids_free(&kk);
+		break;
+	}
+	default:
+		break;
+	}
+	return CXChildVisit_Continue;
+}
+
+static void inclusion_visit(CXFile f, CXSourceLocation *stack, unsigned n,
+                            CXClientData d)
+{
+	fe_tu *x = d;
+	fe_file *fi = fe_file_info(x, f);
+	pf_file pf;
+	memset(&pf, 0, sizeof(pf));
+	pf.path = fi->sym;
+	size_t size = 0;
+	const char *text = clang_getFileContents(x->tu, f, &size);
+	pf_sha256_hex(text ? text : "", text ? size : 0, pf.sha256);
+	CXSourceLocation start = clang_getLocationForOffset(x->tu, f, 0);
+	pf.system = (uint8_t)(!fi->project || clang_Location_isInSystemHeader(start));
+	pf_tub_file(x->b, &pf);
+	(void)stack;
+	(void)n;
+}
+
+pf_frontend *pf_frontend_new(const pf_frontend_opts *opts)
+{
+	pf_frontend *fe = pf_calloc(1, sizeof(*fe));
+	fe->index = clang_createIndex(0, 0);
+	if (opts && opts->root && *opts->root) {
+		char cwd[PATH_MAX];
+		const char *base = getcwd(cwd, sizeof(cwd)) ? cwd : "/";
+		fe->root = pf_path_absnorm(base, opts->root);
+		fe->rootlen = strlen(fe->root);
+	}
+	if (opts && opts->include_dir && *opts->include_dir)
+		fe->include_arg = pf_asprintf("-I%s", opts->include_dir);
+	fe->keep_going = opts ? opts->keep_going : 0;
+	return fe;
+}
+
+void pf_frontend_free(pf_frontend *fe)
+{
+	if (!fe)
+		return;
+	clang_disposeIndex(fe->index);
+	pf_free(fe->root);
+	pf_free(fe->include_arg);
+	pf_free(fe);
+}
+
+static const char *cx_error_str(enum CXErrorCode e)
+{
+	switch (e) {
+	case CXError_Crashed: return "libclang crashed while parsing";
+	case CXError_InvalidArguments: return "invalid arguments for libclang";
+	case CXError_ASTReadError: return "libclang could not read the AST";
+	default: return "libclang failed to parse";
+	}
+}
+
+/*
+ * Parses cmd->file with cmd->args (relative paths resolved against
+ * cmd->directory through -working-directory, so no chdir), records its
+ * files and error diagnostics, and lowers the project's functions unless
+ * the TU has errors (then it is marked failed, unless opts.keep_going).
+ */
+pf_tu *pf_frontend_parse(pf_frontend *fe, const pf_tu_cmd *cmd)
+{
+	fe_tu x;
+	memset(&x, 0, sizeof(x));
+	x.fe = fe;
+	x.cmd = cmd;
+	x.fn.cur = PF_NO_BLOCK;
+
+	/* main file name as the TU knows it */
+	char *mainrel = NULL;
+	{
+		char *abs = pf_path_absnorm(cmd->directory, cmd->file);
+		const char *rel = abs;
+		if (fe->root && fe->rootlen > 1 && strncmp(abs, fe->root, fe->rootlen) == 0 &&
+		    abs[fe->rootlen] == '/')
+			rel = abs + fe->rootlen + 1;
+		else if (fe->root && fe->rootlen == 1)
+			rel = abs + 1;
+		mainrel = pf_strdup(rel);
+		pf_free(abs);
+	}
+	x.b = pf_tub_new(mainrel);
+	x.arena = pf_tub_arena(x.b);
+
+	size_t nargs = 0;
+	const char **args = pf_calloc(cmd->nargs + 6, sizeof(char *));
+	char *wd = pf_asprintf("-working-directory=%s", cmd->directory ? cmd->directory : ".");
+	args[nargs++] = wd;
+	for (size_t i = 0; i < cmd->nargs; i++)
+		args[nargs++] = cmd->args[i];
+	if (fe->include_arg)
+		args[nargs++] = fe->include_arg;
+	args[nargs++] = "-ferror-limit=0";
+	args[nargs++] = "-w";
+
+	unsigned options = CXTranslationUnit_KeepGoing |
+	                   CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles;
+	char *absmain = pf_path_absnorm(cmd->directory, cmd->file);
+	enum CXErrorCode err = clang_parseTranslationUnit2(
+	        fe->index, absmain, args, (int)nargs, NULL, 0, options, &x.tu);
+	pf_free(wd);
+	pf_free(args);
+	if (err != CXError_Success || !x.tu) {
+		pf_loc l = {pf_tub_sym(x.b, mainrel), 0, 0};
+		pf_tub_diag(x.b, l, cx_error_str(err));
+		pf_tub_set_failed(x.b);
+		pf_free(absmain);
+		pf_free(mainrel);
+		return pf_tub_finish(x.b);
+	}
+	x.file_map = pf_map_new();
+	x.decl_map = pf_map_new();
+	x.synth = pf_map_new();
+
+	clang_getInclusions(x.tu, inclusion_visit, &x);
+
+	unsigned nd = clang_getNumDiagnostics(x.tu);
+	int errors = 0;
+	for (unsigned i = 0; i < nd; i++) {
+		CXDiagnostic dg = clang_getDiagnostic(x.tu, i);
+		if (clang_getDiagnosticSeverity(dg) >= CXDiagnostic_Error) {
+			errors++;
+			CXString s = clang_getDiagnosticSpelling(dg);
+			pf_loc l = fe_loc_expand(&x, clang_getDiagnosticLocation(dg));
+			if (!l.file)
+				l.file = pf_tub_sym(x.b, mainrel);
+			pf_tub_diag(x.b, l, clang_getCString(s));
+			clang_disposeString(s);
+		}
+		clang_disposeDiagnostic(dg);
+	}
+	if (errors)
+		pf_tub_set_failed(x.b);
+	if (!errors || fe->keep_going) {
+		CXCursor root = clang_getTranslationUnitCursor(x.tu);
+		clang_visitChildren(root, top_visit, &x);
+		fe_lower_global_inits(&x);
+	}
+
+	fe_fn_free(&x.fn);
+	pf_vec_free(&x.files);
+	pf_vec_free(&x.cached);
+	pf_vec_free(&x.noret);
+	pf_vec_free(&x.ginits);
+	pf_map_free(x.file_map);
+	pf_map_free(x.decl_map);
+	pf_map_free(x.synth);
+	clang_disposeTranslationUnit(x.tu);
+	pf_free(absmain);
+	pf_free(mainrel);
+	return pf_tub_finish(x.b);
+}
+
