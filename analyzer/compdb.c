@@ -267,6 +267,13 @@ static char *filter_wp(pf_compdb *db, const char *a)
 			maybe = (d->form & MAYBE) != 0;
 			continue;
 		}
+		/* the driver hands the elements to -cc1 as they are */
+		if ((d = match_drop(cc1_drops, NELEM(cc1_drops), e, &next))) {
+			note_drop(db, e, d->why);
+			skip = next;
+			maybe = 0;
+			continue;
+		}
 		char *o = pf_asprintf("%s,%s", out, e);
 		pf_free(out);
 		out = o;
@@ -281,31 +288,47 @@ static char *filter_wp(pf_compdb *db, const char *a)
 }
 
 #define RSP_DEPTH 8
+/* What the response files of one command may cost in all: without a
+   bound, a file that names itself k times is read k^RSP_DEPTH times. */
+#define RSP_FILES 64
+#define RSP_BYTES PF_MAX_RULES_FILE
+
+typedef struct rsp_budget {
+	size_t files;  /* response files left to read */
+	size_t bytes;  /* bytes left to read from them */
+} rsp_budget;
 
 /*
  * Appends the words of `argv` to `out`, expanding @response files
- * (relative to `dir`, at most RSP_DEPTH deep): a response file can hold
- * any option, so its words are filtered like the rest.
+ * (relative to `dir`, at most RSP_DEPTH deep, within `budget`): a response
+ * file can hold any option, so its words are filtered like the rest.
  */
 static void expand_rsp(pf_compdb *db, arg_vec *out, char **argv, size_t argc,
-                       const char *dir, int depth)
+                       const char *dir, int depth, rsp_budget *budget)
 {
 	for (size_t i = 0; i < argc; i++) {
 		char *text = NULL, **words = NULL, *path;
-		size_t nwords = 0;
+		size_t nwords = 0, len = 0;
+		int deep, spent;
 
 		if (argv[i][0] != '@' || !argv[i][1]) {
 			pf_vec_push(out, pf_strdup(argv[i]));
 			continue;
 		}
 		path = pf_path_absnorm(dir, argv[i] + 1);
-		if (depth >= RSP_DEPTH ||
-		    pf_file_read(&text, NULL, path, PF_MAX_RULES_FILE, PF_READ_TEXT) < 0 ||
+		deep = depth >= RSP_DEPTH;
+		spent = !deep && !budget->files;
+		if (!deep && !spent)
+			budget->files--;
+		if (deep || spent ||
+		    pf_file_read(&text, &len, path, budget->bytes, PF_READ_TEXT) < 0 ||
 		    pf_shell_split(&words, &nwords, text) < 0) {
-			note_drop(db, "@response-file", depth >= RSP_DEPTH ? "nested too deep"
-			                                                   : "it cannot be read");
+			note_drop(db, "@response-file", deep ? "nested too deep"
+			                                : spent ? "too many response files"
+			                                        : "it cannot be read");
 		} else {
-			expand_rsp(db, out, words, nwords, dir, depth + 1);
+			budget->bytes -= len;
+			expand_rsp(db, out, words, nwords, dir, depth + 1, budget);
 		}
 		for (size_t j = 0; j < nwords; j++)
 			pf_free(words[j]);
@@ -340,7 +363,8 @@ static void filter_args(pf_compdb *db, pf_tu_cmd *cmd, char **argv, size_t argc,
 		i++;
 	if (i < argc)
 		i++; /* the compiler */
-	expand_rsp(db, &all, argv + i, argc - i, cmd->directory, 0);
+	rsp_budget budget = {RSP_FILES, RSP_BYTES};
+	expand_rsp(db, &all, argv + i, argc - i, cmd->directory, 0, &budget);
 	for (i = 0; i < all.n; i++) {
 		const char *a = all.v[i];
 		const dropped_opt *d;
@@ -357,8 +381,11 @@ static void filter_args(pf_compdb *db, pf_tu_cmd *cmd, char **argv, size_t argc,
 			int cc1 = a[2] == 'c';
 			const dropped_opt *table = cc1 ? cc1_drops : cpp_drops;
 			size_t n = cc1 ? NELEM(cc1_drops) : NELEM(cpp_drops);
+			/* -Xpreprocessor's word goes to -cc1 as it is, as -Xclang's */
 			if (i + 1 < all.n &&
-			    (d = match_drop(table, n, all.v[i + 1], &next))) {
+			    ((d = match_drop(table, n, all.v[i + 1], &next)) ||
+			     (!cc1 && (d = match_drop(cc1_drops, NELEM(cc1_drops), all.v[i + 1],
+			                              &next))))) {
 				note_drop(db, all.v[i + 1], d->why);
 				/* its value is the next pair: -Xclang -load -Xclang x.so */
 				if (next && (d->form & MAYBE) &&

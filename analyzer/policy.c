@@ -290,7 +290,7 @@ static int load_purposes(loadctx *lc, const pf_jcur *root)
 	pf_jcur arr;
 	int present, rc;
 
-	if ((rc = pf_jcur_array(root, "purposes", 0, &arr, &present)) < 0)
+	if ((rc = pf_jcur_array(root, "purposes", 0, &arr, &present)) < 0 || !present)
 		return rc;
 	lc->p->npurposes = json_array_size(arr.value);
 	lc->p->purposes = pf_arena_alloc(lc->a, sizeof(pf_pol_purpose) * (lc->p->npurposes + 1));

@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
 	build-essential cmake pkg-config git
 	libclang-14-dev llvm-14-dev clang-14 clang
+	# libFuzzer's runtime for scripts/fuzz.sh (clang only recommends it)
+	libclang-rt-14-dev
 	libsqlite3-dev libjansson-dev libgraphviz-dev graphviz
 	python3
 	# the example application and the fixtures include these headers
