@@ -347,7 +347,7 @@ static int load_exclude_words(loadctx *lc, const pf_jcur *root)
 		return rc;
 	for (size_t i = 0; i < json_array_size(arr.value); i++) {
 		pf_jcur e = pf_jcur_element(&arr, i);
-		const char *w;
+		const char *w = NULL;
 		size_t j;
 		if ((rc = word_of(&e, &w)) < 0)
 			return rc;
@@ -415,7 +415,7 @@ static int load_scope_sets(loadctx *lc, const pf_jcur *root)
 		ss.words = pf_arena_alloc(lc->cat->arena, sizeof(char *) * (ss.n + 1));
 		for (size_t i = 0; i < ss.n; i++) {
 			pf_jcur e = pf_jcur_element(&m, i);
-			const char *w;
+			const char *w = NULL;
 			if ((rc = word_of(&e, &w)) < 0)
 				return rc;
 			ss.words[i] = cstr(lc->cat, w);
@@ -650,7 +650,7 @@ static int load_effect(loadctx *lc, const pf_jcur *c, pf_effect *e)
 		return rc;
 	for (size_t i = 0; present && i < json_array_size(arr.value); i++) {
 		pf_jcur el = pf_jcur_element(&arr, i);
-		int a;
+		int a = 0;
 		if ((rc = arg_of(&el, 0, &a)) < 0)
 			return rc;
 		e->from |= (uint64_t)1 << a;

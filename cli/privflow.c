@@ -66,8 +66,8 @@ static const cli_opt cli_opts[] = {
 	 "the compilation database: DIR/compile_commands.json or the file itself"},
 	{"root", OPT_ROOT, "DIR", SR,
 	 "project root (default .): only its files are analysed, report paths are "
-	 "relative to it; for report, where code excerpts may be quoted from "
-	 "(default: the recorded root)"},
+	 "relative to it; for report, where code is quoted from (default: the "
+	 "recorded root, if it is the current directory or below)"},
 	{"policy", OPT_POLICY, "FILE", SR,
 	 "the privacy policy (scan default: the bundled Facturi policy)"},
 	{"catalog", OPT_CATALOG, "FILE", CMD_SCAN,
@@ -159,19 +159,46 @@ static void usage(FILE *f)
 	      "See docs/cli.md or privflow(1).\n", f);
 }
 
+/* `text` wrapped at 79 columns, the first line starting at column
+   `col` (already written), the others indented by `indent`. */
+static void wrap(FILE *f, const char *text, int col, int indent)
+{
+	while (*text) {
+		int room = 79 - col, n = (int)strlen(text);
+
+		if (n > room) {
+			n = room;
+			while (n > 0 && text[n] != ' ')
+				n--;
+			if (n == 0)
+				n = (int)strcspn(text, " ");
+		}
+		fprintf(f, "%.*s\n", n, text);
+		text += n;
+		while (*text == ' ')
+			text++;
+		if (*text)
+			fprintf(f, "%*s", indent, "");
+		col = indent;
+	}
+}
+
 static void command_help(FILE *f, const cli_cmd *c)
 {
 	char label[64];
 
-	fprintf(f, "usage: privflow %s %s\n\n%s\n\noptions:\n", c->name, c->synopsis, c->about);
+	fprintf(f, "usage: privflow %s %s\n\n", c->name, c->synopsis);
+	wrap(f, c->about, 0, 0);
+	fputs("\noptions:\n", f);
 	for (size_t i = 0; i < NOPTS; i++) {
 		if (!(cli_opts[i].cmds & c->id))
 			continue;
 		opt_label(label, sizeof(label), &cli_opts[i]);
 		if (strlen(label) <= 26)
-			fprintf(f, "  %-26s %s\n", label, cli_opts[i].help);
+			fprintf(f, "  %-26s ", label);
 		else
-			fprintf(f, "  %s\n  %-26s %s\n", label, "", cli_opts[i].help);
+			fprintf(f, "  %s\n  %-26s ", label, "");
+		wrap(f, cli_opts[i].help, 29, 29);
 	}
 	if (c->id & CMD_SCAN)
 		fprintf(f, "\nformats: %s\n", pf_report_formats());
@@ -211,7 +238,7 @@ static void man_page(FILE *f)
 	      "policy. Findings are written as compiler-style text, JSON, SARIF 2.1.0, "
 	      "Markdown, HTML and Graphviz graphs.\n", f);
 	for (size_t i = 0; i < NCMDS; i++) {
-		fprintf(f, ".SH %s\n", cli_cmds[i].name);
+		fprintf(f, ".SH \"PRIVFLOW %s\"\n", cli_cmds[i].name);
 		roff(f, cli_cmds[i].about);
 		fputc('\n', f);
 		for (size_t j = 0; j < NOPTS; j++) {
@@ -288,22 +315,28 @@ static size_t edit_distance(const char *a, const char *b)
 	return row[lb];
 }
 
-static int unknown_option(const char *arg, unsigned cmd)
+/* An unknown option: one line, with the nearest long option as a hint. */
+static int unknown_option(const char *arg, int letter, unsigned cmd)
 {
-	char name[64], hint[128] = "";
+	char name[64], hint[128] = "", shortopt[3] = {'-', (char)letter, 0};
 	const char *eq, *best = NULL;
 	size_t bestd = 3;
 
-	snprintf(name, sizeof(name), "%s", arg + (arg[1] == '-' ? 2 : 1));
-	if ((eq = strchr(name, '=')))
-		name[eq - name] = '\0';
-	for (size_t i = 0; i < NOPTS; i++) {
+	if (arg[0] != '-' || arg[1] != '-') {
+		arg = shortopt; /* -x, or one letter of a cluster -qx */
+		name[0] = '\0';
+	} else {
+		snprintf(name, sizeof(name), "%s", arg + 2);
+		if ((eq = strchr(name, '=')))
+			name[eq - name] = '\0';
+	}
+	for (size_t i = 0; name[0] && i < NOPTS; i++) {
 		size_t d;
 
 		if (!(cli_opts[i].cmds & cmd))
 			continue;
 		d = edit_distance(name, cli_opts[i].name);
-		if (d < bestd || (d == bestd && !best && d < strlen(name)))
+		if (d < bestd && d * 3 < strlen(name) + 3)
 			bestd = d, best = cli_opts[i].name;
 	}
 	if (best)
@@ -520,9 +553,13 @@ static int parse_options(options *o, int argc, char **argv, const cli_cmd *cmd)
 			o->graph.rule = optarg;
 			break;
 		case ':':
+			if (optopt && optopt < 256) {
+				char s[3] = {'-', (char)optopt, 0};
+				return bad_usage("option '%s' needs an argument", s);
+			}
 			return bad_usage("option '%s' needs an argument", argv[optind - 1]);
 		default:
-			return unknown_option(argv[optind - 1], cmd->id);
+			return unknown_option(argv[optind - 1], optopt, cmd->id);
 		}
 	}
 	o->files = argv + optind;
@@ -880,8 +917,14 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "man")) {
-		man_page(stdout);
-		return 0;
+		/* privflow(1) to stdout, or to the file given (the build's rule) */
+		FILE *f = argc > 2 ? fopen(argv[2], "w") : stdout;
+		if (!f) {
+			fprintf(stderr, "privflow: man: %s: %s\n", argv[2], strerror(errno));
+			return EXIT_BAD;
+		}
+		man_page(f);
+		return (argc > 2 ? fclose(f) : fflush(f)) == 0 ? 0 : EXIT_BAD;
 	}
 	for (size_t i = 0; i < NCMDS; i++)
 		if (strcmp(argv[1], cli_cmds[i].name) == 0) {
