@@ -457,32 +457,42 @@ char *pf_path_absnorm(const char *base, const char *path)
 
 /* --- glob ----------------------------------------------------------------- */
 
+/*
+ * Glob matching by dynamic programming, linear in the product of the
+ * lengths (patterns and names come from scanned code and policies: a
+ * backtracking matcher is exponential in the number of stars).
+ * m[i][j]: pattern from i matches name from j.
+ */
 int pf_glob_match(const char *pat, const char *s)
 {
-	for (; *pat; pat++, s++) {
-		if (pat[0] == '*' && pat[1] == '*') {
-			pat += 2;
-			if (*pat == '/')
-				pat++;
-			for (const char *t = s;; t++) {
-				if (pf_glob_match(pat, t))
-					return 1;
-				if (!*t)
-					return 0;
+	size_t pn = strlen(pat), sn = strlen(s), w = sn + 1;
+	uint8_t small[1024], *m = (pn + 1) * w <= sizeof(small) ? small
+	                                                       : pf_malloc((pn + 1) * w);
+	int r;
+
+	for (size_t i = pn + 1; i-- > 0;) {
+		for (size_t j = w; j-- > 0;) {
+			uint8_t v;
+			if (i == pn) {
+				v = j == sn;
+			} else if (pat[i] == '*' && pat[i + 1] == '*') {
+				/* `**` (and a `/` after it) matches across slashes */
+				size_t k = i + 2 + (pat[i + 2] == '/');
+				v = m[k * w + j] || (j < sn && m[i * w + j + 1]);
+			} else if (pat[i] == '*') {
+				v = m[(i + 1) * w + j] || (j < sn && s[j] != '/' && m[i * w + j + 1]);
+			} else if (pat[i] == '?') {
+				v = j < sn && s[j] != '/' && m[(i + 1) * w + j + 1];
+			} else {
+				v = j < sn && pat[i] == s[j] && m[(i + 1) * w + j + 1];
 			}
+			m[i * w + j] = v;
 		}
-		if (*pat == '*') {
-			for (const char *t = s;; t++) {
-				if (pf_glob_match(pat + 1, t))
-					return 1;
-				if (!*t || *t == '/')
-					return 0;
-			}
-		}
-		if (!*s || (*pat != '?' && *pat != *s) || (*pat == '?' && *s == '/'))
-			return 0;
 	}
-	return *s == '\0';
+	r = m[0];
+	if (m != small)
+		pf_free(m);
+	return r;
 }
 
 /* --- text escaping -------------------------------------------------------- */
@@ -559,9 +569,11 @@ int pf_text_needs_escape(const char *s)
 {
 	char esc[8];
 
-	for (; s && *s; s += pf_text_char(s, esc))
+	while (s && *s) {
+		s += pf_text_char(s, esc);
 		if (esc[0])
 			return 1;
+	}
 	return 0;
 }
 

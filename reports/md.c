@@ -11,11 +11,12 @@
 #include "util.h"
 
 /*
- * Appends `s` for Markdown: line breaks as spaces, control and bidi
- * characters and non-UTF-8 bytes as escapes (they would split a table
- * or reorder what the reader sees), and each character of `quoted` given
- * as `\c` (`code`: in a code span, where a backslash is literal, a
- * backtick becomes ' and only | keeps its backslash, as tables need).
+ * Appends `s` for Markdown: control and bidi characters and non-UTF-8
+ * bytes as escapes (they would split a table or reorder what the reader
+ * sees); in text, line breaks as spaces and Markdown's special
+ * characters backslashed; in a code span (`code`), where a backslash is
+ * literal, a backtick becomes ' and only | keeps its backslash, as
+ * tables need.
  */
 static void put_md(pf_sbuf *b, const char *s, int code)
 {
@@ -24,8 +25,8 @@ static void put_md(pf_sbuf *b, const char *s, int code)
 	while (*s) {
 		int n;
 
-		if (*s == '\n' || *s == '\r') {
-			pf_sbuf_puts(b, code ? "'" : " ");
+		if (!code && (*s == '\n' || *s == '\r')) {
+			pf_sbuf_puts(b, " ");
 			s++;
 			continue;
 		}
