@@ -44,12 +44,20 @@ struct pf_graphviz {
 
 /*
  * One Graphviz context for the whole process, created on first use and
- * never freed: Graphviz 2.43's pango plugin caches a pointer to the last
- * font name it measured, which lives in the context, so freeing a context
- * and creating another makes the next layout read freed memory. Reports
- * are rendered on one thread, so the shared context needs no lock.
+ * freed at exit, never before: Graphviz's pango plugin (2.42 and 2.43
+ * included) keeps in a static the name of the last font it measured, a
+ * pointer into the context's font dictionary, so freeing a context and
+ * creating another makes the next layout read freed memory. At exit no
+ * layout follows. Reports are rendered on one thread, so the shared
+ * context needs no lock.
  */
 static GVC_t *shared_gvc;
+
+static void shared_gvc_free(void)
+{
+	gvFreeContext(shared_gvc);
+	shared_gvc = NULL;
+}
 
 pf_graphviz *pf_graphviz_new(void)
 {
@@ -59,6 +67,9 @@ pf_graphviz *pf_graphviz_new(void)
 		/* Warnings (a font not found...) would go to stderr mid-report. */
 		agseterr(AGERR);
 		shared_gvc = gvContext();
+		/* If atexit fails the context stays, still reachable: no leak. */
+		if (shared_gvc)
+			(void)atexit(shared_gvc_free);
 	}
 	gv->gvc = shared_gvc;
 	return gv;
@@ -1030,6 +1041,13 @@ static int contains_ci(const char *s, size_t n, const char *needle)
 	return 0;
 }
 
+/*
+ * Lays `g` out and renders it to SVG into *out (pf_malloc'd) and *len; the
+ * inline form starts at the <svg element. Whatever happens, the layout and
+ * the rendered buffer are freed before returning (gvFreeLayout is safe on
+ * a graph whose layout failed or never started); `g` stays the caller's.
+ * What Graphviz itself loses in gvLayout is listed in tests/lsan.supp.
+ */
 static int write_svg(char **out, size_t *len, pf_graphviz *gv, Agraph_t *g,
                      int inline_html)
 {
@@ -1044,7 +1062,8 @@ static int write_svg(char **out, size_t *len, pf_graphviz *gv, Agraph_t *g,
 	}
 	if (gvLayout(gv->gvc, g, "dot") != 0) {
 		pf_error_set("graph: Graphviz could not lay out the graph");
-		return PF_ERROR;
+		rc = PF_ERROR;
+		goto done;
 	}
 	if (gvRenderData(gv->gvc, g, "svg", &data, &n) != 0 || !data) {
 		pf_error_set("graph: Graphviz could not render SVG");
@@ -1070,6 +1089,8 @@ done:
 	return rc;
 }
 
+/* Renders `g` as `fmt`; takes `g` and closes it (agclose frees every
+   node, edge, subgraph, attribute and interned name), even on failure. */
 static int render(char **out, size_t *len, pf_graphviz *gv, Agraph_t *g,
                   enum pf_graph_format fmt)
 {

@@ -22,9 +22,10 @@ enum pf_graph_format {
 	                     (#finding-N, #finding-N-step-M) */
 };
 
-/* A handle on Graphviz's rendering context (plugins loaded once per
-   process; see graph.c for why it is never freed). Not thread-safe:
-   render reports on one thread. */
+/* A handle on Graphviz's rendering context. The context itself is shared
+   by the whole process (plugins loaded once) and freed at exit, never
+   earlier (see graph.c for why); pf_graphviz_free frees the handle only.
+   Not thread-safe: render reports on one thread. */
 typedef struct pf_graphviz pf_graphviz;
 pf_graphviz *pf_graphviz_new(void);
 void pf_graphviz_free(pf_graphviz *gv);
