@@ -245,7 +245,8 @@ static void mpath(merge_ctx *m, pf_path *path)
 	if (path->base == PF_BASE_GLOBAL)
 		path->var = mdecl(m, path->var);
 	for (int i = 0; i < path->depth && i < PF_PATH_DEPTH; i++)
-		path->field[i] = mdecl(m, path->field[i]);
+		if (!(path->field[i] & PF_ELEM_INDEX))
+			path->field[i] = mdecl(m, path->field[i]);
 }
 
 static void mrval(merge_ctx *m, pf_rval *r)
@@ -514,6 +515,16 @@ static const char *path_str(const decl_view *v, const pf_func *f,
 	}
 	APPEND(nm);
 	for (int i = 0; i < path->depth && i < PF_PATH_DEPTH; i++) {
+		pf_declid el = path->field[i];
+		if (el & PF_ELEM_INDEX) {
+			if (el == PF_ELEM_ANY)
+				snprintf(tmp, sizeof(tmp), "[]");
+			else
+				snprintf(tmp, sizeof(tmp), "[%" PRIu32 "]", el & ~PF_ELEM_INDEX);
+			APPEND(tmp);
+			last = 0;
+			continue;
+		}
 		const char *fn = dv_name(v, path->field[i]);
 		APPEND(dv_sep(v, last));
 		if (fn && *fn) {

@@ -8,9 +8,10 @@
  * Model (docs/architecture.md explains the choices):
  *  - An access path is a base (local, parameter, global, the function's
  *    return value or its variadic arguments) followed by up to
- *    PF_PATH_DEPTH field declarations. `p->f`, `(*p).f` and `p.f` are the
- *    same path: a pointer and what it points to are one abstract location,
- *    and so are an array and its elements (`a[i]` is `a`).
+ *    PF_PATH_DEPTH elements: field declarations and array indexes
+ *    (`a[3]`, `a[E_CONST]`, or `a[i]`: any element). `p->f`, `(*p).f` and
+ *    `p.f` are the same path: a pointer and what it points to are one
+ *    abstract location (docs/architecture.md, the memory model).
  *  - An rvalue is the set of paths an expression reads, plus what is known
  *    of its constant value (string literal, integer, enum constant,
  *    function designator).
@@ -29,7 +30,11 @@
 
 typedef uint32_t pf_declid; /* index into pf_tu.decls / pf_program.decls; 0 = none */
 
-#define PF_PATH_DEPTH 4
+#define PF_PATH_DEPTH 6
+/* An array element in a path: PF_ELEM_INDEX | k for a constant index k
+   (a literal, an enum constant, a macro), PF_ELEM_ANY for any other. */
+#define PF_ELEM_INDEX 0x80000000u
+#define PF_ELEM_ANY 0xFFFFFFFFu
 #define PF_NO_BLOCK UINT32_MAX
 
 typedef struct pf_loc {
@@ -66,7 +71,8 @@ enum pf_decl_flag {
 	PF_DF_VARIADIC = 1 << 1, /* function with `...` */
 	PF_DF_STATIC = 1 << 2,   /* internal linkage */
 	PF_DF_DEFINED = 1 << 3,  /* function with a body in some TU */
-	PF_DF_ADDR = 1 << 4      /* function whose address is taken */
+	PF_DF_ADDR = 1 << 4,     /* function whose address is taken */
+	PF_DF_ARRAY = 1 << 5     /* variable or field of array type */
 };
 
 typedef struct pf_decl {
@@ -102,7 +108,8 @@ typedef struct pf_path {
 	uint8_t depth;  /* number of fields used */
 	uint16_t reserved;
 	uint32_t var;
-	pf_declid field[PF_PATH_DEPTH]; /* field declarations, outermost first */
+	pf_declid field[PF_PATH_DEPTH]; /* elements, outermost first: field
+	                                   declarations or PF_ELEM_* indexes */
 } pf_path;
 
 /* Facts about the constant value of an rvalue. */

@@ -15,7 +15,7 @@
 #include "ir.h"
 
 #define IR_MAGIC "PFIR"
-#define IR_VERSION 1u
+#define IR_VERSION 2u
 
 /* --- writing -------------------------------------------------------------- */
 
@@ -293,8 +293,12 @@ static void r_path(rbuf *r, pf_path *p, const pf_func *f)
 		r_fail(r, "path too deep");
 		return;
 	}
-	for (int i = 0; i < p->depth; i++)
-		p->field[i] = r_decl(r);
+	for (int i = 0; i < p->depth; i++) {
+		uint32_t el = r_u32(r);
+		if (!(el & PF_ELEM_INDEX) && el >= r->tu->ndecls)
+			r_fail(r, "field out of range");
+		p->field[i] = el;
+	}
 	switch (p->base) {
 	case PF_BASE_NONE:
 	case PF_BASE_RET:

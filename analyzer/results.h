@@ -77,8 +77,9 @@ typedef struct pf_results {
 	size_t nflows;           /* flows checked, for the summary */
 	size_t ntus, ntus_failed;
 	size_t ntus_outside;     /* TUs not parsed: main file outside the root */
-	size_t ntruncated;       /* functions whose summary hit the engine's
-	                            bound (flows through them may be missed) */
+	size_t ntruncated;       /* functions that reached a bound of the
+	                            engine (flows through them may be missed) */
+	char **truncated;        /* their names, sorted */
 	struct pf_arena *arena;  /* owns every string above */
 } pf_results;
 

@@ -410,7 +410,7 @@ int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
 	scan_state s = {0};
 	pool p = {db, opts, NULL, 0};
 	size_t *todo = pf_calloc(db->n ? db->n : 1, sizeof(size_t)), ntodo = 0;
-	pf_engine_opts eo = {opts->root, opts->verbose};
+	pf_engine_opts eo = {opts->root, opts->verbose, opts->jobs > 0 ? opts->jobs : 1};
 	int rc;
 
 	*out = NULL;

@@ -777,10 +777,14 @@ static int cmd_scan(int argc, char **argv)
 			fprintf(stderr, "%s (translation unit skipped)\n", err);
 			pf_free(err);
 		}
-	if (res->ntruncated && !o.quiet)
-		fprintf(stderr, "privflow: note: %zu function%s reached the engine's bound on symbolic "
-		        "flows; flows through them may be missed\n", res->ntruncated,
-		        res->ntruncated > 1 ? "s" : "");
+	if (res->ntruncated && !o.quiet) {
+		fprintf(stderr, "privflow: warning: %zu function%s reached a bound of the engine; "
+		        "flows through %s may be missed:", res->ntruncated,
+		        res->ntruncated > 1 ? "s" : "", res->ntruncated > 1 ? "them" : "it");
+		for (size_t i = 0; i < res->ntruncated && i < 20; i++)
+			fprintf(stderr, " %s", res->truncated[i]);
+		fprintf(stderr, "%s\n", res->ntruncated > 20 ? " ..." : "");
+	}
 	if (st && pf_store_record(st, &run_id, res, (int64_t)started, (int64_t)time(NULL)) < 0) {
 		rc = fail(EXIT_BAD);
 		goto done;
