@@ -215,7 +215,8 @@ typedef struct pf_file {
 	uint8_t system;
 } pf_file;
 
-/* A diagnostic of the compiler, kept when the TU has errors. */
+/* A diagnostic of the compiler: an error in the code (the TU is
+   partial), or (no location) an option the driver refused or ignored. */
 typedef struct pf_diag {
 	pf_loc loc;
 	const char *message;
@@ -236,8 +237,12 @@ typedef struct pf_tu {
 	uint32_t nfiles;
 	pf_file *files;
 	uint32_t ndiags;
-	pf_diag *diags;        /* errors only */
+	pf_diag *diags;        /* errors in the code, the first MAX_ERRORS */
+	uint32_t nnotes;
+	const char **notes;    /* driver errors: options clang ignored */
 	int failed;            /* the TU could not be parsed at all */
+	int partial;           /* it has errors: analysed as far as clang
+	                          built its AST */
 } pf_tu;
 
 /* A builder the frontend (and tests) use to make a pf_tu. */
@@ -250,6 +255,8 @@ pf_decl *pf_tub_decl_at(pf_tu_builder *b, pf_declid id);
 void pf_tub_file(pf_tu_builder *b, const pf_file *f);
 void pf_tub_diag(pf_tu_builder *b, pf_loc loc, const char *message);
 void pf_tub_set_failed(pf_tu_builder *b);
+void pf_tub_set_partial(pf_tu_builder *b);
+void pf_tub_note(pf_tu_builder *b, const char *message);
 pf_arena *pf_tub_arena(pf_tu_builder *b);
 /* Adds a function; its arrays must be allocated in pf_tub_arena(b). */
 void pf_tub_func(pf_tu_builder *b, const pf_func *f);

@@ -113,7 +113,7 @@ static int write_full(int fd, const void *buf, size_t n)
  */
 static void worker_main(int fd, const pf_compdb *db, const pf_scan_opts *opts)
 {
-	pf_frontend_opts fo = {opts->root, opts->include_dir, 0};
+	pf_frontend_opts fo = {opts->root, opts->include_dir};
 	pf_frontend *fe;
 	uint32_t idx;
 
@@ -344,24 +344,47 @@ typedef struct scan_state {
 	pf_results *res;
 	const pf_compdb *db;
 	const pf_scan_opts *opts;
-	ffvec failed;
+	ffvec failed;          /* failed and partial TUs' main files */
+	PF_VEC(struct note { char *text; size_t n; }) notes;
 } scan_state;
+
+/* The driver's notes, once each, with how many TUs had them. */
+static void add_notes(scan_state *s, const pf_tu *tu)
+{
+	for (uint32_t k = 0; k < tu->nnotes; k++) {
+		size_t i = 0;
+		while (i < s->notes.n && strcmp(s->notes.v[i].text, tu->notes[k]))
+			i++;
+		if (i == s->notes.n) {
+			struct note n = {pf_strdup(tu->notes[k]), 0};
+			pf_vec_push(&s->notes, n);
+		}
+		s->notes.v[i].n++;
+	}
+}
 
 static void merge_one(void *arg, size_t i, pf_tu *tu)
 {
 	scan_state *s = arg;
 
-	if (tu->failed) {
+	add_notes(s, tu);
+	if (tu->failed || tu->partial) {
 		pf_file_fact ff = {0};
 		ff.path = pf_arena_strdup(s->res->arena, rel(s->opts->root, s->db->tus[i].file));
 		ff.sha256 = "";
+		ff.parsed = !tu->failed;
+		ff.partial = tu->partial && !tu->failed;
+		for (uint32_t k = 0; k < tu->nfiles; k++)
+			if (tu->files[k].path == tu->main_file)
+				ff.sha256 = pf_arena_strdup(s->res->arena, tu->files[k].sha256);
 		if (tu->ndiags) {
 			const pf_diag *d = &tu->diags[0];
 			const char *f = pf_strtab_str(tu->strs, d->loc.file);
+			const char *sev = tu->failed ? "error" : "warning";
 			char *msg = d->loc.line
-			                    ? pf_asprintf("%s:%u:%u: error: %s", f[0] ? f : ff.path,
-			                                  d->loc.line, d->loc.col, d->message)
-			                    : pf_asprintf("%s: error: %s", f[0] ? f : ff.path, d->message);
+			                    ? pf_asprintf("%s:%u:%u: %s: %s", f[0] ? f : ff.path,
+			                                  d->loc.line, d->loc.col, sev, d->message)
+			                    : pf_asprintf("%s: %s: %s", f[0] ? f : ff.path, sev, d->message);
 			ff.error = pf_arena_strdup(s->res->arena, msg);
 			pf_free(msg);
 		} else {
@@ -371,7 +394,10 @@ static void merge_one(void *arg, size_t i, pf_tu *tu)
 			pf_free(msg);
 		}
 		pf_vec_push(&s->failed, ff);
-		s->res->ntus_failed++;
+		if (tu->failed)
+			s->res->ntus_failed++;
+		else
+			s->res->ntus_partial++;
 	}
 	pf_program_merge(s->prog, tu);
 	pf_tu_free(tu);
@@ -393,7 +419,7 @@ static void collect_files(pf_results *res, const pf_program *prog, const ffvec *
 			continue;
 		pf_map_put(seen, pf_hash64_str(path), 1);
 		pf_file_fact ff = {pf_arena_strdup(res->arena, path),
-		                   pf_arena_strdup(res->arena, f->sha256), 1, NULL};
+		                   pf_arena_strdup(res->arena, f->sha256), 1, 0, NULL};
 		pf_vec_push(&v, ff);
 	}
 	res->nfiles = v.n;
@@ -443,6 +469,16 @@ int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
 	if (rc == PF_OK)
 		rc = pf_engine_run(s.res, s.prog, cat, pol, &eo);
 	collect_files(s.res, s.prog, &s.failed);
+	s.res->nnotes = s.notes.n;
+	s.res->notes = pf_arena_alloc(s.res->arena, (s.notes.n ? s.notes.n : 1) * sizeof(char *));
+	for (size_t i = 0; i < s.notes.n; i++) {
+		char *t = pf_asprintf("%s (%zu translation unit%s)", s.notes.v[i].text, s.notes.v[i].n,
+		                      s.notes.v[i].n > 1 ? "s" : "");
+		s.res->notes[i] = pf_arena_strdup(s.res->arena, t);
+		pf_free(t);
+		pf_free(s.notes.v[i].text);
+	}
+	pf_vec_free(&s.notes);
 	if (pol) {
 		s.res->policy_file = pol->file ? pf_arena_strdup(s.res->arena, pol->file) : NULL;
 		s.res->policy_name = pol->name ? pf_arena_strdup(s.res->arena, pol->name) : NULL;
