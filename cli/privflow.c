@@ -125,6 +125,41 @@ typedef struct cli_cmd {
 	int (*run)(int argc, char **argv);
 } cli_cmd;
 
+/* A header's error is the same in every TU that includes it: say it once. */
+static int same_tu_error(const pf_file_fact *a, const pf_file_fact *b)
+{
+	return a->partial == b->partial && a->parsed == b->parsed &&
+	       !strcmp(a->error ? a->error : "", b->error ? b->error : "");
+}
+
+/* Failed and partial TUs, one line per distinct error. */
+static void print_tu_errors(const pf_results *res)
+{
+	for (size_t i = 0; i < res->nfiles; i++) {
+		const pf_file_fact *f = &res->files[i];
+		size_t j, n = 1;
+
+		if (f->parsed && !f->partial)
+			continue;
+		for (j = 0; j < i && !same_tu_error(&res->files[j], f); j++)
+			;
+		if (j < i)
+			continue;
+		for (j = i + 1; j < res->nfiles; j++)
+			n += same_tu_error(&res->files[j], f);
+		char *err = pf_text_escape(f->error ? f->error : "");
+		if (n == 1)
+			fprintf(stderr, "%s (%s)\n", err, f->partial
+			        ? "analysed in part: what clang could not parse is not analysed"
+			        : "translation unit skipped");
+		else
+			fprintf(stderr, "%s (%zu translation units %s)\n", err, n, f->partial
+			        ? "analysed in part: what clang could not parse is not analysed"
+			        : "skipped");
+		pf_free(err);
+	}
+}
+
 static int cmd_scan(int argc, char **argv);
 static int cmd_report(int argc, char **argv);
 static int cmd_dump_ir(int argc, char **argv);
@@ -808,14 +843,7 @@ static int cmd_scan(int argc, char **argv)
 		rc = fail(EXIT_BAD);
 		goto done;
 	}
-	for (size_t i = 0; i < res->nfiles; i++)
-		if (!res->files[i].parsed || res->files[i].partial) {
-			char *err = pf_text_escape(res->files[i].error ? res->files[i].error : "");
-			fprintf(stderr, "%s (%s)\n", err, res->files[i].partial
-			        ? "analysed in part: what clang could not parse is not analysed"
-			        : "translation unit skipped");
-			pf_free(err);
-		}
+	print_tu_errors(res);
 	for (size_t i = 0; i < res->nnotes && !o.quiet; i++) {
 		char *safe = pf_text_escape(res->notes[i]);
 		fprintf(stderr, "privflow: warning: clang ignored a compiler option: %s\n", safe);
