@@ -78,6 +78,7 @@ typedef struct pf_results {
 	pf_function_fact *functions; /* sorted by file, line */
 	size_t nflows;           /* flows checked, for the summary */
 	size_t ntus, ntus_failed, ntus_partial;
+	size_t nunits;           /* link units analysed (not in the store) */
 	size_t nnotes;
 	char **notes;            /* what the compiler driver refused or
 	                            ignored, once each (not in the store) */

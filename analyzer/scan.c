@@ -1,9 +1,10 @@
 /*
  * A whole scan: the frontend runs over every translation unit in N worker
  * processes, each holding at most one AST at a time; their IR comes back
- * as bytes (irio.c) and is merged into one program in input order (so
- * results never depend on timing); then the engine runs and the results
- * are filled.
+ * as bytes (irio.c) and is kept in input order (so results never depend
+ * on timing). Then the TUs are grouped into link units (units.h), each
+ * unit is merged into one program and analysed, and the units' results
+ * are joined, one of each finding.
  *
  * Workers are processes, not threads, so that a TU which crashes clang
  * (stack overflow on deep nesting, a compiler bug), exhausts a worker's
@@ -25,7 +26,9 @@
 
 #include "engine.h"
 #include "frontend.h"
+#include "results_p.h"
 #include "scan.h"
+#include "units.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define PF_UNDER_ASAN 1
@@ -340,7 +343,7 @@ static int parse_all(pool *p, const size_t *todo, size_t ntodo,
 typedef PF_VEC(pf_file_fact) ffvec;
 
 typedef struct scan_state {
-	pf_program *prog;
+	pf_tu **tus;           /* by compdb index; NULL if not parsed */
 	pf_results *res;
 	const pf_compdb *db;
 	const pf_scan_opts *opts;
@@ -399,11 +402,11 @@ static void merge_one(void *arg, size_t i, pf_tu *tu)
 		else
 			s->res->ntus_partial++;
 	}
-	pf_program_merge(s->prog, tu);
-	pf_tu_free(tu);
+	s->tus[i] = tu;
 }
 
-static void collect_files(pf_results *res, const pf_program *prog, const ffvec *failed)
+/* The files the TUs read, each once (the first TU's record of it). */
+static void collect_files(pf_results *res, pf_tu *const *tus, size_t ntus, const ffvec *failed)
 {
 	ffvec v = {0};
 	pf_map *seen = pf_map_new();
@@ -412,9 +415,10 @@ static void collect_files(pf_results *res, const pf_program *prog, const ffvec *
 		pf_vec_push(&v, failed->v[i]);
 		pf_map_put(seen, pf_hash64_str(failed->v[i].path), 1);
 	}
-	for (size_t i = 0; i < prog->files.n; i++) {
-		const pf_file *f = &prog->files.v[i];
-		const char *path = pf_program_str(prog, f->path);
+	for (size_t t = 0; t < ntus; t++)
+	for (uint32_t i = 0; tus[t] && i < tus[t]->nfiles; i++) {
+		const pf_file *f = &tus[t]->files[i];
+		const char *path = pf_strtab_str(tus[t]->strs, f->path);
 		if (f->system || path[0] == '/' || pf_map_get(seen, pf_hash64_str(path), NULL))
 			continue;
 		pf_map_put(seen, pf_hash64_str(path), 1);
@@ -430,6 +434,49 @@ static void collect_files(pf_results *res, const pf_program *prog, const ffvec *
 	pf_map_free(seen);
 }
 
+/* Each link unit merged into a program and analysed; one unit's results go
+   straight into the scan's. */
+static int analyse_units(scan_state *s, const pf_catalog *cat, const pf_policy *pol,
+                         const pf_engine_opts *eo)
+{
+	size_t n = s->db->n;
+	const char **paths = pf_calloc(n ? n : 1, sizeof(char *));
+	pf_units units;
+	int rc = PF_OK;
+
+	for (size_t i = 0; i < n; i++)
+		paths[i] = rel(s->opts->root, s->db->tus[i].file);
+	pf_units_derive(&units, s->tus, paths, n);
+	for (size_t k = 0; k < units.n && rc == PF_OK; k++) {
+		const pf_unit *u = &units.v[k];
+		pf_program *prog = pf_program_new();
+		pf_results *r = s->res;
+
+		if (s->opts->verbose || getenv("PF_TRACE"))
+			fprintf(stderr, "privflow: link unit %zu/%zu: %s, %zu translation unit%s\n",
+			        k + 1, units.n, u->seed == SIZE_MAX ? "no main" : paths[u->seed],
+			        u->ntus, u->ntus == 1 ? "" : "s");
+		for (size_t i = 0; i < u->ntus; i++)
+			pf_program_merge(prog, s->tus[u->tus[i]]);
+		if (units.n > 1) {
+			r = pf_calloc(1, sizeof(*r));
+			r->arena = pf_arena_new();
+		}
+		rc = pf_engine_run(r, prog, cat, pol, eo);
+		if (r != s->res) {
+			pf_results_absorb(s->res, r);
+			pf_results_free(r);
+		}
+		pf_program_free(prog);
+	}
+	if (units.n > 1)
+		pf_results_dedupe(s->res);
+	s->res->nunits = units.n;
+	pf_units_free(&units);
+	pf_free(paths);
+	return rc;
+}
+
 int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
                 const pf_policy *pol, const pf_scan_opts *opts)
 {
@@ -440,7 +487,7 @@ int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
 	int rc;
 
 	*out = NULL;
-	s.prog = pf_program_new();
+	s.tus = pf_calloc(db->n ? db->n : 1, sizeof(pf_tu *));
 	s.res = pf_calloc(1, sizeof(*s.res));
 	s.res->arena = pf_arena_new();
 	s.res->root = pf_arena_strdup(s.res->arena, opts->root);
@@ -467,8 +514,8 @@ int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
 	pf_free(todo);
 
 	if (rc == PF_OK)
-		rc = pf_engine_run(s.res, s.prog, cat, pol, &eo);
-	collect_files(s.res, s.prog, &s.failed);
+		rc = analyse_units(&s, cat, pol, &eo);
+	collect_files(s.res, s.tus, db->n, &s.failed);
 	s.res->nnotes = s.notes.n;
 	s.res->notes = pf_arena_alloc(s.res->arena, (s.notes.n ? s.notes.n : 1) * sizeof(char *));
 	for (size_t i = 0; i < s.notes.n; i++) {
@@ -485,7 +532,9 @@ int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
 	}
 	pf_results_finish(s.res);
 	pf_vec_free(&s.failed);
-	pf_program_free(s.prog);
+	for (size_t i = 0; i < db->n; i++)
+		pf_tu_free(s.tus[i]);
+	pf_free(s.tus);
 	if (rc < 0) {
 		pf_results_free(s.res);
 		return rc;

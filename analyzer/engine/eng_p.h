@@ -48,6 +48,9 @@
 #define RECORD_DEPTH 3     /* nested records a whole-struct read expands */
 #define MAX_ALIASES 8      /* local buffers one pointer may point into */
 #define MAX_EVENTS 4096    /* event keys one summary keeps */
+#define MAX_OUTS 128       /* outs of a summary before it is widened */
+#define MAX_PD 16          /* relevant paths of one parameter before the
+                              parameter is relevant whole */
 
 typedef PF_VEC(uint32_t) u32vec;
 typedef PF_VEC(uint64_t) u64vec;
@@ -225,6 +228,7 @@ typedef struct summary {
 	uint32_t erase_params; /* parameters whose SQL or path is executed or
 	                          unlinked: what callers pass there erases */
 	int truncated;         /* MAX_EVENTS was reached */
+	int widened;           /* MAX_OUTS was reached (summary.c) */
 	uint64_t version;      /* grows when the summary does */
 } summary;
 
@@ -285,6 +289,7 @@ typedef struct funcinfo {
 	   personal data (from its callers' edges): a symbolic event on any
 	   other path can never become a flow, and is not kept */
 	PF_VEC(cedge) edges;
+	pf_map *edge_ix;       /* edge hash -> index in edges */
 	PF_VEC(pdent) pd;
 	summary sum;
 	fslots slots;          /* its locations (owner labels refer to them) */
@@ -357,6 +362,7 @@ struct eng {
 	struct { uint32_t cat; pf_loc loc; } stored[256];
 	size_t nstored;
 	size_t ntruncated;
+	size_t nwidened;       /* summaries widened past MAX_OUTS (atomic) */
 	u32vec truncated;      /* functions that reached a bound */
 	int rounds;
 	int events;            /* the second pass: sink events are recorded */

@@ -306,6 +306,7 @@ static void teardown(eng *e, comps *cs)
 		pf_vec_free(&fi->out_cats);
 		pf_vec_free(&fi->found);
 		pf_map_free(fi->found_ix);
+		pf_map_free(fi->edge_ix);
 	}
 	for (size_t i = 0; i < e->stores.n; i++)
 		pf_vec_free(&e->stores.v[i].cats);
@@ -389,72 +390,13 @@ static void print_stats(eng *e, const comps *cs)
 		if (e->fi[i].sum.events.n > mx)
 			mx = e->fi[i].sum.events.n, mi = i;
 	}
-	const char *dbg = getenv("PF_DEBUG_SLOTS");
-	for (size_t i = 0; dbg && i < e->prog->funcs.n; i++) {
-		if (strcmp(eng_fname(e, (uint32_t)i), dbg))
-			continue;
-		char buf[256];
-		for (size_t k = 0; k < e->fi[i].slots.v.n && k < 200; k++)
-			fprintf(stderr, "  slot %zu: %s\n", k,
-			        pf_path_str(e->prog, &e->prog->funcs.v[i], &e->fi[i].slots.v.v[k].p, buf, sizeof(buf)));
-	}
-	const char *dbo = getenv("PF_DEBUG_OUTS");
-	for (size_t i = 0; dbo && i < e->prog->funcs.n; i++) {
-		if (strcmp(eng_fname(e, (uint32_t)i), dbo))
-			continue;
-		for (size_t k = 0; k < e->fi[i].sum.outs.n && k < 60; k++) {
-			const sfact *o = &e->fi[i].sum.outs.v[k];
-			const label *l = eng_lab(e, FK_LABEL(o->key));
-			const suffix *sx = eng_sfx(e, o->sfx);
-			fprintf(stderr, "  out base %d var %u sfx(%u) label kind %d a=%s b=%u c=%u tr=%u\n",
-			        o->base, o->var, sx->n, l->kind,
-			        l->kind == L_SYM ? "sym" : eng_cstr(e, l->a), l->b, l->c, FK_TR(o->key));
-		}
-	}
-	const char *dbe = getenv("PF_DEBUG_EVENTS");
-	for (size_t i = 0; dbe && i < e->prog->funcs.n; i++) {
-		if (strcmp(eng_fname(e, (uint32_t)i), dbe))
-			continue;
-		for (size_t k = 0; k < e->fi[i].pd.n; k++) {
-			char b1[200];
-			pf_path pp = {.base = PF_BASE_PARAM, .var = e->fi[i].pd.v[k].param};
-			const suffix *sx = eng_sfx(e, e->fi[i].pd.v[k].sfx);
-			for (unsigned z = 0; z < sx->n; z++)
-				pp.field[pp.depth++] = sx->e[z];
-			fprintf(stderr, "  pd %s\n", pf_path_str(e->prog, &e->prog->funcs.v[i], &pp, b1, sizeof(b1)));
-		}
-		for (size_t k = 0; k < e->fi[i].sum.events.n && k < 60; k++) {
-			const event *evp = &e->fi[i].sum.events.v[k];
-			char b1[200], b2[200];
-			const label *ls[2] = {eng_lab(e, FK_LABEL(evp->k.data)), eng_lab(e, evp->k.handles ? FK_LABEL(eng_set_keys(e, evp->k.handles, &(size_t){0})[0]) : 0)};
-			char *bufs[2] = {b1, b2};
-			for (int q = 0; q < 2; q++) {
-				const label *l = ls[q];
-				if (l->kind == L_SYM && l->a != SYM_VARARGS) {
-					pf_path pp = {.base = PF_BASE_PARAM, .var = l->a};
-					const suffix *sx = eng_sfx(e, l->b);
-					for (unsigned z = 0; z < sx->n; z++)
-						pp.field[pp.depth++] = sx->e[z];
-					pf_path_str(e->prog, &e->prog->funcs.v[i], &pp, bufs[q], 200);
-				} else {
-					snprintf(bufs[q], 200, "kind%d:%s", l->kind, l->kind && l->kind != L_SYM ? eng_cstr(e, l->a) : "");
-				}
-			}
-			fprintf(stderr, "  event data %s | handle %s | sink %d store %u\n", b1, b2, evp->k.sink, evp->k.store);
-		}
-	}
-	if (getenv("PF_STATS_OUTS"))
-		for (size_t i = 0; i < e->prog->funcs.n; i++)
-			if (e->fi[i].sum.outs.n > 200 || e->fi[i].slots.v.n > 500)
-				fprintf(stderr, "  %s: %zu outs, %zu slots, %zu events\n", eng_fname(e, (uint32_t)i),
-				        e->fi[i].sum.outs.n, e->fi[i].slots.v.n, e->fi[i].sum.events.n);
 	fprintf(stderr, "stats: %zu functions, %zu components, %zu levels, %zu labels, %zu suffixes, "
 	        "%zu slots, %zu tnodes, %zu sets, %zu graph nodes, %zu outs, %zu events (max %zu in %s), "
-	        "%zu found, %zu truncated, %d rounds\n",
+	        "%zu found, %zu truncated, %zu widened, %d rounds\n",
 	        e->prog->funcs.n, cs->starts.n, cs->level_start.n ? cs->level_start.n - 1 : 0,
 	        pf_itab_count(e->labels), pf_itab_count(e->suffixes), slots,
 	        pf_itab_count(e->tnodes), pf_itab_count(e->sets), pf_itab_count(e->gnodes), outs, ev,
-	        mx, e->prog->funcs.n ? eng_fname(e, (uint32_t)mi) : "", found, e->ntruncated, e->rounds);
+	        mx, e->prog->funcs.n ? eng_fname(e, (uint32_t)mi) : "", found, e->ntruncated, e->nwidened, e->rounds);
 }
 
 int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat,

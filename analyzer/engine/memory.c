@@ -69,9 +69,10 @@ static pf_declid base_decl(const fctx *c, const pf_path *p)
 /*
  * Cuts a path written to where its elements stop meaning anything: below
  * a value of a type that has no parts (an integer, a character of a
- * string), and at the second use of a field (a recursive structure:
- * `l->next->next` is `l->next`). Copying trees into trees would otherwise
- * grow paths with every copy.
+ * string), and at the second field of one struct type (a recursive
+ * structure: `l->next->next` is `l->next`, `conn->srv->conn` is
+ * `conn->srv`). Copying trees into trees would otherwise grow paths with
+ * every copy, and a path's variety with every type it goes through.
  */
 void eng_path_clip(const fctx *c, pf_path *q)
 {
@@ -94,7 +95,9 @@ void eng_path_clip(const fctx *c, pf_path *q)
 				ok = has_fields && (!after_index || tc == PF_TY_RECPTR || tc == PF_TY_RECORD);
 		}
 		for (unsigned j = 0; ok && j < i; j++)
-			ok = q->field[j] != el || eng_path_is_index(el);
+			ok = eng_path_is_index(el) || (q->field[j] != el &&
+			     (eng_path_is_index(q->field[j]) || !eng_decl(e, el)->scope ||
+			      eng_decl(e, q->field[j])->scope != eng_decl(e, el)->scope));
 		if (!ok) {
 			q->depth = (uint8_t)i;
 			path_norm(q);

@@ -29,11 +29,51 @@ static uint64_t out_hash(int base, uint32_t var, uint32_t sfx, fkey k)
 	return eng_mix(eng_mix(eng_mix(eng_mix(0x0a7, (uint64_t)base), var), sfx), k);
 }
 
+/* A suffix id cut to at most n elements, its constant indexes any. */
+static uint32_t sfx_cut(eng *e, uint32_t sfx, unsigned n)
+{
+	const suffix *x = eng_sfx(e, sfx);
+	pf_declid el[PF_PATH_DEPTH];
+
+	if (n > x->n)
+		n = x->n;
+	for (unsigned i = 0; i < n; i++)
+		el[i] = eng_path_is_index(x->e[i]) ? PF_ELEM_ANY : x->e[i];
+	return eng_suffix(e, el, n);
+}
+
+/*
+ * Widening of a summary past MAX_OUTS: the out is kept at most one field
+ * below its base, a parameter's symbol at most one field below the
+ * parameter, and a constant index is any index. Both only say more (a write to p->a.b becomes a write to
+ * p->a, which every part of p->a then reads), so no flow is lost; what
+ * stops is the growth, which recursion through out-parameters would
+ * otherwise multiply with every iteration.
+ */
+static void widen_out(fctx *c, uint32_t *sfx, fkey *k, unsigned depth)
+{
+	eng *e = c->e;
+	const label *l = eng_lab(e, FK_LABEL(*k));
+
+	*sfx = sfx_cut(e, *sfx, depth);
+	if (l->kind == L_SYM && l->a != SYM_VARARGS)
+		*k = FK(eng_label(e, L_SYM, l->a, sfx_cut(e, l->b, depth), l->c), FK_TR(*k));
+}
+
 void eng_sum_out(fctx *c, int base, uint32_t var, uint32_t sfx, fkey k, const pf_tnode *t)
 {
 	summary *s = c->sum;
-	uint64_t h = out_hash(base, var, sfx, k);
+	uint64_t h;
 	uint32_t i;
+
+	if (s->outs.n >= MAX_OUTS) {
+		widen_out(c, &sfx, &k, 1);
+		if (!s->widened) {
+			s->widened = 1;
+			__atomic_fetch_add(&c->e->nwidened, 1, __ATOMIC_RELAXED);
+		}
+	}
+	h = out_hash(base, var, sfx, k);
 
 	if (!s->out_ix)
 		s->out_ix = pf_map_new();
@@ -311,24 +351,30 @@ static int is_data_key(const eng *e, fkey k)
 static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
 {
 	eng *e = c->e;
-	const char *cname = eng_fname(e, ci);
+	const char *cname = eng_fname(e, ci), *ret_note = NULL, *arg_note[8] = {0};
 	vtree ret = {0}, out = {0};
 
 	for (size_t i = 0; i < s->outs.n; i++) {
 		const sfact *o = &s->outs.v[i];
 		switch (o->base) {
 		case OUT_RET:
-			if (in->dst.base != PF_BASE_NONE)
-				translate(c, &ret, in, ci, o->key, o->t,
-				          eng_note(e, "returned from %s()", cname), o->sfx, R_TREE);
+			if (in->dst.base == PF_BASE_NONE)
+				break;
+			if (!ret_note)
+				ret_note = eng_note(e, "returned from %s()", cname);
+			translate(c, &ret, in, ci, o->key, o->t, ret_note, o->sfx, R_TREE);
 			break;
 		case OUT_PARAM: {
 			if (o->var >= in->nargs)
 				break;
+			const char *note = o->var < 8 ? arg_note[o->var] : NULL;
+			if (!note) {
+				note = eng_note(e, "written by %s() to its argument %u", cname, o->var + 1);
+				if (o->var < 8)
+					arg_note[o->var] = note;
+			}
 			out.n = 0;
-			translate(c, &out, in, ci, o->key, o->t,
-			          eng_note(e, "written by %s() to its argument %u", cname, o->var + 1),
-			          o->sfx, R_TREE);
+			translate(c, &out, in, ci, o->key, o->t, note, o->sfx, R_TREE);
 			const pf_rval *a = &in->args[o->var];
 			for (uint32_t k = 0; k < a->npaths; k++)
 				eng_write(c, &a->paths[k], &out, 0);
@@ -437,6 +483,26 @@ static void call_events(fctx *c, const pf_insn *in, uint32_t ci, const summary *
 	}
 }
 
+/* Adds an edge to the function's, once. */
+static void add_edge(funcinfo *fi, const cedge *ed)
+{
+	uint64_t h = eng_mix(eng_mix(eng_mix(eng_mix(eng_mix(0xed9e, ed->callee), ed->param), ed->sfx),
+	                             ed->from_param), ed->from_sfx);
+	uint32_t i;
+
+	if (!fi->edge_ix)
+		fi->edge_ix = pf_map_new();
+	while (pf_map_get(fi->edge_ix, h, &i)) {
+		const cedge *o = &fi->edges.v[i];
+		if (o->callee == ed->callee && o->param == ed->param && o->sfx == ed->sfx &&
+		    o->from_param == ed->from_param && o->from_sfx == ed->from_sfx)
+			return;
+		h = eng_mix(h, 1);
+	}
+	pf_map_put(fi->edge_ix, h, (uint32_t)fi->edges.n);
+	pf_vec_push(&fi->edges, *ed);
+}
+
 /* The first pass's record of a call: which of the callee's parameter
    paths receive personal data, or one of the caller's own symbols. */
 static void call_edges(fctx *c, const pf_insn *in, uint32_t ci)
@@ -458,16 +524,7 @@ static void call_edges(fctx *c, const pf_insn *in, uint32_t ci)
 			} else if (l->kind != L_DATA) {
 				continue;
 			}
-			int dup = 0;
-			for (size_t j = c->info->edges.n; j-- > 0 && !dup;) {
-				const cedge *o = &c->info->edges.v[j];
-				dup = o->callee == ed.callee && o->param == ed.param && o->sfx == ed.sfx &&
-				      o->from_param == ed.from_param && o->from_sfx == ed.from_sfx;
-				if (o->callee != ci)
-					break;
-			}
-			if (!dup)
-				pf_vec_push(&c->info->edges, ed);
+			add_edge(c->info, &ed);
 		}
 	}
 	pf_vec_free(&v);
@@ -485,15 +542,32 @@ void eng_call_summary(fctx *c, const pf_insn *in, uint32_t ci)
 		call_events(c, in, ci, s);
 }
 
+/*
+ * Adds (param, sfx) to what may hold personal data in fi, unless an entry
+ * on the same path covers it. Past MAX_PD paths of one parameter, the
+ * parameter is relevant whole: relevance only prunes, saying more costs
+ * time, never a flow, and the pass stays linear.
+ */
 static int pd_add(eng *e, funcinfo *fi, uint32_t param, uint32_t sfx)
 {
 	const suffix *s = eng_sfx(e, sfx);
+	size_t same = 0, k = 0;
 
 	for (size_t i = 0; i < fi->pd.n; i++) {
+		if (fi->pd.v[i].param != param)
+			continue;
 		const suffix *o = eng_sfx(e, fi->pd.v[i].sfx);
 		/* a shorter entry on the same path already covers it */
-		if (fi->pd.v[i].param == param && o->n <= s->n && sfx_compatible(o, s))
+		if (o->n <= s->n && sfx_compatible(o, s))
 			return 0;
+		same++;
+	}
+	if (same >= MAX_PD) {
+		for (size_t i = 0; i < fi->pd.n; i++)
+			if (fi->pd.v[i].param != param)
+				fi->pd.v[k++] = fi->pd.v[i];
+		fi->pd.n = k;
+		sfx = eng_suffix(e, NULL, 0);
 	}
 	pdent p = {param, sfx};
 	pf_vec_push(&fi->pd, p);
@@ -507,13 +581,9 @@ void eng_relevance(eng *e)
 	uint8_t *queued = pf_calloc(nf ? nf : 1, 1);
 
 	/* personal data passed to a parameter makes that path relevant */
-	const char *dbg = getenv("PF_DEBUG_PD");
 	for (uint32_t f = 0; f < nf; f++)
 		for (size_t i = 0; i < e->fi[f].edges.n; i++) {
 			const cedge *ed = &e->fi[f].edges.v[i];
-			if (dbg && ed->from_param == UINT32_MAX && !strcmp(eng_fname(e, ed->callee), dbg))
-				fprintf(stderr, "pd: %s passes data to %s param %u sfx %u\n", eng_fname(e, f), dbg,
-				        ed->param, eng_sfx(e, ed->sfx)->n);
 			if (ed->from_param == UINT32_MAX && pd_add(e, &e->fi[ed->callee], ed->param, ed->sfx) &&
 			    !queued[ed->callee]) {
 				queued[ed->callee] = 1;
