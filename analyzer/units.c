@@ -14,10 +14,11 @@
 typedef PF_VEC(uint64_t) u64vec;
 typedef PF_VEC(size_t) szvec;
 
-typedef struct tufacts {
+struct pf_unit_facts {
 	u64vec defs, refs;   /* sorted, unique */
 	int is_main;
-} tufacts;
+};
+typedef struct pf_unit_facts tufacts;
 
 typedef struct definer {
 	uint64_t sym;
@@ -32,10 +33,9 @@ typedef struct building {
 } building;
 
 typedef struct ctx {
-	pf_tu *const *tus;
 	const char *const *paths;
 	size_t n;
-	tufacts *f;
+	tufacts *const *f;
 	definer *defs;
 	size_t ndefs;
 	unsigned char *taken;
@@ -96,8 +96,10 @@ static void use_rval(const pf_tu *tu, const pf_rval *rv, u64vec *refs)
 		use_func(tu, rv->func, refs);
 }
 
-static void tu_facts(const pf_tu *tu, tufacts *f)
+pf_unit_facts *pf_unit_facts_of(const pf_tu *tu)
 {
+	tufacts *f = pf_calloc(1, sizeof(*f));
+
 	for (uint32_t i = 0; i < tu->nfuncs; i++) {
 		const pf_func *fn = &tu->funcs[i];
 		const pf_decl *d = &tu->decls[fn->decl];
@@ -127,6 +129,16 @@ static void tu_facts(const pf_tu *tu, tufacts *f)
 		if (!has(&f->defs, f->refs.v[i]))
 			f->refs.v[k++] = f->refs.v[i];
 	f->refs.n = k;
+	return f;
+}
+
+void pf_unit_facts_free(pf_unit_facts *f)
+{
+	if (!f)
+		return;
+	pf_vec_free(&f->defs);
+	pf_vec_free(&f->refs);
+	pf_free(f);
 }
 
 /* How many leading directories two paths share. */
@@ -145,8 +157,8 @@ static void add_tu(ctx *c, building *b, size_t t)
 	pf_vec_push(&b->tus, t);
 	c->taken[t] = 1;
 	pf_map_put(b->files, pf_hash64_str(c->paths[t]), 1);
-	for (size_t i = 0; i < c->f[t].defs.n; i++)
-		pf_map_put(b->have, c->f[t].defs.v[i], 1);
+	for (size_t i = 0; i < c->f[t]->defs.n; i++)
+		pf_map_put(b->have, c->f[t]->defs.v[i], 1);
 }
 
 /* The definer of sym for a unit, nearest the TU `from`; SIZE_MAX if none. */
@@ -165,7 +177,7 @@ static size_t pick_definer(const ctx *c, const building *b, uint64_t sym, size_t
 	for (size_t i = lo; i < c->ndefs && c->defs[i].sym == sym; i++) {
 		size_t t = c->defs[i].tu, near;
 
-		if (c->f[t].is_main || pf_map_get(b->files, pf_hash64_str(c->paths[t]), NULL))
+		if (c->f[t]->is_main || pf_map_get(b->files, pf_hash64_str(c->paths[t]), NULL))
 			continue;
 		near = nearness(c->paths[t], c->paths[from]);
 		if (best == SIZE_MAX || near > best_near)
@@ -181,8 +193,8 @@ static void close_unit(ctx *c, building *b, size_t from_index)
 	for (size_t q = from_index; q < b->tus.n; q++) {
 		size_t t = b->tus.v[q];
 
-		for (size_t i = 0; i < c->f[t].refs.n; i++) {
-			uint64_t r = c->f[t].refs.v[i];
+		for (size_t i = 0; i < c->f[t]->refs.n; i++) {
+			uint64_t r = c->f[t]->refs.v[i];
 			size_t d;
 
 			if (pf_map_get(b->have, r, NULL))
@@ -215,23 +227,22 @@ static int same_tus(const pf_unit *a, const pf_unit *b)
 	return a->ntus == b->ntus && !memcmp(a->tus, b->tus, a->ntus * sizeof(size_t));
 }
 
-void pf_units_derive(pf_units *out, pf_tu *const *tus, const char *const *paths, size_t n)
+void pf_units_derive(pf_units *out, pf_unit_facts *const *tus, const char *const *paths,
+                     size_t n)
 {
-	ctx c = {tus, paths, n, NULL, NULL, 0, NULL};
+	ctx c = {paths, n, tus, NULL, 0, NULL};
 	PF_VEC(building) bs = {0};
 	PF_VEC(definer) defs = {0};
 	building rest;
 	int have_rest = 0;
 
 	memset(out, 0, sizeof(*out));
-	c.f = pf_calloc(n ? n : 1, sizeof(tufacts));
 	c.taken = pf_calloc(n ? n : 1, 1);
 	for (size_t t = 0; t < n; t++) {
 		if (!tus[t])
 			continue;
-		tu_facts(tus[t], &c.f[t]);
-		for (size_t i = 0; i < c.f[t].defs.n; i++) {
-			definer d = {c.f[t].defs.v[i], t};
+		for (size_t i = 0; i < c.f[t]->defs.n; i++) {
+			definer d = {c.f[t]->defs.v[i], t};
 			pf_vec_push(&defs, d);
 		}
 	}
@@ -243,7 +254,7 @@ void pf_units_derive(pf_units *out, pf_tu *const *tus, const char *const *paths,
 	/* programs, one per main */
 	for (size_t t = 0; t < n; t++) {
 		building b;
-		if (!tus[t] || !c.f[t].is_main)
+		if (!tus[t] || !c.f[t]->is_main)
 			continue;
 		building_new(&b, t);
 		add_tu(&c, &b, t);
@@ -258,8 +269,8 @@ void pf_units_derive(pf_units *out, pf_tu *const *tus, const char *const *paths,
 			continue;
 		for (size_t k = 0; k < bs.n; k++) {
 			size_t score = 0, near;
-			for (size_t i = 0; i < c.f[t].refs.n; i++)
-				score += pf_map_get(bs.v[k].have, c.f[t].refs.v[i], NULL);
+			for (size_t i = 0; i < c.f[t]->refs.n; i++)
+				score += pf_map_get(bs.v[k].have, c.f[t]->refs.v[i], NULL);
 			near = nearness(paths[t], paths[bs.v[k].seed]);
 			if (score > best_score || (score && score == best_score && near > best_near))
 				best = k, best_score = score, best_near = near;
@@ -312,11 +323,6 @@ void pf_units_derive(pf_units *out, pf_tu *const *tus, const char *const *paths,
 		pf_map_free(bs.v[k].files);
 	}
 	pf_vec_free(&bs);
-	for (size_t t = 0; t < n; t++) {
-		pf_vec_free(&c.f[t].defs);
-		pf_vec_free(&c.f[t].refs);
-	}
-	pf_free(c.f);
 	pf_free(c.taken);
 	pf_vec_free(&defs);
 }

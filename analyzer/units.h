@@ -37,9 +37,16 @@ typedef struct pf_units {
 	pf_unit *v;
 } pf_units;
 
-/* tus[i] may be NULL (not parsed): it belongs to no unit. paths[i] is the
-   TU's main file, for nearness. */
-void pf_units_derive(pf_units *out, pf_tu *const *tus, const char *const *paths, size_t n);
+/* What units are derived from, per TU: the external functions it defines
+   and uses (the TU itself need not be kept). */
+typedef struct pf_unit_facts pf_unit_facts;
+pf_unit_facts *pf_unit_facts_of(const pf_tu *tu);
+void pf_unit_facts_free(pf_unit_facts *f);
+
+/* facts[i] may be NULL (not parsed): that TU belongs to no unit. paths[i]
+   is the TU's main file, for nearness. */
+void pf_units_derive(pf_units *out, pf_unit_facts *const *facts, const char *const *paths,
+                     size_t n);
 void pf_units_free(pf_units *u);
 
 #endif

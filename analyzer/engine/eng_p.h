@@ -277,6 +277,7 @@ typedef struct funcinfo {
 	uint32_t store;        /* own PRIVFLOW_STORE */
 	uint32_t binding;      /* purpose the policy binds its file to */
 	int ncallers;
+	size_t visits;         /* blocks visited by its last analysis (PF_TRACE) */
 	int purpose_above;     /* some caller (transitively) gives a purpose */
 	u32vec callees;
 	uint32_t scc;          /* its component */
@@ -487,7 +488,11 @@ struct fctx {
 	int emit;              /* the final pass: record sink events */
 	u64vec *gin;          /* per block: guard conditions that hold */
 	vtree tmp;
+	/* calls instantiated, kept for the next visit (summary.c) */
+	pf_map *memo_ix;       /* hash(insn, callee) -> index in memos */
+	PF_VEC(struct callmemo *) memos;
 };
+void eng_memos_free(fctx *c);
 
 void eng_analyse(eng *e, uint32_t fi);
 uint32_t eng_pick_store(fctx *c, const vtree *sf, int allow_sym);

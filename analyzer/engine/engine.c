@@ -152,9 +152,9 @@ static void analyse_component(eng *e, comps *cs, uint32_t c, int round)
 				double ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
 				if (ms > 20)
 					fprintf(stderr, "trace: %s (round %d, it %d, comp of %zu): %.0f ms, %zu slots, "
-					        "%zu outs, %zu events, %zu found\n", eng_fname(e, f), round, it, n, ms,
+					        "%zu outs, %zu events, %zu found, %zu of %u blocks visited\n", eng_fname(e, f), round, it, n, ms,
 					        e->fi[f].slots.v.n, e->fi[f].sum.outs.n, e->fi[f].sum.events.n,
-					        e->fi[f].found.n);
+					        e->fi[f].found.n, e->fi[f].visits, e->prog->funcs.v[f].nblocks);
 			}
 		}
 		uint64_t after = comp_version(e, cs, c);

@@ -279,7 +279,8 @@ static uint32_t owner_in_caller(fctx *c, const pf_insn *in, uint32_t owner)
  * the destination the callee's fact was.
  */
 static void translate(fctx *c, vtree *out, const pf_insn *in, uint32_t callee, fkey key,
-                      const pf_tnode *t, const char *via, uint32_t sfx, int mode)
+                      const pf_tnode *t, const char *via, uint32_t sfx, int mode,
+                      const char *passed)
 {
 	eng *e = c->e;
 	const label *l = eng_lab(e, FK_LABEL(key));
@@ -297,7 +298,6 @@ static void translate(fctx *c, vtree *out, const pf_insn *in, uint32_t callee, f
 	const pf_func *cf = &e->prog->funcs.v[callee];
 	const suffix *s = eng_sfx(e, l->b);
 	uint32_t first = l->a, last = l->a + 1;
-	const char *passed = eng_note(e, "passed to %s()", eng_fname(e, callee));
 	size_t from = out->n;
 
 	if (l->a == SYM_VARARGS) {
@@ -348,12 +348,110 @@ static int is_data_key(const eng *e, fkey k)
 	return kind == L_DATA || kind == L_SYM;
 }
 
+/*
+ * A call's instantiated outs, kept for the next visit of the call in a
+ * loop: when the callee's summary and what the arguments hold are what
+ * they were, the same writes are made again without translating and
+ * tracing every out anew.
+ */
+typedef struct callmemo {
+	uint64_t key;          /* insn, callee */
+	uint32_t version;      /* of the callee's summary */
+	uint64_t inputs;       /* hash of what the arguments held */
+	vtree ret;
+	vtree *args;           /* per argument */
+	uint32_t nargs;
+} callmemo;
+
+void eng_memos_free(fctx *c)
+{
+	for (size_t i = 0; i < c->memos.n; i++) {
+		callmemo *m = c->memos.v[i];
+		pf_vec_free(&m->ret);
+		for (uint32_t k = 0; k < m->nargs; k++)
+			pf_vec_free(&m->args[k]);
+		pf_free(m->args);
+		pf_free(m);
+	}
+	pf_vec_free(&c->memos);
+	pf_map_free(c->memo_ix);
+}
+
+/* The memo of this call (created empty), NULL if the summary writes
+   globals (those writes are not kept). */
+static callmemo *memo_of(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
+{
+	uint64_t key = eng_mix(eng_mix(0xca11, (uint64_t)(in - c->f->insns)), ci), h = key;
+	uint32_t i;
+
+	for (size_t k = 0; k < s->outs.n; k++)
+		if (s->outs.v[k].base == OUT_GLOBAL)
+			return NULL;
+	if (!c->memo_ix)
+		c->memo_ix = pf_map_new();
+	while (pf_map_get(c->memo_ix, h, &i)) {
+		if (c->memos.v[i]->key == key)
+			return c->memos.v[i];
+		h = eng_mix(h, 1);
+	}
+	callmemo *m = pf_calloc(1, sizeof(*m));
+	m->key = key;
+	m->version = UINT32_MAX;
+	m->nargs = in->nargs;
+	m->args = pf_calloc(in->nargs ? in->nargs : 1, sizeof(vtree));
+	pf_map_put(c->memo_ix, h, (uint32_t)c->memos.n);
+	pf_vec_push(&c->memos, m);
+	return m;
+}
+
+/* What the arguments hold, as a hash (facts, not traces). */
+static uint64_t inputs_hash(fctx *c, const pf_insn *in)
+{
+	uint64_t h = 0x1b9u;
+	vtree v = {0};
+
+	for (uint32_t k = 0; k < in->nargs; k++) {
+		v.n = 0;
+		eng_read_rval(c, &v, &in->args[k], in->loc, R_TREE);
+		h = eng_mix(h, 0xa5a5u + k);
+		for (size_t i = 0; i < v.n; i++)
+			h = eng_mix(eng_mix(h, v.v[i].sfx), v.v[i].key);
+	}
+	pf_vec_free(&v);
+	return h;
+}
+
+/* The writes of an instantiated call. */
+static void apply_outs(fctx *c, const pf_insn *in, const vtree *ret, const vtree *args)
+{
+	for (uint32_t k = 0; k < in->nargs; k++) {
+		const pf_rval *a = &in->args[k];
+		if (!args[k].n)
+			continue;
+		for (uint32_t i = 0; i < a->npaths; i++)
+			eng_write(c, &a->paths[i], &args[k], 0);
+	}
+	if (in->dst.base != PF_BASE_NONE && ret->n)
+		eng_write(c, &in->dst, ret, in->strong);
+}
+
 static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
 {
 	eng *e = c->e;
 	const char *cname = eng_fname(e, ci), *ret_note = NULL, *arg_note[8] = {0};
-	vtree ret = {0}, out = {0};
+	const char *passed = NULL;
+	callmemo *m = s->outs.n ? memo_of(c, in, ci, s) : NULL;
+	uint64_t inputs = m ? inputs_hash(c, in) : 0;
+	vtree ret = {0}, out = {0}, *args;
 
+	if (!s->outs.n)
+		return;
+	if (m && m->version == s->version && m->inputs == inputs) {
+		apply_outs(c, in, &m->ret, m->args);
+		return;
+	}
+	args = pf_calloc(in->nargs ? in->nargs : 1, sizeof(vtree));
+	passed = eng_note(e, "passed to %s()", cname);
 	for (size_t i = 0; i < s->outs.n; i++) {
 		const sfact *o = &s->outs.v[i];
 		switch (o->base) {
@@ -362,7 +460,7 @@ static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
 				break;
 			if (!ret_note)
 				ret_note = eng_note(e, "returned from %s()", cname);
-			translate(c, &ret, in, ci, o->key, o->t, ret_note, o->sfx, R_TREE);
+			translate(c, &ret, in, ci, o->key, o->t, ret_note, o->sfx, R_TREE, passed);
 			break;
 		case OUT_PARAM: {
 			if (o->var >= in->nargs)
@@ -373,11 +471,7 @@ static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
 				if (o->var < 8)
 					arg_note[o->var] = note;
 			}
-			out.n = 0;
-			translate(c, &out, in, ci, o->key, o->t, note, o->sfx, R_TREE);
-			const pf_rval *a = &in->args[o->var];
-			for (uint32_t k = 0; k < a->npaths; k++)
-				eng_write(c, &a->paths[k], &out, 0);
+			translate(c, &args[o->var], in, ci, o->key, o->t, note, o->sfx, R_TREE, passed);
 			break;
 		}
 		case OUT_GLOBAL: {
@@ -385,7 +479,7 @@ static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
 			   carried into globals, not every handle and string */
 			out.n = 0;
 			translate(c, &out, in, ci, o->key, o->t,
-			          eng_note(e, "stored in a global by %s()", cname), o->sfx, R_TREE);
+			          eng_note(e, "stored in a global by %s()", cname), o->sfx, R_TREE, passed);
 			size_t k = 0;
 			for (size_t j = 0; j < out.n; j++)
 				if (is_data_key(e, out.v[j].key))
@@ -398,9 +492,22 @@ static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
 			break;
 		}
 	}
-	if (in->dst.base != PF_BASE_NONE && ret.n)
-		eng_write(c, &in->dst, &ret, in->strong);
-	pf_vec_free(&ret);
+	apply_outs(c, in, &ret, args);
+	if (m) {
+		m->version = s->version;
+		m->inputs = inputs;
+		pf_vec_free(&m->ret);
+		m->ret = ret;
+		for (uint32_t k = 0; k < in->nargs; k++) {
+			pf_vec_free(&m->args[k]);
+			m->args[k] = args[k];
+		}
+	} else {
+		pf_vec_free(&ret);
+		for (uint32_t k = 0; k < in->nargs; k++)
+			pf_vec_free(&args[k]);
+	}
+	pf_free(args);
 	pf_vec_free(&out);
 }
 
@@ -444,12 +551,14 @@ static void call_events(fctx *c, const pf_insn *in, uint32_t ci, const summary *
 		vtree data = {0}, handles = {0};
 		uint32_t store = ev->k.store, hset = 0;
 
-		translate(c, &data, in, ci, ev->k.data, NULL, NULL, eng_suffix(e, NULL, 0), R_WHOLE);
+		translate(c, &data, in, ci, ev->k.data, NULL, NULL, eng_suffix(e, NULL, 0), R_WHOLE,
+		          passed);
 		if (ev->k.handles) {
 			size_t nh;
 			const fkey *h = eng_set_keys(e, ev->k.handles, &nh);
 			for (size_t j = 0; j < nh; j++)
-				translate(c, &handles, in, ci, h[j], NULL, NULL, eng_suffix(e, NULL, 0), R_HANDLE);
+				translate(c, &handles, in, ci, h[j], NULL, NULL, eng_suffix(e, NULL, 0),
+				          R_HANDLE, passed);
 			if (!(hset = eng_handle_set(e, &handles, ev->k.sink))) {
 				pf_vec_free(&data);
 				pf_vec_free(&handles);
@@ -458,7 +567,8 @@ static void call_events(fctx *c, const pf_insn *in, uint32_t ci, const summary *
 		}
 		if (store && eng_lab(e, store)->kind == L_SYM) {
 			vtree sf = {0};
-			translate(c, &sf, in, ci, FK(store, 0), NULL, NULL, eng_suffix(e, NULL, 0), R_HANDLE);
+			translate(c, &sf, in, ci, FK(store, 0), NULL, NULL, eng_suffix(e, NULL, 0), R_HANDLE,
+			          passed);
 			store = eng_pick_store(c, &sf, 1);
 			pf_vec_free(&sf);
 		}

@@ -524,7 +524,7 @@ void eng_analyse(eng *e, uint32_t fi)
 	in[0] = c.st;
 	visited[0] = 1;
 	pending[rank[0] / 64] |= 1ull << (rank[0] % 64);
-	size_t budget = (size_t)f->nblocks * 64 + 1024;
+	size_t budget = (size_t)f->nblocks * 64 + 1024, visits = 0;
 	for (;;) {
 		size_t w = 0;
 		while (w < nwords && !pending[w])
@@ -535,6 +535,7 @@ void eng_analyse(eng *e, uint32_t fi)
 			eng_truncated(e, fi, "its fixpoint took too many steps");
 			break;
 		}
+		visits++;
 		uint32_t r = (uint32_t)(w * 64 + (uint32_t)__builtin_ctzll(pending[w]));
 		pending[w] &= pending[w] - 1;
 		uint32_t b = order[r];
@@ -555,6 +556,7 @@ void eng_analyse(eng *e, uint32_t fi)
 			pending[rank[t] / 64] |= 1ull << (rank[t] % 64);
 		}
 	}
+	c.info->visits = visits;
 	/* the final pass: sink events, once per instruction, on the fixpoint
 	   (unreachable blocks too, with nothing known) */
 	c.emit = 1;
@@ -583,5 +585,6 @@ void eng_analyse(eng *e, uint32_t fi)
 	pf_vec_free(&c.tr_v);
 	pf_vec_free(&c.aliases);
 	pf_map_free(c.traces);
+	eng_memos_free(&c);
 	pm_free(c.pm);
 }
