@@ -38,7 +38,9 @@ typedef struct shard {
 } shard;
 
 struct pf_itab {
-	size_t size;         /* bytes per record */
+	size_t size;         /* bytes per record in a segment (8-aligned) */
+	size_t rec_size;     /* bytes of a record compared and copied: never
+	                        more than the caller's record holds */
 	int blob;            /* records are {const void *p; size_t n} payloads */
 	shard shards[NSHARDS];
 };
@@ -53,6 +55,7 @@ pf_itab *pf_itab_new(size_t rec_size)
 {
 	pf_itab *t = pf_calloc(1, sizeof(*t));
 
+	t->rec_size = rec_size;
 	t->size = (rec_size + 7) & ~(size_t)7;
 	for (unsigned i = 0; i < NSHARDS; i++)
 		pthread_mutex_init(&t->shards[i].lock, NULL);
@@ -108,7 +111,7 @@ static int rec_eq(const pf_itab *t, const void *stored, const void *rec)
 		const blob_rec *a = stored, *b = rec;
 		return a->n == b->n && (a->n == 0 || memcmp(a->p, b->p, a->n) == 0);
 	}
-	return memcmp(stored, rec, t->size) == 0;
+	return memcmp(stored, rec, t->rec_size) == 0;
 }
 
 static void grow(pf_itab *t, shard *s)
@@ -171,7 +174,7 @@ static uint32_t put(pf_itab *t, const void *rec, uint64_t hash)
 		b.hash = hash;
 		memcpy(dst, &b, sizeof(b));
 	} else {
-		memcpy(dst, rec, t->size);
+		memcpy(dst, rec, t->rec_size);
 	}
 	s->slots[j] = i + 1;
 	s->hashes[j] = hash;
