@@ -7,6 +7,7 @@
  */
 #include "compdb.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -348,6 +349,49 @@ static int is_launcher(const char *arg0)
 }
 
 /*
+ * The target a cross compiler's name says ("x86_64-w64-mingw32-gcc",
+ * "aarch64-linux-gnu-gcc-12": the triple before the tool), as the clang
+ * driver takes it from its own name; NULL for a plain "cc" or "clang".
+ */
+static char *target_of_compiler(const char *arg0)
+{
+	static const char *const tools[] = {"-gcc", "-cc", "-clang", "-g++", "-c++", "-clang++"};
+	const char *b = strrchr(arg0, '/');
+	b = b ? b + 1 : arg0;
+	size_t n = strlen(b);
+
+	/* a version suffix: -12, -14.0 */
+	size_t v = n;
+	while (v > 0 && (isdigit((unsigned char)b[v - 1]) || b[v - 1] == '.'))
+		v--;
+	if (v < n && v > 0 && b[v - 1] == '-')
+		n = v - 1;
+	for (size_t i = 0; i < NELEM(tools); i++) {
+		size_t tl = strlen(tools[i]);
+		if (n <= tl || strncmp(b + n - tl, tools[i], tl))
+			continue;
+		size_t len = n - tl, dashes = 0;
+		for (size_t k = 0; k < len; k++) {
+			if (b[k] == '-')
+				dashes++;
+			else if (!isalnum((unsigned char)b[k]) && b[k] != '_' && b[k] != '.')
+				return NULL;
+		}
+		return dashes >= 1 && b[0] != '-' ? pf_asprintf("--target=%.*s", (int)len, b) : NULL;
+	}
+	return NULL;
+}
+
+static int has_target(const arg_vec *args)
+{
+	for (size_t i = 0; i < args->n; i++)
+		if (!strcmp(args->v[i], "-target") || !strncmp(args->v[i], "--target=", 9) ||
+		    !strncmp(args->v[i], "-target=", 8))
+			return 1;
+	return 0;
+}
+
+/*
  * Fills cmd->args from the compiler command line `argv` (borrowed): drops
  * a launcher and the compiler name, -c, the input file (`file` as
  * written, or resolving to cmd->file), and every option that writes a
@@ -358,11 +402,12 @@ static void filter_args(pf_compdb *db, pf_tu_cmd *cmd, char **argv, size_t argc,
 {
 	arg_vec all = {0}, args = {0};
 	size_t i = 0;
+	char *target = NULL;
 
 	if (i < argc && is_launcher(argv[i]))
 		i++;
 	if (i < argc)
-		i++; /* the compiler */
+		target = target_of_compiler(argv[i++]);
 	rsp_budget budget = {RSP_FILES, RSP_BYTES};
 	expand_rsp(db, &all, argv + i, argc - i, cmd->directory, 0, &budget);
 	for (i = 0; i < all.n; i++) {
@@ -420,8 +465,49 @@ static void filter_args(pf_compdb *db, pf_tu_cmd *cmd, char **argv, size_t argc,
 	for (i = 0; i < all.n; i++)
 		pf_free(all.v[i]);
 	pf_vec_free(&all);
+	if (target && !has_target(&args)) {
+		pf_vec_push(&args, NULL);
+		memmove(args.v + 1, args.v, (args.n - 1) * sizeof(char *));
+		args.v[0] = target;
+		target = NULL;
+	}
+	pf_free(target);
 	cmd->args = args.v;
 	cmd->nargs = args.n;
+}
+
+static int arg_removed(const pf_arg_edits *e, const char *a)
+{
+	for (size_t i = 0; i < e->nremove; i++) {
+		const char *r = e->remove[i];
+		size_t len = strlen(r);
+		if (len && r[len - 1] == '*' ? strncmp(a, r, len - 1) == 0 : strcmp(a, r) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+void pf_compdb_edit_args(pf_compdb *db, const pf_arg_edits *e)
+{
+	for (size_t t = 0; t < db->n; t++) {
+		pf_tu_cmd *c = &db->tus[t];
+		char **args = pf_calloc(e->nbefore + c->nargs + e->nafter + 1, sizeof(char *));
+		size_t n = 0;
+
+		for (size_t i = 0; i < e->nbefore; i++)
+			args[n++] = pf_strdup(e->before[i]);
+		for (size_t i = 0; i < c->nargs; i++) {
+			if (arg_removed(e, c->args[i]))
+				pf_free(c->args[i]);
+			else
+				args[n++] = c->args[i];
+		}
+		for (size_t i = 0; i < e->nafter; i++)
+			args[n++] = pf_strdup(e->after[i]);
+		pf_free(c->args);
+		c->args = args;
+		c->nargs = n;
+	}
 }
 
 static void cmd_clear(pf_tu_cmd *c)

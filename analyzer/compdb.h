@@ -39,6 +39,19 @@ int pf_compdb_from_files(pf_compdb **out, char **files, size_t nfiles,
                          char **cflags, size_t ncflags);
 void pf_compdb_free(pf_compdb *db);
 
+/*
+ * The user's edits of every command line, as clang-tidy's --extra-arg,
+ * --extra-arg-before and clangd's Remove have them: `remove` drops each
+ * argument equal to a pattern, or starting with it when the pattern ends
+ * in '*'; then `before` goes first and `after` last. The user is trusted:
+ * these are not filtered.
+ */
+typedef struct pf_arg_edits {
+	char **before, **after, **remove;
+	size_t nbefore, nafter, nremove;
+} pf_arg_edits;
+void pf_compdb_edit_args(pf_compdb *db, const pf_arg_edits *e);
+
 /* Splits a shell command line as the compilation database spec says. */
 int pf_shell_split(char ***out, size_t *n, const char *cmd);
 

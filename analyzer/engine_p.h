@@ -14,7 +14,8 @@ typedef struct pf_tnode {
 	pf_loc loc;
 	const char *note;
 	uint32_t len; /* steps in the chain up to and including this one */
-	uint32_t id;  /* the engine's index of this (hash-consed) node */
+	uint64_t hash; /* of its content (steps are interned: equal ones are
+	                  one node) */
 } pf_tnode;
 
 /* A complete flow: personal data of one category reaching one use. */

@@ -16,6 +16,7 @@ struct pf_tu_builder {
 	PF_VEC(pf_func) funcs;
 	PF_VEC(pf_file) files;
 	PF_VEC(pf_diag) diags;
+	PF_VEC(const char *) notes;
 	pf_map *decl_by_usr; /* usr sym -> declid */
 };
 
@@ -149,6 +150,21 @@ void pf_tub_set_failed(pf_tu_builder *b)
 	b->tu->failed = 1;
 }
 
+void pf_tub_set_partial(pf_tu_builder *b)
+{
+	b->tu->partial = 1;
+}
+
+void pf_tub_note(pf_tu_builder *b, const char *message)
+{
+	const char *m = pf_arena_strdup(b->tu->arena, message ? message : "");
+
+	for (size_t i = 0; i < b->notes.n; i++)
+		if (!strcmp(b->notes.v[i], m))
+			return;
+	pf_vec_push(&b->notes, m);
+}
+
 void pf_tub_func(pf_tu_builder *b, const pf_func *f)
 {
 	pf_vec_push(&b->funcs, *f);
@@ -175,10 +191,13 @@ pf_tu *pf_tub_finish(pf_tu_builder *b)
 	tu->files = arena_copy(tu->arena, b->files.v, b->files.n, sizeof(pf_file));
 	tu->ndiags = (uint32_t)b->diags.n;
 	tu->diags = arena_copy(tu->arena, b->diags.v, b->diags.n, sizeof(pf_diag));
+	tu->nnotes = (uint32_t)b->notes.n;
+	tu->notes = arena_copy(tu->arena, b->notes.v, b->notes.n, sizeof(const char *));
 	pf_vec_free(&b->decls);
 	pf_vec_free(&b->funcs);
 	pf_vec_free(&b->files);
 	pf_vec_free(&b->diags);
+	pf_vec_free(&b->notes);
 	pf_map_free(b->decl_by_usr);
 	pf_free(b);
 	return tu;
@@ -245,7 +264,8 @@ static void mpath(merge_ctx *m, pf_path *path)
 	if (path->base == PF_BASE_GLOBAL)
 		path->var = mdecl(m, path->var);
 	for (int i = 0; i < path->depth && i < PF_PATH_DEPTH; i++)
-		path->field[i] = mdecl(m, path->field[i]);
+		if (!(path->field[i] & PF_ELEM_INDEX))
+			path->field[i] = mdecl(m, path->field[i]);
 }
 
 static void mrval(merge_ctx *m, pf_rval *r)
@@ -514,6 +534,16 @@ static const char *path_str(const decl_view *v, const pf_func *f,
 	}
 	APPEND(nm);
 	for (int i = 0; i < path->depth && i < PF_PATH_DEPTH; i++) {
+		pf_declid el = path->field[i];
+		if (el & PF_ELEM_INDEX) {
+			if (el == PF_ELEM_ANY)
+				snprintf(tmp, sizeof(tmp), "[]");
+			else
+				snprintf(tmp, sizeof(tmp), "[%" PRIu32 "]", el & ~PF_ELEM_INDEX);
+			APPEND(tmp);
+			last = 0;
+			continue;
+		}
 		const char *fn = dv_name(v, path->field[i]);
 		APPEND(dv_sep(v, last));
 		if (fn && *fn) {

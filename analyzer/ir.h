@@ -8,9 +8,10 @@
  * Model (docs/architecture.md explains the choices):
  *  - An access path is a base (local, parameter, global, the function's
  *    return value or its variadic arguments) followed by up to
- *    PF_PATH_DEPTH field declarations. `p->f`, `(*p).f` and `p.f` are the
- *    same path: a pointer and what it points to are one abstract location,
- *    and so are an array and its elements (`a[i]` is `a`).
+ *    PF_PATH_DEPTH elements: field declarations and array indexes
+ *    (`a[3]`, `a[E_CONST]`, or `a[i]`: any element). `p->f`, `(*p).f` and
+ *    `p.f` are the same path: a pointer and what it points to are one
+ *    abstract location (docs/architecture.md, the memory model).
  *  - An rvalue is the set of paths an expression reads, plus what is known
  *    of its constant value (string literal, integer, enum constant,
  *    function designator).
@@ -29,7 +30,11 @@
 
 typedef uint32_t pf_declid; /* index into pf_tu.decls / pf_program.decls; 0 = none */
 
-#define PF_PATH_DEPTH 4
+#define PF_PATH_DEPTH 6
+/* An array element in a path: PF_ELEM_INDEX | k for a constant index k
+   (a literal, an enum constant, a macro), PF_ELEM_ANY for any other. */
+#define PF_ELEM_INDEX 0x80000000u
+#define PF_ELEM_ANY 0xFFFFFFFFu
 #define PF_NO_BLOCK UINT32_MAX
 
 typedef struct pf_loc {
@@ -66,7 +71,8 @@ enum pf_decl_flag {
 	PF_DF_VARIADIC = 1 << 1, /* function with `...` */
 	PF_DF_STATIC = 1 << 2,   /* internal linkage */
 	PF_DF_DEFINED = 1 << 3,  /* function with a body in some TU */
-	PF_DF_ADDR = 1 << 4      /* function whose address is taken */
+	PF_DF_ADDR = 1 << 4,     /* function whose address is taken */
+	PF_DF_ARRAY = 1 << 5     /* variable or field of array type */
 };
 
 typedef struct pf_decl {
@@ -102,7 +108,8 @@ typedef struct pf_path {
 	uint8_t depth;  /* number of fields used */
 	uint16_t reserved;
 	uint32_t var;
-	pf_declid field[PF_PATH_DEPTH]; /* field declarations, outermost first */
+	pf_declid field[PF_PATH_DEPTH]; /* elements, outermost first: field
+	                                   declarations or PF_ELEM_* indexes */
 } pf_path;
 
 /* Facts about the constant value of an rvalue. */
@@ -208,7 +215,8 @@ typedef struct pf_file {
 	uint8_t system;
 } pf_file;
 
-/* A diagnostic of the compiler, kept when the TU has errors. */
+/* A diagnostic of the compiler: an error in the code (the TU is
+   partial), or (no location) an option the driver refused or ignored. */
 typedef struct pf_diag {
 	pf_loc loc;
 	const char *message;
@@ -229,8 +237,12 @@ typedef struct pf_tu {
 	uint32_t nfiles;
 	pf_file *files;
 	uint32_t ndiags;
-	pf_diag *diags;        /* errors only */
+	pf_diag *diags;        /* errors in the code, the first MAX_ERRORS */
+	uint32_t nnotes;
+	const char **notes;    /* driver errors: options clang ignored */
 	int failed;            /* the TU could not be parsed at all */
+	int partial;           /* it has errors: analysed as far as clang
+	                          built its AST */
 } pf_tu;
 
 /* A builder the frontend (and tests) use to make a pf_tu. */
@@ -243,6 +255,8 @@ pf_decl *pf_tub_decl_at(pf_tu_builder *b, pf_declid id);
 void pf_tub_file(pf_tu_builder *b, const pf_file *f);
 void pf_tub_diag(pf_tu_builder *b, pf_loc loc, const char *message);
 void pf_tub_set_failed(pf_tu_builder *b);
+void pf_tub_set_partial(pf_tu_builder *b);
+void pf_tub_note(pf_tu_builder *b, const char *message);
 pf_arena *pf_tub_arena(pf_tu_builder *b);
 /* Adds a function; its arrays must be allocated in pf_tub_arena(b). */
 void pf_tub_func(pf_tu_builder *b, const pf_func *f);

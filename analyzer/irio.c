@@ -15,7 +15,7 @@
 #include "ir.h"
 
 #define IR_MAGIC "PFIR"
-#define IR_VERSION 1u
+#define IR_VERSION 2u
 
 /* --- writing -------------------------------------------------------------- */
 
@@ -180,6 +180,10 @@ int pf_tu_write(const pf_tu *tu, char **out, size_t *len)
 		w_loc(&b, tu->diags[i].loc);
 		w_str(&b, tu->diags[i].message);
 	}
+	w_u32(&b, tu->nnotes);
+	for (uint32_t i = 0; i < tu->nnotes; i++)
+		w_str(&b, tu->notes[i]);
+	w_u8(&b, (uint8_t)tu->partial);
 	*out = b.v;
 	*len = b.n;
 	return PF_OK;
@@ -293,8 +297,12 @@ static void r_path(rbuf *r, pf_path *p, const pf_func *f)
 		r_fail(r, "path too deep");
 		return;
 	}
-	for (int i = 0; i < p->depth; i++)
-		p->field[i] = r_decl(r);
+	for (int i = 0; i < p->depth; i++) {
+		uint32_t el = r_u32(r);
+		if (!(el & PF_ELEM_INDEX) && el >= r->tu->ndecls)
+			r_fail(r, "field out of range");
+		p->field[i] = el;
+	}
 	switch (p->base) {
 	case PF_BASE_NONE:
 	case PF_BASE_RET:
@@ -478,6 +486,13 @@ int pf_tu_read(pf_tu **out, const void *data, size_t len)
 		if (!tu->diags[i].message)
 			tu->diags[i].message = "";
 	}
+	tu->nnotes = r_count(&r, 4);
+	if (tu->nnotes)
+		tu->notes = pf_arena_alloc(tu->arena, tu->nnotes * sizeof(const char *));
+	for (uint32_t i = 0; i < tu->nnotes && !r.bad; i++)
+		if (!(tu->notes[i] = r_str(&r)))
+			tu->notes[i] = "";
+	tu->partial = r_u8(&r) != 0;
 	if (!r.bad && r.p != r.end)
 		r_fail(&r, "trailing bytes");
 	if (r.bad) {

@@ -57,12 +57,9 @@ static int cmp_step(const pf_step *a, const pf_step *b)
 	return cmp_str(a->note, b->note);
 }
 
-/* Canonical order of findings: file, line, column, rule id, category,
-   message, then everything else so that the order is total. */
-static int cmp_finding(const void *pa, const void *pb)
+/* Findings equal but for their traces are one finding. */
+static int cmp_finding_fact(const pf_finding *a, const pf_finding *b)
 {
-	const pf_finding *a = pa, *b = pb;
-	size_t i;
 	int c;
 
 	if ((c = cmp_str(a->file, b->file)) || (c = cmp_u32(a->line, b->line)) ||
@@ -76,6 +73,19 @@ static int cmp_finding(const void *pa, const void *pb)
 	    (c = cmp_str(a->function, b->function)) ||
 	    (c = (a->severity > b->severity) - (a->severity < b->severity)) ||
 	    (c = cmp_str(a->policy_ref, b->policy_ref)))
+		return c;
+	return 0;
+}
+
+/* Canonical order of findings: file, line, column, rule id, category,
+   message, then everything else so that the order is total. */
+static int cmp_finding(const void *pa, const void *pb)
+{
+	const pf_finding *a = pa, *b = pb;
+	size_t i;
+	int c;
+
+	if ((c = cmp_finding_fact(a, b)))
 		return c;
 	for (i = 0; i < a->ntrace && i < b->ntrace; i++)
 		if ((c = cmp_step(&a->trace[i], &b->trace[i])))
@@ -119,6 +129,11 @@ static int cmp_file(const void *pa, const void *pb)
 	if ((c = cmp_str(a->path, b->path)) || (c = cmp_str(a->sha256, b->sha256)))
 		return c;
 	return a->parsed - b->parsed;
+}
+
+static int cmp_name(const void *pa, const void *pb)
+{
+	return cmp_str(*(char *const *)pa, *(char *const *)pb);
 }
 
 void pf_results_sort(pf_results *r)
@@ -232,4 +247,110 @@ void pf_results_finish(pf_results *r)
 	}
 	pf_map_free(seen);
 	pf_vec_free(&sb);
+}
+
+/* Copies n elements of size sz from src to a new array in arena a that
+   also holds the n0 of old. */
+static void *grow(pf_arena *a, const void *old, size_t n0, const void *src, size_t n, size_t sz)
+{
+	char *v = pf_arena_alloc(a, (n0 + n ? n0 + n : 1) * sz);
+
+	if (n0)
+		memcpy(v, old, n0 * sz);
+	if (n)
+		memcpy(v + n0 * sz, src, n * sz);
+	return v;
+}
+
+#define DUP(a, s) ((s) ? pf_arena_strdup((a), (s)) : NULL)
+
+void pf_results_absorb(pf_results *dst, const pf_results *src)
+{
+	pf_arena *a = dst->arena;
+	size_t i, j, n0;
+
+	n0 = dst->nfindings;
+	dst->findings = grow(a, dst->findings, n0, src->findings, src->nfindings,
+	                     sizeof(pf_finding));
+	dst->nfindings += src->nfindings;
+	for (i = n0; i < dst->nfindings; i++) {
+		pf_finding *f = &dst->findings[i];
+		pf_step *t = f->ntrace ? pf_arena_alloc(a, f->ntrace * sizeof(*t)) : NULL;
+
+		f->category = DUP(a, f->category);
+		f->purpose = DUP(a, f->purpose);
+		f->recipient = DUP(a, f->recipient);
+		f->sink = DUP(a, f->sink);
+		f->function = DUP(a, f->function);
+		f->file = DUP(a, f->file);
+		f->message = DUP(a, f->message);
+		f->policy_ref = DUP(a, f->policy_ref);
+		for (j = 0; j < f->ntrace; j++) {
+			t[j] = f->trace[j];
+			t[j].file = DUP(a, t[j].file);
+			t[j].note = DUP(a, t[j].note);
+		}
+		f->trace = t;
+	}
+	n0 = dst->nuses;
+	dst->uses = grow(a, dst->uses, n0, src->uses, src->nuses, sizeof(pf_use));
+	dst->nuses += src->nuses;
+	for (i = n0; i < dst->nuses; i++) {
+		pf_use *u = &dst->uses[i];
+
+		u->category = DUP(a, u->category);
+		u->kind = DUP(a, u->kind);
+		u->sink = DUP(a, u->sink);
+		u->target = DUP(a, u->target);
+		u->purpose = DUP(a, u->purpose);
+		u->transforms = DUP(a, u->transforms);
+		u->function = DUP(a, u->function);
+		u->file = DUP(a, u->file);
+	}
+	if (src->functions) {
+		n0 = dst->functions ? dst->nfunctions : 0;
+		dst->functions = grow(a, dst->functions, n0, src->functions, src->nfunctions,
+		                      sizeof(pf_function_fact));
+		dst->nfunctions = n0 + src->nfunctions;
+		for (i = n0; i < dst->nfunctions; i++) {
+			pf_function_fact *f = &dst->functions[i];
+
+			f->name = DUP(a, f->name);
+			f->file = DUP(a, f->file);
+			f->purpose = DUP(a, f->purpose);
+		}
+	}
+	n0 = dst->ntruncated;
+	dst->truncated = grow(a, dst->truncated, n0, src->truncated, src->ntruncated,
+	                      sizeof(char *));
+	dst->ntruncated += src->ntruncated;
+	for (i = n0; i < dst->ntruncated; i++)
+		dst->truncated[i] = DUP(a, dst->truncated[i]);
+	dst->nflows += src->nflows;
+}
+
+void pf_results_dedupe(pf_results *r)
+{
+	size_t i, k;
+
+	pf_results_sort(r);
+	for (i = k = 0; i < r->nfindings; i++)
+		if (!k || cmp_finding_fact(&r->findings[k - 1], &r->findings[i]))
+			r->findings[k++] = r->findings[i];
+	r->nfindings = k;
+	for (i = k = 0; i < r->nuses; i++)
+		if (!k || cmp_use(&r->uses[k - 1], &r->uses[i]))
+			r->uses[k++] = r->uses[i];
+	r->nuses = k;
+	for (i = k = 0; r->functions && i < r->nfunctions; i++)
+		if (!k || cmp_function(&r->functions[k - 1], &r->functions[i]))
+			r->functions[k++] = r->functions[i];
+	if (r->functions)
+		r->nfunctions = k;
+	if (r->ntruncated > 1)
+		qsort(r->truncated, r->ntruncated, sizeof(char *), cmp_name);
+	for (i = k = 0; i < r->ntruncated; i++)
+		if (!k || strcmp(r->truncated[k - 1], r->truncated[i]))
+			r->truncated[k++] = r->truncated[i];
+	r->ntruncated = k;
 }

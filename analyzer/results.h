@@ -58,7 +58,9 @@ typedef struct pf_file_fact {
 	const char *path;
 	const char *sha256;
 	int parsed;            /* 0: the TU failed to parse */
-	const char *error;     /* first error when it failed */
+	int partial;           /* the TU had errors: analysed as far as clang
+	                          built its AST */
+	const char *error;     /* its first error (failed or partial) */
 } pf_file_fact;
 
 typedef struct pf_results {
@@ -75,10 +77,15 @@ typedef struct pf_results {
 	size_t nfunctions;
 	pf_function_fact *functions; /* sorted by file, line */
 	size_t nflows;           /* flows checked, for the summary */
-	size_t ntus, ntus_failed;
+	size_t ntus, ntus_failed, ntus_partial;
+	size_t nunits;           /* link units analysed (not in the store) */
+	size_t nnotes;
+	char **notes;            /* what the compiler driver refused or
+	                            ignored, once each (not in the store) */
 	size_t ntus_outside;     /* TUs not parsed: main file outside the root */
-	size_t ntruncated;       /* functions whose summary hit the engine's
-	                            bound (flows through them may be missed) */
+	size_t ntruncated;       /* functions that reached a bound of the
+	                            engine (flows through them may be missed) */
+	char **truncated;        /* their names, sorted */
 	struct pf_arena *arena;  /* owns every string above */
 } pf_results;
 

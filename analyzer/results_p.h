@@ -11,4 +11,15 @@
 /* Sorts findings, uses, functions and files into their canonical order. */
 void pf_results_sort(pf_results *r);
 
+/*
+ * One scan analyses each link unit on its own: pf_results_absorb appends
+ * the findings, uses, functions, truncated names and flow count of a
+ * unit's results to dst (copying what they point to into dst's arena);
+ * pf_results_dedupe then sorts and keeps one of each: a finding in code
+ * several units share once (with the first trace in canonical order), a
+ * function once.
+ */
+void pf_results_absorb(pf_results *dst, const pf_results *src);
+void pf_results_dedupe(pf_results *r);
+
 #endif

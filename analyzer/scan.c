@@ -1,9 +1,11 @@
 /*
  * A whole scan: the frontend runs over every translation unit in N worker
  * processes, each holding at most one AST at a time; their IR comes back
- * as bytes (irio.c) and is merged into one program in input order (so
- * results never depend on timing); then the engine runs and the results
- * are filled.
+ * as bytes (irio.c), is taken in input order (so results never depend on
+ * timing) and spooled to an unlinked temporary file, so that the scan's
+ * memory does not grow with the code base. Then the TUs are grouped into
+ * link units (units.h); each unit is read back, merged into one program
+ * and analysed, and the units' results are joined, one of each finding.
  *
  * Workers are processes, not threads, so that a TU which crashes clang
  * (stack overflow on deep nesting, a compiler bug), exhausts a worker's
@@ -25,7 +27,9 @@
 
 #include "engine.h"
 #include "frontend.h"
+#include "results_p.h"
 #include "scan.h"
+#include "units.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define PF_UNDER_ASAN 1
@@ -113,7 +117,7 @@ static int write_full(int fd, const void *buf, size_t n)
  */
 static void worker_main(int fd, const pf_compdb *db, const pf_scan_opts *opts)
 {
-	pf_frontend_opts fo = {opts->root, opts->include_dir, 0};
+	pf_frontend_opts fo = {opts->root, opts->include_dir};
 	pf_frontend *fe;
 	uint32_t idx;
 
@@ -241,6 +245,10 @@ static void receive(pool *p, int k, pf_tu **slots)
 		bytes = pf_malloc((size_t)len ? (size_t)len : 1);
 		if (read_full(w->fd, bytes, (size_t)len) == 0 &&
 		    pf_tu_read(&slots[tu], bytes, (size_t)len) == 0) {
+			if (getenv("PF_TRACE"))
+				fprintf(stderr, "trace: IR of %s: %llu bytes, %u decls, %u functions\n",
+				        p->db->tus[tu].file, (unsigned long long)len, slots[tu]->ndecls,
+				        slots[tu]->nfuncs);
 			pf_free(bytes);
 			w->tu = SIZE_MAX;
 			return;
@@ -339,29 +347,67 @@ static int parse_all(pool *p, const size_t *todo, size_t ntodo,
 /* Files of the run: every file any TU read, once, plus failed TUs. */
 typedef PF_VEC(pf_file_fact) ffvec;
 
+typedef struct spooled {
+	off_t off;
+	size_t len;
+} spooled;
+
 typedef struct scan_state {
-	pf_program *prog;
+	pf_unit_facts **facts; /* by compdb index; NULL if not taken */
+	spooled *ir;           /* where each TU's IR is in the spool */
+	FILE *spool;
+	int spool_error;       /* errno of a failed spool write */
+	ffvec files;           /* the files the TUs read, each once */
+	pf_map *files_seen;
 	pf_results *res;
 	const pf_compdb *db;
 	const pf_scan_opts *opts;
-	ffvec failed;
+	ffvec failed;          /* failed and partial TUs' main files */
+	PF_VEC(struct note { char *text; size_t n; }) notes;
 } scan_state;
 
+/* The driver's notes, once each, with how many TUs had them. */
+static void add_notes(scan_state *s, const pf_tu *tu)
+{
+	for (uint32_t k = 0; k < tu->nnotes; k++) {
+		size_t i = 0;
+		while (i < s->notes.n && strcmp(s->notes.v[i].text, tu->notes[k]))
+			i++;
+		if (i == s->notes.n) {
+			struct note n = {pf_strdup(tu->notes[k]), 0};
+			pf_vec_push(&s->notes, n);
+		}
+		s->notes.v[i].n++;
+	}
+}
+
+static void add_files(scan_state *s, const pf_tu *tu);
+static void spool_tu(scan_state *s, size_t i, const pf_tu *tu);
+
+/* A parsed TU, in input order: its failure or errors recorded, its files,
+   its link facts, its IR spooled. */
 static void merge_one(void *arg, size_t i, pf_tu *tu)
 {
 	scan_state *s = arg;
 
-	if (tu->failed) {
+	add_notes(s, tu);
+	if (tu->failed || tu->partial) {
 		pf_file_fact ff = {0};
 		ff.path = pf_arena_strdup(s->res->arena, rel(s->opts->root, s->db->tus[i].file));
 		ff.sha256 = "";
+		ff.parsed = !tu->failed;
+		ff.partial = tu->partial && !tu->failed;
+		for (uint32_t k = 0; k < tu->nfiles; k++)
+			if (tu->files[k].path == tu->main_file)
+				ff.sha256 = pf_arena_strdup(s->res->arena, tu->files[k].sha256);
 		if (tu->ndiags) {
 			const pf_diag *d = &tu->diags[0];
 			const char *f = pf_strtab_str(tu->strs, d->loc.file);
+			const char *sev = tu->failed ? "error" : "warning";
 			char *msg = d->loc.line
-			                    ? pf_asprintf("%s:%u:%u: error: %s", f[0] ? f : ff.path,
-			                                  d->loc.line, d->loc.col, d->message)
-			                    : pf_asprintf("%s: error: %s", f[0] ? f : ff.path, d->message);
+			                    ? pf_asprintf("%s:%u:%u: %s: %s", f[0] ? f : ff.path,
+			                                  d->loc.line, d->loc.col, sev, d->message)
+			                    : pf_asprintf("%s: %s: %s", f[0] ? f : ff.path, sev, d->message);
 			ff.error = pf_arena_strdup(s->res->arena, msg);
 			pf_free(msg);
 		} else {
@@ -371,13 +417,66 @@ static void merge_one(void *arg, size_t i, pf_tu *tu)
 			pf_free(msg);
 		}
 		pf_vec_push(&s->failed, ff);
-		s->res->ntus_failed++;
+		if (tu->failed)
+			s->res->ntus_failed++;
+		else
+			s->res->ntus_partial++;
 	}
-	pf_program_merge(s->prog, tu);
+	add_files(s, tu);
+	s->facts[i] = pf_unit_facts_of(tu);
+	spool_tu(s, i, tu);
 	pf_tu_free(tu);
 }
 
-static void collect_files(pf_results *res, const pf_program *prog, const ffvec *failed)
+/* The project files a TU read, the first TU's record of each. */
+static void add_files(scan_state *s, const pf_tu *tu)
+{
+	for (uint32_t i = 0; i < tu->nfiles; i++) {
+		const pf_file *f = &tu->files[i];
+		const char *path = pf_strtab_str(tu->strs, f->path);
+		uint64_t h = pf_hash64_str(path);
+		if (f->system || path[0] == '/' || pf_map_get(s->files_seen, h, NULL))
+			continue;
+		pf_map_put(s->files_seen, h, 1);
+		pf_file_fact ff = {pf_arena_strdup(s->res->arena, path),
+		                   pf_arena_strdup(s->res->arena, f->sha256), 1, 0, NULL};
+		pf_vec_push(&s->files, ff);
+	}
+}
+
+/* Appends a TU's IR to the spool. */
+static void spool_tu(scan_state *s, size_t i, const pf_tu *tu)
+{
+	char *bytes = NULL;
+	size_t len = 0;
+
+	if (s->spool_error || pf_tu_write(tu, &bytes, &len) < 0)
+		return;
+	s->ir[i].off = ftello(s->spool);
+	s->ir[i].len = len;
+	if (fwrite(bytes, 1, len, s->spool) != len)
+		s->spool_error = errno ? errno : EIO;
+	pf_free(bytes);
+}
+
+/* A spooled TU, read back (NULL on a read error, with the error set). */
+static pf_tu *unspool_tu(scan_state *s, size_t i)
+{
+	char *bytes = pf_malloc(s->ir[i].len ? s->ir[i].len : 1);
+	pf_tu *tu = NULL;
+	ssize_t got = pread(fileno(s->spool), bytes, s->ir[i].len, s->ir[i].off);
+
+	if (got < 0 || (size_t)got != s->ir[i].len)
+		pf_error_set("reading back the IR of %s from the temporary spool: %s",
+		             s->db->tus[i].file, got < 0 ? strerror(errno) : "short read");
+	else if (pf_tu_read(&tu, bytes, s->ir[i].len) < 0)
+		tu = NULL;
+	pf_free(bytes);
+	return tu;
+}
+
+/* The failed TUs first, then the files the TUs read. */
+static void collect_files(pf_results *res, const ffvec *files, const ffvec *failed)
 {
 	ffvec v = {0};
 	pf_map *seen = pf_map_new();
@@ -386,16 +485,9 @@ static void collect_files(pf_results *res, const pf_program *prog, const ffvec *
 		pf_vec_push(&v, failed->v[i]);
 		pf_map_put(seen, pf_hash64_str(failed->v[i].path), 1);
 	}
-	for (size_t i = 0; i < prog->files.n; i++) {
-		const pf_file *f = &prog->files.v[i];
-		const char *path = pf_program_str(prog, f->path);
-		if (f->system || path[0] == '/' || pf_map_get(seen, pf_hash64_str(path), NULL))
-			continue;
-		pf_map_put(seen, pf_hash64_str(path), 1);
-		pf_file_fact ff = {pf_arena_strdup(res->arena, path),
-		                   pf_arena_strdup(res->arena, f->sha256), 1, NULL};
-		pf_vec_push(&v, ff);
-	}
+	for (size_t i = 0; i < files->n; i++)
+		if (!pf_map_get(seen, pf_hash64_str(files->v[i].path), NULL))
+			pf_vec_push(&v, files->v[i]);
 	res->nfiles = v.n;
 	res->files = pf_arena_alloc(res->arena, (v.n ? v.n : 1) * sizeof(pf_file_fact));
 	if (v.n)
@@ -404,17 +496,91 @@ static void collect_files(pf_results *res, const pf_program *prog, const ffvec *
 	pf_map_free(seen);
 }
 
+/* Each link unit merged into a program and analysed; one unit's results go
+   straight into the scan's. */
+static int analyse_units(scan_state *s, const pf_catalog *cat, const pf_policy *pol,
+                         const pf_engine_opts *eo)
+{
+	size_t n = s->db->n;
+	const char **paths = pf_calloc(n ? n : 1, sizeof(char *));
+	pf_units units;
+	int rc = PF_OK;
+
+	for (size_t i = 0; i < n; i++)
+		paths[i] = rel(s->opts->root, s->db->tus[i].file);
+	if (s->spool_error) {
+		pf_error_set("writing the IR to a temporary file: %s", strerror(s->spool_error));
+		pf_free(paths);
+		return PF_ERROR;
+	}
+	fflush(s->spool);
+	pf_units_derive(&units, s->facts, paths, n);
+	for (size_t k = 0; k < units.n && rc == PF_OK; k++) {
+		const pf_unit *u = &units.v[k];
+		pf_program *prog = pf_program_new();
+		pf_results *r = s->res;
+
+		if (s->opts->verbose || getenv("PF_TRACE"))
+			fprintf(stderr, "privflow: link unit %zu/%zu: %s, %zu translation unit%s\n",
+			        k + 1, units.n, u->seed == SIZE_MAX ? "no main" : paths[u->seed],
+			        u->ntus, u->ntus == 1 ? "" : "s");
+		for (size_t i = 0; i < u->ntus && rc == PF_OK; i++) {
+			pf_tu *tu = unspool_tu(s, u->tus[i]);
+			if (!tu) {
+				rc = PF_ERROR;
+				break;
+			}
+			pf_program_merge(prog, tu);
+			pf_tu_free(tu);
+		}
+		if (rc != PF_OK) {
+			pf_program_free(prog);
+			break;
+		}
+		if (units.n > 1) {
+			r = pf_calloc(1, sizeof(*r));
+			r->arena = pf_arena_new();
+		}
+		rc = pf_engine_run(r, prog, cat, pol, eo);
+		if (r != s->res) {
+			pf_results_absorb(s->res, r);
+			pf_results_free(r);
+		}
+		pf_program_free(prog);
+	}
+	if (units.n > 1)
+		pf_results_dedupe(s->res);
+	s->res->nunits = units.n;
+	pf_units_free(&units);
+	pf_free(paths);
+	return rc;
+}
+
 int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
                 const pf_policy *pol, const pf_scan_opts *opts)
 {
 	scan_state s = {0};
 	pool p = {db, opts, NULL, 0};
 	size_t *todo = pf_calloc(db->n ? db->n : 1, sizeof(size_t)), ntodo = 0;
-	pf_engine_opts eo = {opts->root, opts->verbose};
+	/* One engine thread: with several, the ids the threads intern (labels,
+	   suffixes) depend on timing, and so does the order of fact sets, which
+	   the summary bounds and the choice of a finding's origin follow; the
+	   reports would not be byte-identical. Parsing uses the -j workers. */
+	pf_engine_opts eo = {opts->root, opts->verbose, 1};
 	int rc;
 
 	*out = NULL;
-	s.prog = pf_program_new();
+	s.facts = pf_calloc(db->n ? db->n : 1, sizeof(*s.facts));
+	s.ir = pf_calloc(db->n ? db->n : 1, sizeof(*s.ir));
+	s.files_seen = pf_map_new();
+	if (!(s.spool = tmpfile())) {
+		pf_error_set("creating a temporary file for the IR: %s", strerror(errno));
+		pf_free(s.facts);
+		pf_free(s.ir);
+		pf_map_free(s.files_seen);
+		pf_free(todo);
+		return PF_ERROR;
+	}
 	s.res = pf_calloc(1, sizeof(*s.res));
 	s.res->arena = pf_arena_new();
 	s.res->root = pf_arena_strdup(s.res->arena, opts->root);
@@ -441,15 +607,31 @@ int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
 	pf_free(todo);
 
 	if (rc == PF_OK)
-		rc = pf_engine_run(s.res, s.prog, cat, pol, &eo);
-	collect_files(s.res, s.prog, &s.failed);
+		rc = analyse_units(&s, cat, pol, &eo);
+	collect_files(s.res, &s.files, &s.failed);
+	s.res->nnotes = s.notes.n;
+	s.res->notes = pf_arena_alloc(s.res->arena, (s.notes.n ? s.notes.n : 1) * sizeof(char *));
+	for (size_t i = 0; i < s.notes.n; i++) {
+		char *t = pf_asprintf("%s (%zu translation unit%s)", s.notes.v[i].text, s.notes.v[i].n,
+		                      s.notes.v[i].n > 1 ? "s" : "");
+		s.res->notes[i] = pf_arena_strdup(s.res->arena, t);
+		pf_free(t);
+		pf_free(s.notes.v[i].text);
+	}
+	pf_vec_free(&s.notes);
 	if (pol) {
 		s.res->policy_file = pol->file ? pf_arena_strdup(s.res->arena, pol->file) : NULL;
 		s.res->policy_name = pol->name ? pf_arena_strdup(s.res->arena, pol->name) : NULL;
 	}
 	pf_results_finish(s.res);
 	pf_vec_free(&s.failed);
-	pf_program_free(s.prog);
+	for (size_t i = 0; i < db->n; i++)
+		pf_unit_facts_free(s.facts[i]);
+	pf_free(s.facts);
+	pf_free(s.ir);
+	fclose(s.spool);
+	pf_vec_free(&s.files);
+	pf_map_free(s.files_seen);
 	if (rc < 0) {
 		pf_results_free(s.res);
 		return rc;

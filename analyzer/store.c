@@ -93,6 +93,9 @@ static const char *const migrations[] = {
 	"  line INTEGER NOT NULL,"
 	"  col INTEGER NOT NULL);"
 	"CREATE INDEX uses_run ON uses(run_id);",
+	/* 1 -> 2: TUs with errors are analysed as far as clang parsed them. */
+	"ALTER TABLE runs ADD COLUMN ntus_partial INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE files ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -388,11 +391,11 @@ int pf_store_record(pf_store *st, int64_t *run_id, const pf_results *r,
 	if ((err = prepare(st, &qrun,
 	                   "INSERT INTO runs (started_at, finished_at, "
 	                   "tool_version, root, policy_file, policy_name, ntus, "
-	                   "ntus_failed, nfunctions, nflows) "
-	                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) ||
+	                   "ntus_failed, nfunctions, nflows, ntus_partial) "
+	                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) ||
 	    (err = prepare(st, &qfile,
 	                   "INSERT INTO files (run_id, path, sha256, parsed, "
-	                   "error) VALUES (?, ?, ?, ?, ?)")) ||
+	                   "error, partial) VALUES (?, ?, ?, ?, ?, ?)")) ||
 	    (err = prepare(st, &qfn,
 	                   "INSERT INTO functions (run_id, name, file, line, "
 	                   "purpose) VALUES (?, ?, ?, ?, ?)")) ||
@@ -424,6 +427,7 @@ int pf_store_record(pf_store *st, int64_t *run_id, const pf_results *r,
 	sqlite3_bind_int64(qrun, 8, (sqlite3_int64)r->ntus_failed);
 	sqlite3_bind_int64(qrun, 9, (sqlite3_int64)r->nfunctions);
 	sqlite3_bind_int64(qrun, 10, (sqlite3_int64)r->nflows);
+	sqlite3_bind_int64(qrun, 11, (sqlite3_int64)r->ntus_partial);
 	if ((err = insert(st, qrun, "recording the run")))
 		goto done;
 	run = sqlite3_last_insert_rowid(st->db);
@@ -436,6 +440,7 @@ int pf_store_record(pf_store *st, int64_t *run_id, const pf_results *r,
 		bind_str(qfile, 3, f->sha256);
 		sqlite3_bind_int(qfile, 4, f->parsed ? 1 : 0);
 		bind_str(qfile, 5, f->error);
+		sqlite3_bind_int(qfile, 6, f->partial ? 1 : 0);
 		if ((err = insert(st, qfile, "recording a file")))
 			goto done;
 	}
@@ -588,8 +593,8 @@ int pf_store_load(pf_results **out, pf_store *st, int64_t run_id)
 	*out = NULL;
 	if ((err = prepare(st, &q,
 	                   "SELECT id, tool_version, root, policy_file, "
-	                   "policy_name, ntus, ntus_failed, nfunctions, nflows "
-	                   "FROM runs WHERE id = ?1 OR (?1 = 0 AND id = "
+	                   "policy_name, ntus, ntus_failed, nfunctions, nflows, "
+	                   "ntus_partial FROM runs WHERE id = ?1 OR (?1 = 0 AND id = "
 	                   "(SELECT max(id) FROM runs))")))
 		goto done;
 	sqlite3_bind_int64(q, 1, run_id);
@@ -617,6 +622,7 @@ int pf_store_load(pf_results **out, pf_store *st, int64_t run_id)
 	r->ntus_failed = col_size(q, 6);
 	r->nfunctions = col_size(q, 7);
 	r->nflows = col_size(q, 8);
+	r->ntus_partial = col_size(q, 9);
 	sqlite3_finalize(q);
 	q = NULL;
 
@@ -627,7 +633,7 @@ int pf_store_load(pf_results **out, pf_store *st, int64_t run_id)
 		goto done;
 	r->files = pf_arena_alloc(a, (n ? n : 1) * sizeof(*r->files));
 	if ((err = prepare(st, &q,
-	                   "SELECT path, sha256, parsed, error FROM files "
+	                   "SELECT path, sha256, parsed, error, partial FROM files "
 	                   "WHERE run_id = ? ORDER BY rowid")))
 		goto done;
 	sqlite3_bind_int64(q, 1, run_id);
@@ -638,6 +644,7 @@ int pf_store_load(pf_results **out, pf_store *st, int64_t run_id)
 		f->sha256 = col_str(a, q, 1);
 		f->parsed = sqlite3_column_int(q, 2);
 		f->error = col_str(a, q, 3);
+		f->partial = sqlite3_column_int(q, 4);
 	}
 	if (rc < 0) {
 		err = rc;

@@ -48,7 +48,8 @@ enum {
 	OPT_POLICY = 256, OPT_CATALOG, OPT_NO_DEFAULT_CATALOG, OPT_FORMAT, OPT_OUT_DIR,
 	OPT_DB, OPT_NO_DB, OPT_ROOT, OPT_FAIL_ON, OPT_COLOR, OPT_NO_COLOR,
 	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_RUN, OPT_GRAPH_BY, OPT_GRAPH_CATEGORY,
-	OPT_GRAPH_PURPOSE, OPT_GRAPH_RULE, OPT_TU_TIMEOUT, OPT_TU_MEMORY
+	OPT_GRAPH_PURPOSE, OPT_GRAPH_RULE, OPT_TU_TIMEOUT, OPT_TU_MEMORY, OPT_EXTRA_ARG,
+	OPT_EXTRA_ARG_BEFORE, OPT_REMOVE_ARG
 };
 
 typedef struct cli_opt {
@@ -79,6 +80,13 @@ static const cli_opt cli_opts[] = {
 	{"output", 'o', "FILE", SR, "write the report to FILE instead of standard output"},
 	{"out-dir", OPT_OUT_DIR, "DIR", SR,
 	 "write each format to DIR/privflow.EXT (needed for several formats)"},
+	{"extra-arg", OPT_EXTRA_ARG, "ARG", CMD_SCAN,
+	 "append ARG to every compiler command line (repeatable)"},
+	{"extra-arg-before", OPT_EXTRA_ARG_BEFORE, "ARG", CMD_SCAN,
+	 "prepend ARG to every compiler command line (repeatable)"},
+	{"remove-arg", OPT_REMOVE_ARG, "ARG", CMD_SCAN,
+	 "remove ARG from every command line; ARG* removes every argument starting "
+	 "with ARG (repeatable; applied before the extra arguments)"},
 	{"jobs", 'j', "N", CMD_SCAN,
 	 "parse with N worker processes (1-256; default: the processors online)"},
 	{"tu-timeout", OPT_TU_TIMEOUT, "SECONDS", CMD_SCAN,
@@ -116,6 +124,41 @@ typedef struct cli_cmd {
 	const char *about;
 	int (*run)(int argc, char **argv);
 } cli_cmd;
+
+/* A header's error is the same in every TU that includes it: say it once. */
+static int same_tu_error(const pf_file_fact *a, const pf_file_fact *b)
+{
+	return a->partial == b->partial && a->parsed == b->parsed &&
+	       !strcmp(a->error ? a->error : "", b->error ? b->error : "");
+}
+
+/* Failed and partial TUs, one line per distinct error. */
+static void print_tu_errors(const pf_results *res)
+{
+	for (size_t i = 0; i < res->nfiles; i++) {
+		const pf_file_fact *f = &res->files[i];
+		size_t j, n = 1;
+
+		if (f->parsed && !f->partial)
+			continue;
+		for (j = 0; j < i && !same_tu_error(&res->files[j], f); j++)
+			;
+		if (j < i)
+			continue;
+		for (j = i + 1; j < res->nfiles; j++)
+			n += same_tu_error(&res->files[j], f);
+		char *err = pf_text_escape(f->error ? f->error : "");
+		if (n == 1)
+			fprintf(stderr, "%s (%s)\n", err, f->partial
+			        ? "analysed in part: what clang could not parse is not analysed"
+			        : "translation unit skipped");
+		else
+			fprintf(stderr, "%s (%zu translation units %s)\n", err, n, f->partial
+			        ? "analysed in part: what clang could not parse is not analysed"
+			        : "skipped");
+		pf_free(err);
+	}
+}
 
 static int cmd_scan(int argc, char **argv);
 static int cmd_report(int argc, char **argv);
@@ -436,7 +479,23 @@ typedef struct options {
 	size_t nfiles;
 	char **cflags;
 	size_t ncflags;
+	pf_arg_edits edits; /* --extra-arg, --extra-arg-before, --remove-arg */
+	char *edit_args[3][64];
 } options;
+
+/* Appends one --extra-arg... to edit list k: 0, or an exit status. */
+static int add_edit(options *o, int k, const char *opt, char *arg)
+{
+	size_t *n = k == 0 ? &o->edits.nbefore : k == 1 ? &o->edits.nafter : &o->edits.nremove;
+
+	if (*n == 64)
+		return bad_usage("%s: at most 64 times", opt);
+	o->edits.before = o->edit_args[0];
+	o->edits.after = o->edit_args[1];
+	o->edits.remove = o->edit_args[2];
+	o->edit_args[k][(*n)++] = arg;
+	return 0;
+}
 
 /* Parses argv for command `cmd`: 0, or an exit status to return. */
 static int parse_options(options *o, int argc, char **argv, const cli_cmd *cmd)
@@ -444,7 +503,7 @@ static int parse_options(options *o, int argc, char **argv, const cli_cmd *cmd)
 	struct option lopts[NOPTS + 1];
 	char shorts[2 * NOPTS + 2] = ":";
 	size_t ns = 1;
-	int c;
+	int c, rc;
 	long n;
 	char *end;
 
@@ -522,6 +581,18 @@ static int parse_options(options *o, int argc, char **argv, const cli_cmd *cmd)
 			strcat(o->formats, optarg);
 			break;
 		case OPT_OUT_DIR: o->out_dir = optarg; break;
+		case OPT_EXTRA_ARG:
+			if ((rc = add_edit(o, 1, "--extra-arg", optarg)))
+				return rc;
+			break;
+		case OPT_EXTRA_ARG_BEFORE:
+			if ((rc = add_edit(o, 0, "--extra-arg-before", optarg)))
+				return rc;
+			break;
+		case OPT_REMOVE_ARG:
+			if ((rc = add_edit(o, 2, "--remove-arg", optarg)))
+				return rc;
+			break;
 		case OPT_DB: o->db = optarg; o->use_db = 1; break;
 		case OPT_NO_DB: o->use_db = 0; break;
 		case OPT_ROOT: o->root = optarg; break;
@@ -755,6 +826,7 @@ static int cmd_scan(int argc, char **argv)
 		fprintf(stderr, "privflow: note: compiler option %s\n", safe);
 		pf_free(safe);
 	}
+	pf_compdb_edit_args(db, &o.edits);
 	if (o.use_db) {
 		dbpath = o.db ? o.db : DEFAULT_DB;
 		if ((rc = open_store(&st, dbpath, !o.db)))
@@ -771,16 +843,20 @@ static int cmd_scan(int argc, char **argv)
 		rc = fail(EXIT_BAD);
 		goto done;
 	}
-	for (size_t i = 0; i < res->nfiles; i++)
-		if (!res->files[i].parsed) {
-			char *err = pf_text_escape(res->files[i].error ? res->files[i].error : "");
-			fprintf(stderr, "%s (translation unit skipped)\n", err);
-			pf_free(err);
-		}
-	if (res->ntruncated && !o.quiet)
-		fprintf(stderr, "privflow: note: %zu function%s reached the engine's bound on symbolic "
-		        "flows; flows through them may be missed\n", res->ntruncated,
-		        res->ntruncated > 1 ? "s" : "");
+	print_tu_errors(res);
+	for (size_t i = 0; i < res->nnotes && !o.quiet; i++) {
+		char *safe = pf_text_escape(res->notes[i]);
+		fprintf(stderr, "privflow: warning: clang ignored a compiler option: %s\n", safe);
+		pf_free(safe);
+	}
+	if (res->ntruncated && !o.quiet) {
+		fprintf(stderr, "privflow: warning: %zu function%s reached a bound of the engine; "
+		        "flows through %s may be missed:", res->ntruncated,
+		        res->ntruncated > 1 ? "s" : "", res->ntruncated > 1 ? "them" : "it");
+		for (size_t i = 0; i < res->ntruncated && i < 20; i++)
+			fprintf(stderr, " %s", res->truncated[i]);
+		fprintf(stderr, "%s\n", res->ntruncated > 20 ? " ..." : "");
+	}
 	if (st && pf_store_record(st, &run_id, res, (int64_t)started, (int64_t)time(NULL)) < 0) {
 		rc = fail(EXIT_BAD);
 		goto done;
@@ -882,7 +958,7 @@ static int cmd_dump_ir(int argc, char **argv)
 		rc = fail(EXIT_BAD);
 		goto done;
 	}
-	pf_frontend_opts fo = {root, incdir, 0};
+	pf_frontend_opts fo = {root, incdir};
 	pf_frontend *fe = pf_frontend_new(&fo);
 	for (size_t i = 0; i < db->n; i++) {
 		pf_tu *tu = pf_frontend_parse(fe, &db->tus[i]);

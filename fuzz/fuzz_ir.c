@@ -372,7 +372,7 @@ int pf_fuzz_write_seeds(const char *dir, int argc, char **argv)
 	if (!nfiles)
 		return n;
 	root = getcwd(NULL, 0);
-	pf_frontend_opts fo = {root, PF_FUZZ_SOURCE_DIR "/include", 1};
+	pf_frontend_opts fo = {root, PF_FUZZ_SOURCE_DIR "/include"};
 	if (!root || pf_compdb_from_files(&db, files, (size_t)nfiles, cflags, (size_t)ncflags) < 0)
 		goto fail;
 	fe = pf_frontend_new(&fo);

@@ -309,10 +309,11 @@ static void put_summary(html *h)
 		               sev[s] == 1 ? "" : "s");
 	pf_sbuf_puts(b, "</div>\n");
 	pf_sbuf_printf(b, "<p>Scanned %zu file%s (%zu translation unit%s, %zu "
-	               "failed to parse), %zu function%s; %zu data flow%s "
-	               "checked against the policy.</p>\n",
+	               "failed to parse, %zu analysed in part), %zu function%s; "
+	               "%zu data flow%s checked against the policy.</p>\n",
 	               r->nfiles, r->nfiles == 1 ? "" : "s", r->ntus,
-	               r->ntus == 1 ? "" : "s", r->ntus_failed, r->nfunctions,
+	               r->ntus == 1 ? "" : "s", r->ntus_failed, r->ntus_partial,
+	               r->nfunctions,
 	               r->nfunctions == 1 ? "" : "s", r->nflows,
 	               r->nflows == 1 ? "" : "s");
 	if (!r->nfindings) {
@@ -768,6 +769,13 @@ static void put_files(html *h)
 		pf_sbuf_puts(b, "</code>");
 		if (!f->parsed) {
 			pf_sbuf_puts(b, " <span class=\"bad\">did not parse");
+			if (f->error) {
+				pf_sbuf_puts(b, ": ");
+				put_esc(b, f->error);
+			}
+			pf_sbuf_puts(b, "</span>");
+		} else if (f->partial) {
+			pf_sbuf_puts(b, " <span class=\"bad\">analysed in part");
 			if (f->error) {
 				pf_sbuf_puts(b, ": ");
 				put_esc(b, f->error);

@@ -118,6 +118,8 @@ static json_t *summary_json(const pf_results *r)
 	json_object_set_new(o, "tus", json_integer((json_int_t)r->ntus));
 	json_object_set_new(o, "tus_failed",
 	                    json_integer((json_int_t)r->ntus_failed));
+	json_object_set_new(o, "tus_partial",
+	                    json_integer((json_int_t)r->ntus_partial));
 	json_object_set_new(o, "functions",
 	                    json_integer((json_int_t)r->nfunctions));
 	json_object_set_new(o, "flows", json_integer((json_int_t)r->nflows));
@@ -149,6 +151,7 @@ static json_t *file_json(const pf_file_fact *f)
 	json_object_set_new(o, "path", pf_report_json_str(f->path));
 	json_object_set_new(o, "sha256", pf_report_json_str(f->sha256));
 	json_object_set_new(o, "parsed", json_boolean(f->parsed));
+	json_object_set_new(o, "partial", json_boolean(f->partial));
 	json_object_set_new(o, "error", pf_report_json_str(f->error));
 	return o;
 }

@@ -93,9 +93,11 @@ static void put_summary(pf_sbuf *b, const pf_results *r)
 	               sev[PF_SEV_WARNING] == 1 ? "" : "s", sev[PF_SEV_NOTE],
 	               sev[PF_SEV_NOTE] == 1 ? "" : "s");
 	pf_sbuf_printf(b, "Scanned %zu file%s (%zu translation unit%s, %zu "
-	               "failed to parse), %zu function%s, %zu flow%s checked.\n\n",
+	               "failed to parse, %zu analysed in part), %zu function%s, %zu "
+	               "flow%s checked.\n\n",
 	               r->nfiles, r->nfiles == 1 ? "" : "s", r->ntus,
-	               r->ntus == 1 ? "" : "s", r->ntus_failed, r->nfunctions,
+	               r->ntus == 1 ? "" : "s", r->ntus_failed, r->ntus_partial,
+	               r->nfunctions,
 	               r->nfunctions == 1 ? "" : "s", r->nflows,
 	               r->nflows == 1 ? "" : "s");
 	if (!r->nfindings)

@@ -278,11 +278,13 @@ static json_t *invocations_json(const pf_results *r)
 		json_t *n, *locs;
 		char *text;
 
-		if (f->parsed)
+		if (f->parsed && !f->partial)
 			continue;
 		n = json_object();
 		locs = json_array();
-		text = pf_asprintf("%s did not parse and was skipped: %s",
+		text = pf_asprintf(f->parsed ? "%s had errors and was analysed "
+		                               "in part: %s"
+		                             : "%s did not parse and was skipped: %s",
 		                   f->path ? f->path : "a file",
 		                   f->error ? f->error : "unknown error");
 		json_object_set_new(n, "level", json_string("warning"));

@@ -158,8 +158,13 @@ int pf_report_text(char **out, size_t *len, const pf_report_ctx *ctx)
 	if (first)
 		pf_sbuf_puts(&b, "no findings");
 	pf_sbuf_printf(&b, " in %zu file%s", nfiles, nfiles == 1 ? "" : "s");
-	if (r->ntus_failed)
+	if (r->ntus_failed && r->ntus_partial)
+		pf_sbuf_printf(&b, " (%zu failed to parse, %zu analysed in part)",
+		               r->ntus_failed, r->ntus_partial);
+	else if (r->ntus_failed)
 		pf_sbuf_printf(&b, " (%zu failed to parse)", r->ntus_failed);
+	else if (r->ntus_partial)
+		pf_sbuf_printf(&b, " (%zu analysed in part)", r->ntus_partial);
 	pf_sbuf_puts(&b, "\n");
 	pf_sbuf_take(&b, out, len);
 	return PF_OK;

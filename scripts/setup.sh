@@ -12,6 +12,8 @@ packages=(
 	python3
 	# the example application and the fixtures include these headers
 	libcurl4-openssl-dev libssl-dev libcrypt-dev
+	# a cross-target fixture (--target=x86_64-w64-mingw32, as a MinGW build)
+	mingw-w64-x86-64-dev
 	# the HTML report test (headless Chromium)
 	chromium
 	# benchmarks

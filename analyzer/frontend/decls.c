@@ -345,6 +345,12 @@ pf_declid fe_decl(fe_tu *x, CXCursor c)
 			clang_disposeString(ps);
 		}
 	}
+	if (kind == PF_DECL_FIELD || kind == PF_DECL_GLOBAL || kind == PF_DECL_LOCAL) {
+		enum CXTypeKind tk = clang_getCanonicalType(t).kind;
+		if (tk == CXType_ConstantArray || tk == CXType_IncompleteArray ||
+		    tk == CXType_VariableArray || tk == CXType_DependentSizedArray)
+			d.flags |= PF_DF_ARRAY;
+	}
 	if (kind == PF_DECL_FUNC || kind == PF_DECL_GLOBAL) {
 		if (clang_getCursorLinkage(c) == CXLinkage_Internal)
 			d.flags |= PF_DF_STATIC;

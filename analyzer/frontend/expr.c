@@ -329,7 +329,10 @@ void fe_emit_assign(fe_tu *x, CXCursor at, const pf_path *dst, int strong,
    plain local path). */
 static void assign_to(fe_tu *x, CXCursor at, const fe_val *dst, const pf_rval *src)
 {
-	for (uint32_t i = 0; i < dst->rv.npaths; i++)
+	/* a path lvalue is its first path (the others are what its value
+	   also reads: an index) */
+	uint32_t n = dst->is_path && dst->rv.npaths ? 1 : dst->rv.npaths;
+	for (uint32_t i = 0; i < n; i++)
 		fe_emit_assign(x, at, &dst->rv.paths[i], dst->is_path && dst->strong, src);
 }
 
@@ -601,6 +604,8 @@ static fe_val lower_member(fe_tu *x, CXCursor e)
 	fe_val r = val_none();
 	if (!v.rv.npaths)
 		return r;
+	if (v.is_path)
+		v.rv.npaths = 1; /* a[i].f: the member of the element, not of i */
 	r.rv.paths = pf_arena_alloc(x->arena, v.rv.npaths * sizeof(pf_path));
 	r.rv.npaths = v.rv.npaths;
 	int full = 1;
@@ -682,17 +687,38 @@ fe_val fe_lower_expr(fe_tu *x, CXCursor e)
 	case CXCursor_MemberRefExpr:
 		return lower_member(x, e);
 	case CXCursor_ArraySubscriptExpr: {
+		/* a[3], a[E_CONST]: that element; a[i]: any element */
 		kids k;
 		fe_kids_get(&k, e);
-		fe_val v = val_none();
+		fe_val v = val_none(), iv = val_none();
+		pf_declid el = PF_ELEM_ANY;
 		if (k.n >= 1)
 			v = fe_lower_expr(x, k.v[0]);
-		for (unsigned i = 1; i < k.n; i++)
-			fe_lower_expr(x, k.v[i]); /* the index: only its calls matter */
+		for (unsigned i = 1; i < k.n; i++) {
+			int64_t idx;
+			if (const_value(x, k.v[i], &idx) && idx >= 0 && idx < 0x7fffffff)
+				el = PF_ELEM_INDEX | (pf_declid)idx;
+			else
+				iv = fe_lower_expr(x, k.v[i]);
+		}
 		fe_kids_free(&k);
-		v.strong = 0;
+		int full = 1;
+		uint32_t n = v.is_path && v.rv.npaths ? 1 : v.rv.npaths;
+		for (uint32_t i = 0; i < n; i++)
+			full &= fe_path_append(&v.rv.paths[i], el);
+		v.rv.npaths = n;
+		v.strong = v.strong && full && el != PF_ELEM_ANY;
 		v.rv.flags = 0;
 		v.rv.ident = 0;
+		/* the value also reads the index: table[c] encodes c (base64,
+		   hex digits); as an lvalue, only the element is written */
+		if (iv.rv.npaths && v.is_path) {
+			pf_path *all = pf_arena_alloc(x->arena, (1 + iv.rv.npaths) * sizeof(pf_path));
+			all[0] = v.rv.paths[0];
+			memcpy(all + 1, iv.rv.paths, iv.rv.npaths * sizeof(pf_path));
+			v.rv.paths = all;
+			v.rv.npaths = 1 + iv.rv.npaths;
+		}
 		return v;
 	}
 	case CXCursor_UnaryOperator: {
@@ -794,7 +820,8 @@ fe_val fe_lower_expr(fe_tu *x, CXCursor e)
 		fe_val dst = fe_lower_expr(x, l);
 		fe_val src = fe_lower_expr(x, r);
 		src.rv.loc = fe_loc_spell(x, fe_start_of(r));
-		for (uint32_t i = 0; i < dst.rv.npaths; i++)
+		uint32_t n = dst.is_path && dst.rv.npaths ? 1 : dst.rv.npaths;
+		for (uint32_t i = 0; i < n; i++)
 			fe_emit_assign(x, e, &dst.rv.paths[i], 0, &src.rv);
 		dst.rv.flags = 0;
 		dst.rv.ident = 0;

@@ -25,7 +25,8 @@ struct pf_frontend {
 	char *root;        /* absolute, normalised; NULL: everything is the project's */
 	size_t rootlen;
 	char *include_arg; /* "-I<include_dir>" or NULL */
-	int keep_going;
+	char *install_dir; /* the clang driver's directory, or NULL */
+	char *resource_dir; /* libclang's built-in headers, or NULL */
 };
 
 /* Children of a cursor, in order. Small inline buffer: most nodes have

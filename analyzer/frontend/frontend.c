@@ -12,13 +12,19 @@
  * falling back, inside macro bodies, to the text around the tokens
  * clang_tokenize finds at the operands' spelling locations.
  */
+#define _GNU_SOURCE /* dladdr */
 #include "fe_p.h"
+#include <dlfcn.h>
+#include <errno.h>
+#include <sys/stat.h>
 
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define MAX_ERRORS 16 /* errors kept per TU */
 
 /* --- the translation unit ------------------------------------------------ */
 
@@ -105,6 +111,82 @@ static void inclusion_visit(CXFile f, CXSourceLocation *stack, unsigned n,
 	(void)n;
 }
 
+/* "14.0.6" of "Debian clang version 14.0.6", or "" */
+static void clang_version(char *buf, size_t size)
+{
+	CXString v = clang_getClangVersion();
+	const char *s = strstr(clang_getCString(v), "version ");
+	size_t n = s ? strspn(s + 8, "0123456789.") : 0;
+
+	snprintf(buf, size, "%.*s", (int)n, s ? s + 8 : "");
+	clang_disposeString(v);
+}
+
+/*
+ * The clang driver on PATH ("clang-14", else "clang"), or NULL. Its
+ * directory as found, symbolic links not followed, is the driver's
+ * InstalledDir: the driver finds a cross target's headers from there
+ * (MinGW's in /usr/x86_64-w64-mingw32 beside /usr/bin). libclang has no
+ * such directory of its own, so it is passed as -ccc-install-dir.
+ */
+static char *find_driver(const char *version)
+{
+	int major = atoi(version);
+	const char *path = getenv("PATH");
+
+	for (int pass = 0; pass < 2 && path; pass++) {
+		for (const char *p = path; *p;) {
+			size_t len = strcspn(p, ":");
+			if (len && p[0] == '/' && (pass || major)) {
+				char *exe = pass == 0 ? pf_asprintf("%.*s/clang-%d", (int)len, p, major)
+				                      : pf_asprintf("%.*s/clang", (int)len, p);
+				if (access(exe, X_OK) == 0)
+					return exe;
+				pf_free(exe);
+			}
+			p += len + (p[len] == ':');
+		}
+	}
+	return NULL;
+}
+
+/* DIR/../lib/clang/VERSION if it holds the built-in headers, or NULL. */
+static char *resources_beside(const char *file, const char *version)
+{
+	char real[PATH_MAX], *dir;
+	struct stat st;
+
+	if (!file || !realpath(file, real) || !strrchr(real, '/'))
+		return NULL;
+	*strrchr(real, '/') = '\0';
+	dir = pf_asprintf("%s/../lib/clang/%s", real, version);
+	char *probe = pf_asprintf("%s/include/stddef.h", dir);
+	int ok = stat(probe, &st) == 0;
+	pf_free(probe);
+	if (ok && realpath(dir, real)) {
+		pf_free(dir);
+		return pf_strdup(real);
+	}
+	pf_free(dir);
+	return NULL;
+}
+
+/*
+ * The built-in headers (stddef.h, x86intrin.h...), where the driver would
+ * take them: beside the clang executable (its real path), else beside the
+ * libclang library. Passed as -resource-dir, since the driver libclang
+ * runs would otherwise look beside -ccc-install-dir.
+ */
+static char *resource_dir(const char *driver, const char *version)
+{
+	char *dir = resources_beside(driver, version);
+	Dl_info info;
+
+	if (!dir && dladdr((void *)clang_createIndex, &info) && info.dli_fname)
+		dir = resources_beside(info.dli_fname, version);
+	return dir;
+}
+
 pf_frontend *pf_frontend_new(const pf_frontend_opts *opts)
 {
 	pf_frontend *fe = pf_calloc(1, sizeof(*fe));
@@ -117,7 +199,15 @@ pf_frontend *pf_frontend_new(const pf_frontend_opts *opts)
 	}
 	if (opts && opts->include_dir && *opts->include_dir)
 		fe->include_arg = pf_asprintf("-I%s", opts->include_dir);
-	fe->keep_going = opts ? opts->keep_going : 0;
+	char version[32];
+	clang_version(version, sizeof(version));
+	char *driver = find_driver(version);
+	if (driver) {
+		fe->install_dir = pf_strdup(driver);
+		*strrchr(fe->install_dir, '/') = '\0';
+	}
+	fe->resource_dir = resource_dir(driver, version);
+	pf_free(driver);
 	return fe;
 }
 
@@ -128,6 +218,8 @@ void pf_frontend_free(pf_frontend *fe)
 	clang_disposeIndex(fe->index);
 	pf_free(fe->root);
 	pf_free(fe->include_arg);
+	pf_free(fe->install_dir);
+	pf_free(fe->resource_dir);
 	pf_free(fe);
 }
 
@@ -144,8 +236,8 @@ static const char *cx_error_str(enum CXErrorCode e)
 /*
  * Parses cmd->file with cmd->args (relative paths resolved against
  * cmd->directory through -working-directory, so no chdir), records its
- * files and error diagnostics, and lowers the project's functions unless
- * the TU has errors (then it is marked failed, unless opts.keep_going).
+ * files and diagnostics, and lowers the project's functions (a TU with
+ * errors is partial; frontend.h).
  */
 pf_tu *pf_frontend_parse(pf_frontend *fe, const pf_tu_cmd *cmd)
 {
@@ -172,9 +264,17 @@ pf_tu *pf_frontend_parse(pf_frontend *fe, const pf_tu_cmd *cmd)
 	x.arena = pf_tub_arena(x.b);
 
 	size_t nargs = 0;
-	const char **args = pf_calloc(cmd->nargs + 6, sizeof(char *));
+	const char **args = pf_calloc(cmd->nargs + 10, sizeof(char *));
 	char *wd = pf_asprintf("-working-directory=%s", cmd->directory ? cmd->directory : ".");
 	args[nargs++] = wd;
+	if (fe->install_dir) {
+		args[nargs++] = "-ccc-install-dir";
+		args[nargs++] = fe->install_dir;
+	}
+	if (fe->resource_dir) {
+		args[nargs++] = "-resource-dir";
+		args[nargs++] = fe->resource_dir;
+	}
 	for (size_t i = 0; i < cmd->nargs; i++)
 		args[nargs++] = cmd->args[i];
 	if (fe->include_arg)
@@ -191,7 +291,14 @@ pf_tu *pf_frontend_parse(pf_frontend *fe, const pf_tu_cmd *cmd)
 	pf_free(args);
 	if (err != CXError_Success || !x.tu) {
 		pf_loc l = {pf_tub_sym(x.b, mainrel), 0, 0};
-		pf_tub_diag(x.b, l, cx_error_str(err));
+		/* libclang does not say why; a missing file is the usual cause */
+		struct stat st;
+		if (stat(absmain, &st) != 0)
+			pf_tub_diag(x.b, l, strerror(errno));
+		else if (!S_ISREG(st.st_mode))
+			pf_tub_diag(x.b, l, "not a regular file");
+		else
+			pf_tub_diag(x.b, l, cx_error_str(err));
 		pf_tub_set_failed(x.b);
 		pf_free(absmain);
 		pf_free(mainrel);
@@ -203,24 +310,36 @@ pf_tu *pf_frontend_parse(pf_frontend *fe, const pf_tu_cmd *cmd)
 
 	clang_getInclusions(x.tu, inclusion_visit, &x);
 
+	/*
+	 * Errors in the code make the TU partial: clang built what it could,
+	 * and that is lowered and analysed (as clang-tidy does). An error with
+	 * no location comes from the driver (an option clang does not know or
+	 * will not use for codegen): it did not change the AST, so it is only
+	 * a note. Without the main file there is nothing at all: failed.
+	 */
 	unsigned nd = clang_getNumDiagnostics(x.tu);
 	int errors = 0;
 	for (unsigned i = 0; i < nd; i++) {
 		CXDiagnostic dg = clang_getDiagnostic(x.tu, i);
 		if (clang_getDiagnosticSeverity(dg) >= CXDiagnostic_Error) {
-			errors++;
 			CXString s = clang_getDiagnosticSpelling(dg);
 			pf_loc l = fe_loc_expand(&x, clang_getDiagnosticLocation(dg));
-			if (!l.file)
-				l.file = pf_tub_sym(x.b, mainrel);
-			pf_tub_diag(x.b, l, clang_getCString(s));
+			if (!l.file) {
+				pf_tub_note(x.b, clang_getCString(s));
+			} else if (errors++ < MAX_ERRORS) {
+				pf_tub_diag(x.b, l, clang_getCString(s));
+			}
 			clang_disposeString(s);
 		}
 		clang_disposeDiagnostic(dg);
 	}
-	if (errors)
+	if (!clang_getFile(x.tu, absmain)) {
+		pf_loc l = {pf_tub_sym(x.b, mainrel), 0, 0};
+		pf_tub_diag(x.b, l, "no such file");
 		pf_tub_set_failed(x.b);
-	if (!errors || fe->keep_going) {
+	} else {
+		if (errors)
+			pf_tub_set_partial(x.b);
 		CXCursor root = clang_getTranslationUnitCursor(x.tu);
 		clang_visitChildren(root, top_visit, &x);
 		fe_lower_global_inits(&x);

@@ -22,7 +22,7 @@ static enum CXVisitorResult field_visit(CXCursor c, CXClientData d)
 /*
  * `{ .a = x, y, [2] = z }` into path `dst` of type `type`: one ASSIGN per
  * initialised scalar, fields appended to the path; array elements are
- * the array (weak assignments).
+ * their own elements, `[k]` for the k-th (positional or designated).
  */
 void fe_lower_init(fe_tu *x, const pf_path *dst, int strong, CXType type,
                        CXCursor list)
@@ -68,7 +68,20 @@ void fe_lower_init(fe_tu *x, const pf_path *dst, int strong, CXType type,
 								if (clang_equalCursors(fields.v[m], fd))
 									pos = m + 1;
 					} else {
-						st = 0; /* [index] */
+						/* [k]: the element; [a ... b] (GNU): any */
+						int64_t idx = -1;
+						CXEvalResult r = clang_Cursor_Evaluate(d);
+						if (r && clang_EvalResult_getKind(r) == CXEval_Int)
+							idx = clang_EvalResult_getAsLongLong(r);
+						if (r)
+							clang_EvalResult_dispose(r);
+						if (idx < 0 || idx >= 0x7fffffff ||
+						    !fe_path_append(&p, PF_ELEM_INDEX | (pf_declid)idx)) {
+							fe_path_append(&p, PF_ELEM_ANY);
+							st = 0;
+						}
+						if (j == 0 && is_array)
+							pos = idx >= 0 ? (unsigned)idx + 1 : pos;
 						if (fe_is_ptr_or_array(cur.kind))
 							cur = fe_elem_type(cur);
 					}
@@ -90,7 +103,9 @@ void fe_lower_init(fe_tu *x, const pf_path *dst, int strong, CXType type,
 				else
 					pos++;
 			} else if (is_array) {
-				st = 0;
+				if (pos >= 0x7fffffff || !fe_path_append(&p, PF_ELEM_INDEX | pos))
+					st = 0;
+				pos++;
 				ft = fe_elem_type(ct);
 				have_type = 1;
 			} else {

@@ -469,6 +469,40 @@ def installed_copy(ctx):
     expect(len(json.loads(r.stdout)["findings"]) > 10, "too few findings")
 
 
+# --- results do not depend on -j (issue 7, point 6) ---------------------------
+@check
+def deterministic_jobs(ctx):
+    """Every golden fixture scanned as one code base (many programs, so many
+    link units) and the example application: the JSON, SARIF and text
+    reports are byte-identical at -j1 and -j4."""
+    fixtures = os.path.join(REPO, "fixtures")
+    entries = []
+    for d in sorted(os.listdir(fixtures)):
+        if d.startswith(("bad-", "partial-", "cross-", "compdb-")) or d == "example-app":
+            continue
+        for dirpath, _, files in sorted(os.walk(os.path.join(fixtures, d))):
+            for f in sorted(files):
+                if f.endswith(".c"):
+                    entries.append({"directory": dirpath, "file": os.path.join(dirpath, f),
+                                    "arguments": ["cc", "-c", f]})
+    expect(len(entries) > 100, "only %d fixture files" % len(entries))
+    db = ctx.write("db/compile_commands.json", json.dumps(entries))
+    outs = {}
+    for j in ("1", "4"):
+        out = ctx.path("j" + j)
+        rc, _, err = ctx.run("scan", "-p", db, "--root", fixtures, "--no-db", "-j", j,
+                             "--format", "json,sarif,text", "--out-dir", out, timeout=600)
+        expect(rc == 1, "-j%s: exit %d: %s" % (j, rc, err[-2000:]))
+        outs[j] = {}
+        for f in sorted(os.listdir(out)):
+            with open(os.path.join(out, f), "rb") as fh:
+                outs[j][f] = fh.read()
+    expect(sorted(outs["1"]) == sorted(outs["4"]), "different report files")
+    for f in outs["1"]:
+        expect(outs["1"][f] == outs["4"][f], "%s differs between -j1 and -j4" % f)
+    expect(b'"sensitive-log"' in outs["1"]["privflow.json"], "no finding at all")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--privflow", required=True)

@@ -25,6 +25,7 @@ static pf_results *sample_results(void)
 	r->policy_name = "Facturi";
 	r->ntus = 3;
 	r->ntus_failed = 1;
+	r->ntus_partial = 1;
 	r->nflows = 7;
 
 	r->nfindings = 2;
@@ -74,9 +75,10 @@ static pf_results *sample_results(void)
 
 	r->nfiles = 3;
 	r->files = pf_arena_alloc(a, 3 * sizeof(*r->files));
-	r->files[0] = (pf_file_fact){"src/mail.c", "aa11", 1, NULL};
-	r->files[1] = (pf_file_fact){"src/auth.c", "bb22", 1, NULL};
-	r->files[2] = (pf_file_fact){"src/broken.c", NULL, 0,
+	r->files[0] = (pf_file_fact){"src/mail.c", "aa11", 1, 0, NULL};
+	r->files[1] = (pf_file_fact){"src/auth.c", "bb22", 1, 1,
+	                             "src/auth.c:3:10: 'crypt.h' file not found"};
+	r->files[2] = (pf_file_fact){"src/broken.c", NULL, 0, 0,
 	                             "expected ';' after expression"};
 
 	r->nfunctions = 2;

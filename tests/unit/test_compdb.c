@@ -176,6 +176,66 @@ static void test_response_files(pf_frontend *fe)
 	pf_free(w);
 }
 
+/* The database's one command `cmd` (for x.c in tmpdir), loaded. */
+static pf_compdb *load_command(const char *cmd)
+{
+	pf_compdb *db = NULL;
+	char *json = pf_asprintf("[{\"directory\": \"%s\", \"file\": \"x.c\", \"command\": \"%s\"}]",
+	                         tmpdir, cmd);
+
+	write_file("compile_commands.json", json);
+	pf_free(json);
+	CHECK(pf_compdb_load(&db, tmpdir) == 0 && db->n == 1);
+	return db;
+}
+
+/* A cross compiler's name gives the target, as clang takes it from its
+   own name; an explicit target wins; a plain compiler gives none. */
+static void test_cross_target(void)
+{
+	static const struct {
+		const char *cmd, *first;
+		size_t nargs;
+	} cases[] = {
+		{"x86_64-w64-mingw32-gcc -c x.c", "--target=x86_64-w64-mingw32", 1},
+		{"/opt/x/bin/aarch64-linux-gnu-gcc-12 -O2 -c x.c", "--target=aarch64-linux-gnu", 2},
+		{"ccache arm-none-eabi-clang++ -c x.c", "--target=arm-none-eabi", 1},
+		{"x86_64-w64-mingw32-gcc --target=i686-w64-mingw32 -c x.c", "--target=i686-w64-mingw32", 1},
+		{"gcc-12 -c x.c", NULL, 0},
+		{"/usr/bin/cc -DX -c x.c", "-DX", 1},
+		{"clang-14 -c x.c", NULL, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pf_compdb *db = load_command(cases[i].cmd);
+		if (!db || db->n != 1)
+			continue;
+		if (db->tus[0].nargs != cases[i].nargs ||
+		    (cases[i].first && strcmp(db->tus[0].args[0], cases[i].first))) {
+			fprintf(stderr, "'%s': %zu arguments, first '%s'\n", cases[i].cmd,
+			        db->tus[0].nargs, db->tus[0].nargs ? db->tus[0].args[0] : "");
+			failures++;
+		}
+		pf_compdb_free(db);
+	}
+}
+
+/* --remove-arg (exact, and prefix*), then --extra-arg-before/--extra-arg. */
+static void test_arg_edits(void)
+{
+	pf_compdb *db = load_command("cc -DA=1 -DAB -Werror -Wall -Ifoo -c x.c");
+	char *before[] = {"-std=gnu2x"}, *after[] = {"-DA=2", "-w"}, *remove[] = {"-DA=1", "-W*"};
+	pf_arg_edits e = {before, after, remove, 1, 2, 2};
+	static const char *const want[] = {"-std=gnu2x", "-DAB", "-Ifoo", "-DA=2", "-w"};
+
+	if (!db || db->n != 1)
+		return;
+	pf_compdb_edit_args(db, &e);
+	CHECK(db->tus[0].nargs == 5);
+	for (size_t i = 0; i < 5 && i < db->tus[0].nargs; i++)
+		CHECK(!strcmp(db->tus[0].args[i], want[i]));
+	pf_compdb_free(db);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/pf-compdb-XXXXXX");
@@ -184,11 +244,13 @@ int main(void)
 		return 1;
 	}
 	write_file("x.c", "int f(int x) { return x + 1; }\n");
-	pf_frontend_opts fo = {tmpdir, NULL, 0};
+	pf_frontend_opts fo = {tmpdir, NULL};
 	pf_frontend *fe = pf_frontend_new(&fo);
 	for (size_t k = 0; k < sizeof(spellings) / sizeof(spellings[0]); k++)
 		test_spelling(fe, &spellings[k], k);
 	test_response_files(fe);
+	test_cross_target();
+	test_arg_edits();
 	pf_frontend_free(fe);
 	char *rm = pf_asprintf("rm -rf '%s'", tmpdir);
 	if (system(rm) != 0)

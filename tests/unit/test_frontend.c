@@ -387,15 +387,30 @@ static void test_cfg(void)
 	pf_tu_free(tu);
 }
 
+/* A TU with errors is lowered as far as clang built it (partial); an
+   option the driver refuses is a note; a missing main file fails. */
 static void test_failed(void)
 {
 	write_file("bad.c", "#include \"missing.h\"\nint f(void) { return 0; }\n");
 	pf_tu *tu = parse("bad.c", NULL);
-	CHECK(tu->failed);
+	CHECK(!tu->failed && tu->partial);
 	CHECK(tu->ndiags >= 1);
 	CHECK(tu->ndiags >= 1 && strstr(tu->diags[0].message, "missing.h") != NULL);
 	CHECK(tu->ndiags >= 1 && tu->diags[0].loc.line == 1);
-	CHECK(tu->nfuncs == 0);
+	CHECK(tu->nfuncs == 1); /* f is there */
+	pf_tu_free(tu);
+
+	write_file("ok.c", "int g(int x) { return x; }\n");
+	const char *flags[] = {"-fconserve-stack", "-ftrivial-auto-var-init=zero", NULL};
+	tu = parse("ok.c", flags);
+	CHECK(!tu->failed && !tu->partial && tu->ndiags == 0);
+	CHECK(tu->nnotes == 2);
+	CHECK(tu->nnotes >= 1 && strstr(tu->notes[0], "-fconserve-stack") != NULL);
+	CHECK(tu->nfuncs == 1);
+	pf_tu_free(tu);
+
+	tu = parse("no-such-file.c", NULL);
+	CHECK(tu->failed && tu->nfuncs == 0);
 	pf_tu_free(tu);
 }
 
@@ -513,7 +528,7 @@ int main(void)
 	}
 	char *root = repo_root();
 	char *inc = pf_asprintf("%s/include", root);
-	pf_frontend_opts opts = {tmpdir, inc, 0};
+	pf_frontend_opts opts = {tmpdir, inc};
 	fe = pf_frontend_new(&opts);
 	test_mail();
 	test_cfg();

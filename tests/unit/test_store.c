@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "sample_results.h"
 #include "store.h"
 
@@ -43,6 +45,7 @@ static void compare(const pf_results *a, const pf_results *b)
 	SAME(a, b, policy_name);
 	EQ(a, b, ntus);
 	EQ(a, b, ntus_failed);
+	EQ(a, b, ntus_partial);
 	EQ(a, b, nflows);
 	EQ(a, b, nfindings);
 	EQ(a, b, nuses);
@@ -90,6 +93,7 @@ static void compare(const pf_results *a, const pf_results *b)
 		SAME(&a->files[i], &b->files[i], path);
 		SAME(&a->files[i], &b->files[i], sha256);
 		EQ(&a->files[i], &b->files[i], parsed);
+		EQ(&a->files[i], &b->files[i], partial);
 		SAME(&a->files[i], &b->files[i], error);
 	}
 	for (i = 0; i < a->nfunctions && i < b->nfunctions; i++) {
@@ -131,6 +135,45 @@ static void test_fingerprints(void)
 	pf_results_free(b);
 }
 
+/*
+ * A store written by the previous schema (version 1: no partial columns)
+ * is refused read-only, naming the fix, and migrated by a writable open;
+ * its run then loads with nothing partial.
+ */
+static void test_migration(const char *dir)
+{
+	char *path = pf_asprintf("%s/v1.db", dir);
+	pf_store *st = NULL;
+	pf_results *r = sample_results(), *loaded = NULL;
+	int64_t run = 0;
+	sqlite3 *db = NULL;
+
+	CHECK(pf_store_open(&st, path) == 0);
+	CHECK(pf_store_record(st, &run, r, 1700000000, 1700000005) == 0);
+	pf_store_close(st);
+	st = NULL;
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, "ALTER TABLE runs DROP COLUMN ntus_partial;"
+	                   "ALTER TABLE files DROP COLUMN partial;"
+	                   "PRAGMA user_version = 1;", NULL, NULL, NULL) ==
+	      SQLITE_OK);
+	sqlite3_close(db);
+
+	CHECK(pf_store_open_readonly(&st, path) < 0);
+	CHECK(strstr(pf_error_last(), "schema version 1") != NULL);
+	CHECK(pf_store_open(&st, path) == 0);
+	CHECK(pf_store_load(&loaded, st, run) == 0);
+	if (loaded) {
+		CHECK(loaded->ntus_partial == 0);
+		CHECK(loaded->nfiles == 3 && !loaded->files[1].partial);
+		CHECK(loaded->ntus == r->ntus && loaded->nfindings == r->nfindings);
+	}
+	pf_results_free(loaded);
+	pf_store_close(st);
+	pf_results_free(r);
+	free(path);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/pf_test_store.XXXXXX", *path, *cmd;
@@ -143,6 +186,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
+	test_migration(dir);
 	/* A directory that does not exist yet: the store creates it. */
 	path = pf_asprintf("%s/sub/dir/privflow.db", dir);
 	r = sample_results();

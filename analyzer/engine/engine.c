@@ -1,0 +1,493 @@
+/*
+ * The engine's entry point: builds the shared tables, classifies sources,
+ * resolves function pointers, builds the call graph and its components,
+ * then analyses the components bottom-up, the components of one level in
+ * parallel on the -j threads (a component only reads the summaries of
+ * the levels below it, finished before it starts). Program-wide globals
+ * are read from the previous round's state and written into the next
+ * round's; rounds repeat while the globals grow. Finally the events found
+ * become flows for the checker (flows.c), and the erasure and export
+ * entry points are checked (stores.c).
+ *
+ * The result does not depend on the number of threads: each function's
+ * analysis reads only finished summaries and the previous round's
+ * globals, traces are chosen by content, and flows are sorted before the
+ * checker sees them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "eng_p.h"
+
+const char *eng_fname(const eng *e, uint32_t fidx)
+{
+	return eng_pstr(e, eng_decl(e, e->prog->funcs.v[fidx].decl)->name);
+}
+
+/* --- globals' traces and bounds ------------------------------------------------- */
+
+void eng_global_trace(eng *e, uint32_t gs, fkey k, const pf_tnode *t)
+{
+	uint64_t key = eng_mix(eng_mix(0x61ace, gs), k);
+	uint32_t i;
+
+	if (!t)
+		return;
+	/* the caller holds e->lock */
+	while (pf_map_get(e->gtraces, key, &i)) {
+		if (e->gtrace_v.v[i].slot == gs && e->gtrace_v.v[i].key == k) {
+			e->gtrace_v.v[i].t = eng_best(e->gtrace_v.v[i].t, t);
+			return;
+		}
+		key = eng_mix(key, 1);
+	}
+	struct gtrace g = {gs, k, t};
+	pf_map_put(e->gtraces, key, (uint32_t)e->gtrace_v.n);
+	pf_vec_push(&e->gtrace_v, g);
+}
+
+const pf_tnode *eng_global_trace_of(eng *e, uint32_t gs, fkey k)
+{
+	uint64_t key = eng_mix(eng_mix(0x61ace, gs), k);
+	const pf_tnode *t = NULL;
+	uint32_t i;
+
+	pthread_mutex_lock(&e->lock);
+	while (pf_map_get(e->gtraces, key, &i)) {
+		if (e->gtrace_v.v[i].slot == gs && e->gtrace_v.v[i].key == k) {
+			t = e->gtrace_v.v[i].t;
+			break;
+		}
+		key = eng_mix(key, 1);
+	}
+	pthread_mutex_unlock(&e->lock);
+	return t;
+}
+
+void eng_truncated(eng *e, uint32_t fi, const char *why)
+{
+	pthread_mutex_lock(&e->lock);
+	for (size_t i = 0; i < e->truncated.n; i++)
+		if (e->truncated.v[i] == fi) {
+			pthread_mutex_unlock(&e->lock);
+			return;
+		}
+	pf_vec_push(&e->truncated, fi);
+	e->ntruncated++;
+	if (e->trace)
+		fprintf(stderr, "trace: %s: %s\n", eng_fname(e, fi), why);
+	pthread_mutex_unlock(&e->lock);
+}
+
+/* --- components ------------------------------------------------------------------ */
+
+typedef struct comps {
+	u32vec order;             /* functions, each component ended by UINT32_MAX */
+	u32vec starts;            /* where each component begins in order */
+	u32vec levels;            /* level of each component */
+	u32vec by_level;          /* components sorted by level */
+	u32vec level_start;
+	uint64_t *seen;           /* per component: callee versions at its last analysis */
+} comps;
+
+/* What component c's analysis depends on: the summaries of its callees
+   and the globals its code reads. */
+static uint64_t comp_inputs(const eng *e, const comps *cs, uint32_t c)
+{
+	uint64_t h = 0x1a9;
+
+	for (size_t k = cs->starts.v[c]; cs->order.v[k] != UINT32_MAX; k++) {
+		const funcinfo *fi = &e->fi[cs->order.v[k]];
+		for (size_t j = 0; j < fi->callees.n; j++) {
+			const funcinfo *g = &e->fi[fi->callees.v[j]];
+			if (g->scc != c)
+				h = eng_mix(h, eng_mix(fi->callees.v[j], g->sum.version));
+		}
+		for (size_t j = 0; j < fi->gread.n; j++)
+			h = eng_mix(h, eng_mix(fi->gread.v[j], e->gver[fi->gread.v[j]]));
+	}
+	return h;
+}
+
+static uint64_t comp_version(const eng *e, const comps *cs, uint32_t c)
+{
+	uint64_t v = 0;
+
+	for (size_t k = cs->starts.v[c]; cs->order.v[k] != UINT32_MAX; k++)
+		v += e->fi[cs->order.v[k]].sum.version;
+	return v;
+}
+
+static int self_recursive(const eng *e, uint32_t f)
+{
+	for (size_t k = 0; k < e->fi[f].callees.n; k++)
+		if (e->fi[f].callees.v[k] == f)
+			return 1;
+	return 0;
+}
+
+/* Analyses component c until its summaries stop growing. */
+static void analyse_component(eng *e, comps *cs, uint32_t c, int round)
+{
+	size_t start = cs->starts.v[c], n = 0;
+	uint64_t inputs = comp_inputs(e, cs, c);
+
+	while (cs->order.v[start + n] != UINT32_MAX)
+		n++;
+	if (round > 0 && inputs == cs->seen[c])
+		return; /* nothing it depends on changed since */
+	cs->seen[c] = inputs;
+	for (int it = 0; it < SCC_ROUNDS; it++) {
+		uint64_t before = comp_version(e, cs, c);
+		for (size_t k = 0; k < n; k++) {
+			uint32_t f = cs->order.v[start + k];
+			struct timespec t0, t1;
+			if (e->trace)
+				clock_gettime(CLOCK_MONOTONIC, &t0);
+			eng_analyse(e, f);
+			if (e->trace) {
+				clock_gettime(CLOCK_MONOTONIC, &t1);
+				double ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+				if (ms > 20)
+					fprintf(stderr, "trace: %s (round %d, it %d, comp of %zu): %.0f ms, %zu slots, "
+					        "%zu outs, %zu events, %zu found, %zu of %u blocks visited\n", eng_fname(e, f), round, it, n, ms,
+					        e->fi[f].slots.v.n, e->fi[f].sum.outs.n, e->fi[f].sum.events.n,
+					        e->fi[f].found.n, e->fi[f].visits, e->prog->funcs.v[f].nblocks);
+			}
+		}
+		uint64_t after = comp_version(e, cs, c);
+		if (after == before && (n > 1 || it > 0))
+			return;
+		if (n == 1 && (!self_recursive(e, cs->order.v[start]) || after == before))
+			return;
+	}
+	for (size_t k = 0; k < n; k++)
+		eng_truncated(e, cs->order.v[start + k], "its recursion did not converge");
+}
+
+/* --- threads ------------------------------------------------------------------------ */
+
+typedef struct pool {
+	eng *e;
+	comps *cs;
+	pthread_mutex_t lock;
+	pthread_cond_t work, done;
+	size_t next, end, busy;   /* the level being analysed: by_level[next..end) */
+	int round;
+	int generation, quit;
+} pool;
+
+/* Takes components of the current level until there are none. */
+static void drain(pool *p)
+{
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		if (p->next >= p->end) {
+			pthread_mutex_unlock(&p->lock);
+			return;
+		}
+		uint32_t c = p->cs->by_level.v[p->next++];
+		p->busy++;
+		pthread_mutex_unlock(&p->lock);
+		analyse_component(p->e, p->cs, c, p->round);
+		pthread_mutex_lock(&p->lock);
+		if (--p->busy == 0 && p->next >= p->end)
+			pthread_cond_broadcast(&p->done);
+		pthread_mutex_unlock(&p->lock);
+	}
+}
+
+static void *pool_thread(void *arg)
+{
+	pool *p = arg;
+	int seen = 0;
+
+	eng_caches_reset();
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		while (p->generation == seen && !p->quit)
+			pthread_cond_wait(&p->work, &p->lock);
+		if (p->quit) {
+			pthread_mutex_unlock(&p->lock);
+			return NULL;
+		}
+		seen = p->generation;
+		pthread_mutex_unlock(&p->lock);
+		drain(p);
+	}
+}
+
+/* Analyses one level: every thread takes components until none is left. */
+static void run_level(pool *p, size_t from, size_t to)
+{
+	pthread_mutex_lock(&p->lock);
+	p->next = from;
+	p->end = to;
+	p->generation++;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	drain(p);
+	pthread_mutex_lock(&p->lock);
+	while (p->busy || p->next < p->end)
+		pthread_cond_wait(&p->done, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+	/* the level's writes to globals become visible to the levels above */
+	eng *e = p->e;
+	e->globals = e->gnext;
+	memcpy(e->gver, e->gver_next, e->prog->decls.n * sizeof(uint32_t));
+}
+
+/* (level << 32 | component): sorting these sorts components by level. */
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* --- the run ------------------------------------------------------------------------- */
+
+static void count_one(void *arg, uint32_t k, uint32_t v)
+{
+	(void)k;
+	(void)v;
+	(*(size_t *)arg)++;
+}
+
+static uint32_t merge_sets(void *arg, uint32_t a, uint32_t b)
+{
+	return eng_set_union(arg, a, b);
+}
+
+static void setup(eng *e, const pf_program *prog, const pf_catalog *cat, const pf_policy *pol,
+                  pf_results *res)
+{
+	size_t nf = prog->funcs.n;
+
+	e->prog = prog;
+	e->cat = cat;
+	e->pol = pol;
+	e->arena = pf_arena_new();
+	e->strs = pf_itab_new_blob();
+	e->labels = pf_itab_new(sizeof(label));
+	e->suffixes = pf_itab_new(sizeof(suffix));
+	e->tnodes = pf_itab_new(sizeof(pf_tnode));
+	e->sets = pf_itab_new_blob();
+	e->gnodes = pf_itab_new(sizeof(gnode));
+	e->gslots = pf_itab_new(sizeof(pf_path));
+	e->opaths = pf_itab_new(sizeof(pf_path));
+	pthread_mutex_init(&e->lock, NULL);
+	e->vcell_ids = pf_map_new();
+	e->gtraces = pf_map_new();
+	e->gctx = pm_new(merge_sets, e);
+	e->fi = pf_calloc(nf ? nf : 1, sizeof(funcinfo));
+	e->gver = pf_calloc(prog->decls.n ? prog->decls.n : 1, sizeof(uint32_t));
+	e->gver_next = pf_calloc(prog->decls.n ? prog->decls.n : 1, sizeof(uint32_t));
+	e->chk = pf_checker_new(res, prog, pol);
+	eng_caches_reset();
+	eng_suffix(e, NULL, 0);
+}
+
+static void teardown(eng *e, comps *cs)
+{
+	size_t nf = e->prog->funcs.n;
+
+	for (size_t i = 0; i < nf; i++) {
+		funcinfo *fi = &e->fi[i];
+		pf_vec_free(&fi->callees);
+		pf_vec_free(&fi->gread);
+		pf_vec_free(&fi->edges);
+		pf_vec_free(&fi->pd);
+		eng_summary_free(&fi->sum);
+		pf_vec_free(&fi->slots.v);
+		pf_map_free(fi->slots.ids);
+		pf_vec_free(&fi->erases);
+		pf_vec_free(&fi->out_cats);
+		pf_vec_free(&fi->found);
+		pf_map_free(fi->found_ix);
+		pf_map_free(fi->edge_ix);
+	}
+	for (size_t i = 0; i < e->stores.n; i++)
+		pf_vec_free(&e->stores.v[i].cats);
+	pf_vec_free(&e->stores);
+	for (size_t i = 0; i < e->rfields.n; i++) {
+		PF_VEC(pf_declid) *v = (void *)e->rfields.v[i];
+		pf_vec_free(v);
+		pf_free(v);
+	}
+	pf_vec_free(&e->rfields);
+	for (size_t i = 0; i < e->vcells.n; i++)
+		pf_vec_free(&e->vcells.v[i].funcs);
+	pf_vec_free(&e->vcells);
+	pf_map_free(e->vcell_ids);
+	pf_map_free(e->record_fields);
+	pf_map_free(e->gtraces);
+	pf_vec_free(&e->gtrace_v);
+	pf_vec_free(&e->truncated);
+	pm_free(e->gctx);
+	pf_free(e->src_cat);
+	pf_free(e->src_tr);
+	pf_free(e->specs);
+	pf_free(e->fi);
+	pf_free(e->gver);
+	pf_free(e->gver_next);
+	pf_vec_free(&cs->order);
+	pf_vec_free(&cs->starts);
+	pf_vec_free(&cs->levels);
+	pf_vec_free(&cs->by_level);
+	pf_vec_free(&cs->level_start);
+	pf_free(cs->seen);
+	pthread_mutex_destroy(&e->lock);
+	/* trace steps and notes are referenced by the results: the checker
+	   copied what it kept into res->arena */
+	pf_itab_free(e->strs);
+	pf_itab_free(e->labels);
+	pf_itab_free(e->suffixes);
+	pf_itab_free(e->tnodes);
+	pf_itab_free(e->sets);
+	pf_itab_free(e->gnodes);
+	pf_itab_free(e->gslots);
+	pf_itab_free(e->opaths);
+	pf_arena_free(e->arena);
+}
+
+static void fill_functions(eng *e, pf_results *res)
+{
+	size_t nf = e->prog->funcs.n;
+
+	res->functions = pf_arena_alloc(res->arena, (nf ? nf : 1) * sizeof(pf_function_fact));
+	res->nfunctions = 0;
+	for (size_t i = 0; i < nf; i++) {
+		const pf_func *f = &e->prog->funcs.v[i];
+		uint32_t purpose = e->fi[i].purpose ? e->fi[i].purpose : e->fi[i].binding;
+		pf_function_fact *ff = &res->functions[res->nfunctions];
+		if (strncmp(eng_fname(e, (uint32_t)i), "__privflow", 10) == 0)
+			continue; /* the frontend's global initialisers */
+		ff->name = pf_arena_strdup(res->arena, eng_fname(e, (uint32_t)i));
+		ff->file = pf_arena_strdup(res->arena, eng_pstr(e, f->loc.file));
+		ff->line = f->loc.line;
+		ff->purpose = purpose ? pf_arena_strdup(res->arena, eng_cstr(e, purpose)) : NULL;
+		res->nfunctions++;
+	}
+	/* the functions that reached a bound, by name, sorted */
+	res->ntruncated = e->truncated.n;
+	res->truncated = pf_arena_alloc(res->arena, (e->truncated.n ? e->truncated.n : 1) *
+	                                                sizeof(char *));
+	for (size_t i = 0; i < e->truncated.n; i++)
+		res->truncated[i] = pf_arena_strdup(res->arena, eng_fname(e, e->truncated.v[i]));
+}
+
+static void print_stats(eng *e, const comps *cs)
+{
+	size_t ev = 0, outs = 0, found = 0, mx = 0, mi = 0, slots = 0;
+
+	for (size_t i = 0; i < e->prog->funcs.n; i++) {
+		ev += e->fi[i].sum.events.n;
+		outs += e->fi[i].sum.outs.n;
+		found += e->fi[i].found.n;
+		slots += e->fi[i].slots.v.n;
+		if (e->fi[i].sum.events.n > mx)
+			mx = e->fi[i].sum.events.n, mi = i;
+	}
+	fprintf(stderr, "stats: %zu functions, %zu components, %zu levels, %zu labels, %zu suffixes, "
+	        "%zu slots, %zu tnodes, %zu sets, %zu graph nodes, %zu outs, %zu events (max %zu in %s), "
+	        "%zu found, %zu truncated, %zu widened, %d rounds\n",
+	        e->prog->funcs.n, cs->starts.n, cs->level_start.n ? cs->level_start.n - 1 : 0,
+	        pf_itab_count(e->labels), pf_itab_count(e->suffixes), slots,
+	        pf_itab_count(e->tnodes), pf_itab_count(e->sets), pf_itab_count(e->gnodes), outs, ev,
+	        mx, e->prog->funcs.n ? eng_fname(e, (uint32_t)mi) : "", found, e->ntruncated, e->nwidened, e->rounds);
+}
+
+int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat,
+                  const pf_policy *pol, const pf_engine_opts *opts)
+{
+	eng e;
+	comps cs;
+	pool p;
+	pthread_t *threads = NULL;
+	int nthreads = opts && opts->jobs > 1 ? opts->jobs : 1;
+
+	memset(&e, 0, sizeof(e));
+	memset(&cs, 0, sizeof(cs));
+	setup(&e, prog, cat, pol, res);
+	e.trace = getenv("PF_TRACE") != NULL;
+	eng_guards_setup(&e);
+	eng_classify_sources(&e);
+	eng_prepare_specs(&e);
+	eng_resolve_pointers(&e);
+	eng_build_callgraph(&e);
+	eng_purpose_context(&e);
+	eng_components(&e, &cs.order, &cs.starts, &cs.levels);
+	eng_report_sources(&e);
+
+	/* components by level */
+	size_t nc = cs.starts.n;
+	uint64_t *lc = pf_calloc(nc ? nc : 1, sizeof(uint64_t));
+	for (uint32_t c = 0; c < nc; c++)
+		lc[c] = (uint64_t)cs.levels.v[c] << 32 | c;
+	qsort(lc, nc, sizeof(uint64_t), u64_cmp);
+	for (size_t i = 0; i < nc; i++)
+		pf_vec_push(&cs.by_level, (uint32_t)lc[i]);
+	pf_free(lc);
+	for (size_t i = 0; i < nc; i++)
+		if (i == 0 || cs.levels.v[cs.by_level.v[i]] != cs.levels.v[cs.by_level.v[i - 1]])
+			pf_vec_push(&cs.level_start, (uint32_t)i);
+	pf_vec_push(&cs.level_start, (uint32_t)nc);
+	cs.seen = pf_calloc(nc ? nc : 1, sizeof(uint64_t));
+
+	memset(&p, 0, sizeof(p));
+	p.e = &e;
+	p.cs = &cs;
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.work, NULL);
+	pthread_cond_init(&p.done, NULL);
+	if (nthreads > 1) {
+		threads = pf_calloc((size_t)nthreads - 1, sizeof(pthread_t));
+		for (int i = 0; i < nthreads - 1; i++)
+			pthread_create(&threads[i], NULL, pool_thread, &p);
+	}
+	/* first pass: what functions return and write, to a fixpoint of the
+	   globals, and what each call passes to its callee */
+	for (int round = 0; round < GLOBAL_ROUNDS; round++) {
+		e.globals_changed = 0;
+		p.round = round;
+		for (size_t l = 0; l + 1 < cs.level_start.n; l++)
+			run_level(&p, cs.level_start.v[l], cs.level_start.v[l + 1]);
+		e.rounds = round + 1;
+		if (e.trace) {
+			size_t ng = 0;
+			pm_foreach(e.gnext, count_one, &ng);
+			fprintf(stderr, "trace: round %d: %zu global slots, %s\n", round, ng,
+			        e.globals_changed ? "changed" : "stable");
+		}
+		if (!e.globals_changed)
+			break;
+	}
+	/* then which parameter paths may hold personal data, and the pass
+	   that records sink events (only those that can become flows) */
+	eng_relevance(&e);
+	e.events = 1;
+	p.round = 0;
+	for (size_t l = 0; l + 1 < cs.level_start.n; l++)
+		run_level(&p, cs.level_start.v[l], cs.level_start.v[l + 1]);
+	pthread_mutex_lock(&p.lock);
+	p.quit = 1;
+	pthread_cond_broadcast(&p.work);
+	pthread_mutex_unlock(&p.lock);
+	for (int i = 0; i < nthreads - 1; i++)
+		pthread_join(threads[i], NULL);
+	pf_free(threads);
+	pthread_mutex_destroy(&p.lock);
+	pthread_cond_destroy(&p.work);
+	pthread_cond_destroy(&p.done);
+
+	eng_emit_all(&e);
+	eng_check_entries(&e);
+	if (getenv("PF_STATS"))
+		print_stats(&e, &cs);
+	fill_functions(&e, res);
+	pf_checker_finish(e.chk);
+	teardown(&e, &cs);
+	return PF_OK;
+}

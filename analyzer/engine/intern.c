@@ -1,0 +1,714 @@
+/*
+ * Interning tables the engine's threads share: equal records (labels,
+ * field suffixes, trace steps, fact sets, site graphs, strings) get equal
+ * ids, so the analysis compares and hashes ids instead of contents.
+ *
+ * A table is split into shards by hash, each with its own lock and its
+ * own storage in segments that never move: a record's address is stable
+ * and it can be read by id without a lock (an id reaches another thread
+ * only through a lock or the scheduler's barrier, after the record was
+ * written). Ids are 1 + shard-local index, with the shard in the top
+ * bits; 0 is never an id.
+ *
+ * Ids depend on the order records arrive in, so nothing the engine
+ * reports may depend on their values: records carry a content hash for
+ * canonical orderings (eng_p.h).
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eng_p.h"
+
+#define SHARD_BITS 6
+#define NSHARDS (1u << SHARD_BITS)
+#define INDEX_BITS (32 - SHARD_BITS)
+#define NSEGS 26 /* segment s holds 64 << s records: 2^32 in all */
+
+typedef struct shard {
+	pthread_mutex_t lock;
+	uint32_t n;          /* records */
+	uint32_t *slots;     /* open addressing: record index + 1, 0 empty */
+	uint64_t *hashes;    /* the hash of each slot's record */
+	uint32_t cap;        /* slots; a power of two */
+	char *seg[NSEGS];
+	pf_arena *blobs;     /* payloads of blob records */
+} shard;
+
+struct pf_itab {
+	size_t size;         /* bytes per record in a segment (8-aligned) */
+	size_t rec_size;     /* bytes of a record compared and copied: never
+	                        more than the caller's record holds */
+	int blob;            /* records are {const void *p; size_t n} payloads */
+	shard shards[NSHARDS];
+};
+
+typedef struct blob_rec {
+	const void *p;
+	size_t n;
+	uint64_t hash;
+} blob_rec;
+
+pf_itab *pf_itab_new(size_t rec_size)
+{
+	pf_itab *t = pf_calloc(1, sizeof(*t));
+
+	t->rec_size = rec_size;
+	t->size = (rec_size + 7) & ~(size_t)7;
+	for (unsigned i = 0; i < NSHARDS; i++)
+		pthread_mutex_init(&t->shards[i].lock, NULL);
+	return t;
+}
+
+pf_itab *pf_itab_new_blob(void)
+{
+	pf_itab *t = pf_itab_new(sizeof(blob_rec));
+
+	t->blob = 1;
+	return t;
+}
+
+void pf_itab_free(pf_itab *t)
+{
+	if (!t)
+		return;
+	for (unsigned i = 0; i < NSHARDS; i++) {
+		shard *s = &t->shards[i];
+		for (int k = 0; k < NSEGS; k++)
+			pf_free(s->seg[k]);
+		pf_free(s->slots);
+		pf_free(s->hashes);
+		pf_arena_free(s->blobs);
+		pthread_mutex_destroy(&s->lock);
+	}
+	pf_free(t);
+}
+
+/* Segment and offset of shard-local index i. */
+static void seg_of(uint32_t i, int *seg, uint32_t *off)
+{
+	uint32_t q = (i >> 6) + 1;
+	int s = 31 - __builtin_clz(q);
+
+	*seg = s;
+	*off = i - ((64u << s) - 64u);
+}
+
+static void *rec_at(const pf_itab *t, const shard *s, uint32_t i)
+{
+	int seg;
+	uint32_t off;
+
+	seg_of(i, &seg, &off);
+	return s->seg[seg] + (size_t)off * t->size;
+}
+
+static int rec_eq(const pf_itab *t, const void *stored, const void *rec)
+{
+	if (t->blob) {
+		const blob_rec *a = stored, *b = rec;
+		return a->n == b->n && (a->n == 0 || memcmp(a->p, b->p, a->n) == 0);
+	}
+	return memcmp(stored, rec, t->rec_size) == 0;
+}
+
+static void grow(pf_itab *t, shard *s)
+{
+	uint32_t cap = s->cap ? s->cap * 2 : 64;
+	uint32_t *slots = pf_calloc(cap, sizeof(uint32_t));
+	uint64_t *hashes = pf_calloc(cap, sizeof(uint64_t));
+
+	for (uint32_t i = 0; i < s->cap; i++) {
+		if (!s->slots[i])
+			continue;
+		uint32_t j = (uint32_t)(s->hashes[i] >> SHARD_BITS) & (cap - 1);
+		while (slots[j])
+			j = (j + 1) & (cap - 1);
+		slots[j] = s->slots[i];
+		hashes[j] = s->hashes[i];
+	}
+	pf_free(s->slots);
+	pf_free(s->hashes);
+	s->slots = slots;
+	s->hashes = hashes;
+	s->cap = cap;
+	(void)t;
+}
+
+static uint32_t put(pf_itab *t, const void *rec, uint64_t hash)
+{
+	unsigned si = (unsigned)(hash & (NSHARDS - 1));
+	shard *s = &t->shards[si];
+	uint32_t id;
+
+	pthread_mutex_lock(&s->lock);
+	if ((s->n + 1) * 4 > s->cap * 3)
+		grow(t, s);
+	uint32_t j = (uint32_t)(hash >> SHARD_BITS) & (s->cap - 1);
+	for (; s->slots[j]; j = (j + 1) & (s->cap - 1)) {
+		if (s->hashes[j] == hash && rec_eq(t, rec_at(t, s, s->slots[j] - 1), rec)) {
+			id = s->slots[j];
+			pthread_mutex_unlock(&s->lock);
+			return (id << SHARD_BITS | si) + 0;
+		}
+	}
+	uint32_t i = s->n++;
+	if (i >= (1u << INDEX_BITS) - 1)
+		abort(); /* 64 million records in one shard */
+	int seg;
+	uint32_t off;
+	seg_of(i, &seg, &off);
+	if (!s->seg[seg])
+		s->seg[seg] = pf_malloc((size_t)(64u << seg) * t->size);
+	void *dst = s->seg[seg] + (size_t)off * t->size;
+	if (t->blob) {
+		blob_rec b = *(const blob_rec *)rec;
+		if (!s->blobs)
+			s->blobs = pf_arena_new();
+		void *copy = pf_arena_alloc(s->blobs, b.n + 1);
+		if (b.n)
+			memcpy(copy, b.p, b.n);
+		b.p = copy;
+		b.hash = hash;
+		memcpy(dst, &b, sizeof(b));
+	} else {
+		memcpy(dst, rec, t->rec_size);
+	}
+	s->slots[j] = i + 1;
+	s->hashes[j] = hash;
+	id = i + 1;
+	pthread_mutex_unlock(&s->lock);
+	return id << SHARD_BITS | si;
+}
+
+uint32_t pf_itab_put(pf_itab *t, const void *rec, uint64_t hash)
+{
+	return put(t, rec, hash);
+}
+
+uint32_t pf_itab_put_blob(pf_itab *t, const void *bytes, size_t n, uint64_t hash)
+{
+	blob_rec b = {bytes, n, hash};
+
+	return put(t, &b, hash);
+}
+
+const void *pf_itab_at(const pf_itab *t, uint32_t id)
+{
+	const shard *s = &t->shards[id & (NSHARDS - 1)];
+
+	return rec_at(t, s, (id >> SHARD_BITS) - 1);
+}
+
+const void *pf_itab_blob(const pf_itab *t, uint32_t id, size_t *n)
+{
+	const blob_rec *b = pf_itab_at(t, id);
+
+	if (n)
+		*n = b->n;
+	return b->p;
+}
+
+uint64_t pf_itab_blob_hash(const pf_itab *t, uint32_t id)
+{
+	return ((const blob_rec *)pf_itab_at(t, id))->hash;
+}
+
+size_t pf_itab_count(pf_itab *t)
+{
+	size_t n = 0;
+
+	for (unsigned i = 0; i < NSHARDS; i++) {
+		pthread_mutex_lock(&t->shards[i].lock);
+		n += t->shards[i].n;
+		pthread_mutex_unlock(&t->shards[i].lock);
+	}
+	return n;
+}
+
+/* --- the engine's interned values ---------------------------------------------- */
+
+uint64_t eng_hash_str(const char *s)
+{
+	return pf_hash64_str(s);
+}
+
+uint32_t eng_str(eng *e, const char *s)
+{
+	return s ? pf_itab_put_blob(e->strs, s, strlen(s), eng_hash_str(s)) : 0;
+}
+
+const char *eng_cstr(const eng *e, uint32_t id)
+{
+	return id ? pf_itab_blob(e->strs, id, NULL) : "";
+}
+
+const char *eng_note(eng *e, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return eng_cstr(e, eng_str(e, buf));
+}
+
+static const label no_label;
+
+uint32_t eng_label(eng *e, int kind, uint32_t a, uint32_t b, uint32_t c)
+{
+	label l;
+
+	memset(&l, 0, sizeof(l));
+	l.kind = (uint8_t)kind;
+	l.a = a;
+	l.b = b;
+	l.c = c;
+	return pf_itab_put(e->labels, &l, eng_mix(eng_mix(eng_mix(eng_mix(0x1abe1, (uint64_t)kind), a), b), c));
+}
+
+const label *eng_lab(const eng *e, uint32_t id)
+{
+	return id ? pf_itab_at(e->labels, id) : &no_label;
+}
+
+uint32_t eng_suffix(eng *e, const pf_declid *el, unsigned n)
+{
+	suffix s;
+	uint64_t h = 0x5u;
+
+	memset(&s, 0, sizeof(s));
+	if (n > PF_PATH_DEPTH)
+		n = PF_PATH_DEPTH;
+	s.n = n;
+	for (unsigned i = 0; i < n; i++) {
+		s.e[i] = el[i];
+		h = eng_mix(h, el[i]);
+	}
+	return pf_itab_put(e->suffixes, &s, eng_mix(h, n));
+}
+
+const suffix *eng_sfx(const eng *e, uint32_t id)
+{
+	return pf_itab_at(e->suffixes, id);
+}
+
+static uint64_t path_chash(const pf_path *p)
+{
+	uint64_t h = eng_mix(eng_mix(eng_mix(0x9a74, p->base), p->var), p->depth);
+
+	for (unsigned i = 0; i < p->depth; i++)
+		h = eng_mix(h, p->field[i]);
+	return h;
+}
+
+uint32_t eng_owner_path(eng *e, const pf_path *p0)
+{
+	pf_path p = *p0;
+
+	p.reserved = 0;
+	for (unsigned i = p.depth; i < PF_PATH_DEPTH; i++)
+		p.field[i] = 0;
+	return pf_itab_put(e->opaths, &p, path_chash(&p));
+}
+
+const pf_path *eng_owner_def(const eng *e, uint32_t id)
+{
+	return pf_itab_at(e->opaths, id);
+}
+
+uint64_t eng_label_hash(const eng *e, uint32_t id)
+{
+	const label *l = eng_lab(e, id);
+	uint64_t h = eng_mix(0x1abe1, l->kind);
+	const suffix *s;
+
+	switch (l->kind) {
+	case L_DATA:
+		h = eng_mix(eng_mix(h, pf_itab_blob_hash(e->strs, l->a)), l->b);
+		return eng_mix(h, l->c ? path_chash(eng_owner_def(e, l->c)) : 0);
+	case L_RES:
+	case L_STR:
+		return eng_mix(h, pf_itab_blob_hash(e->strs, l->a));
+	case L_SYM:
+		s = eng_sfx(e, l->b);
+		h = eng_mix(h, l->a);
+		for (unsigned i = 0; i < s->n; i++)
+			h = eng_mix(h, s->e[i]);
+		return h;
+	default:
+		return h;
+	}
+}
+
+/* --- traces ------------------------------------------------------------------ */
+
+const pf_tnode *eng_step(eng *e, const pf_tnode *prev, pf_loc loc, const char *note)
+{
+	pf_tnode n;
+
+	if (prev && prev->len >= TRACE_MAX && prev->prev)
+		prev = prev->prev; /* keep the start and the newest steps */
+	memset(&n, 0, sizeof(n));
+	n.prev = prev;
+	n.loc = loc;
+	n.note = note;
+	n.len = prev ? prev->len + 1 : 1;
+	n.hash = eng_mix(eng_mix(eng_mix(eng_mix(prev ? prev->hash : 0x7ace, loc.file), loc.line),
+	                         loc.col), note ? eng_hash_str(note) : 0);
+	return pf_itab_at(e->tnodes, pf_itab_put(e->tnodes, &n, n.hash));
+}
+
+#define CACHE 4096
+static _Thread_local struct { const void *a, *b; const void *r; } concat_cache[CACHE];
+
+const pf_tnode *eng_concat(eng *e, const pf_tnode *base, const pf_tnode *chain)
+{
+	const pf_tnode *stack[TRACE_MAX + 2];
+	size_t n = 0, slot;
+
+	if (!chain || !chain->prev)
+		return base;
+	slot = (size_t)(eng_mix((uintptr_t)base, (uintptr_t)chain) & (CACHE - 1));
+	if (concat_cache[slot].a == base && concat_cache[slot].b == chain)
+		return concat_cache[slot].r;
+	const pf_tnode *r = base;
+	for (const pf_tnode *t = chain; t && t->prev && n < TRACE_MAX; t = t->prev)
+		stack[n++] = t;
+	while (n > 0) {
+		const pf_tnode *t = stack[--n];
+		r = eng_step(e, r, t->loc, t->note);
+	}
+	concat_cache[slot].a = base;
+	concat_cache[slot].b = chain;
+	concat_cache[slot].r = r;
+	return r;
+}
+
+const pf_tnode *eng_best(const pf_tnode *a, const pf_tnode *b)
+{
+	if (!a)
+		return b;
+	if (!b || a == b)
+		return a;
+	if (a->len != b->len)
+		return a->len < b->len ? a : b;
+	return a->hash <= b->hash ? a : b;
+}
+
+/* --- fact sets ---------------------------------------------------------------- */
+
+static uint64_t keys_hash(const fkey *k, size_t n)
+{
+	return pf_hash64(k, n * sizeof(fkey));
+}
+
+static int fkey_cmp(const void *a, const void *b)
+{
+	fkey x = *(const fkey *)a, y = *(const fkey *)b;
+	return x < y ? -1 : x > y;
+}
+
+uint32_t eng_set(eng *e, const fkey *keys, size_t n)
+{
+	fkey small[16], *v = n <= 16 ? small : pf_malloc(n * sizeof(fkey));
+	size_t m = 0;
+	uint32_t id;
+
+	if (!n)
+		return 0;
+	memcpy(v, keys, n * sizeof(fkey));
+	qsort(v, n, sizeof(fkey), fkey_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (!m || v[m - 1] != v[i])
+			v[m++] = v[i];
+	id = pf_itab_put_blob(e->sets, v, m * sizeof(fkey), keys_hash(v, m));
+	if (v != small)
+		pf_free(v);
+	return id;
+}
+
+const fkey *eng_set_keys(const eng *e, uint32_t set, size_t *n)
+{
+	size_t bytes;
+	const fkey *k;
+
+	if (!set) {
+		*n = 0;
+		return NULL;
+	}
+	k = pf_itab_blob(e->sets, set, &bytes);
+	*n = bytes / sizeof(fkey);
+	return k;
+}
+
+static _Thread_local struct { uint32_t a; uint64_t b; uint32_t r; } set_cache[CACHE];
+
+void eng_caches_reset(void)
+{
+	memset(concat_cache, 0, sizeof(concat_cache));
+	memset(set_cache, 0, sizeof(set_cache));
+}
+
+uint32_t eng_set_add(eng *e, uint32_t set, fkey k)
+{
+	size_t n, lo = 0, hi, slot = (size_t)(eng_mix(eng_mix(0xadd, set), k) & (CACHE - 1));
+	const fkey *v = eng_set_keys(e, set, &n);
+
+	if (set_cache[slot].a == set && set_cache[slot].b == (k | 1ull << 63) && set_cache[slot].r)
+		return set_cache[slot].r;
+	hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (v[mid] == k)
+			return set;
+		if (v[mid] < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	fkey small[16], *w = n + 1 <= 16 ? small : pf_malloc((n + 1) * sizeof(fkey));
+	if (lo)
+		memcpy(w, v, lo * sizeof(fkey));
+	w[lo] = k;
+	if (n > lo)
+		memcpy(w + lo + 1, v + lo, (n - lo) * sizeof(fkey));
+	uint32_t r = pf_itab_put_blob(e->sets, w, (n + 1) * sizeof(fkey), keys_hash(w, n + 1));
+	if (w != small)
+		pf_free(w);
+	set_cache[slot].a = set;
+	set_cache[slot].b = k | 1ull << 63;
+	set_cache[slot].r = r;
+	return r;
+}
+
+uint32_t eng_set_union(eng *e, uint32_t a, uint32_t b)
+{
+	size_t na, nb, i = 0, j = 0, m = 0;
+	const fkey *x, *y;
+	size_t slot;
+
+	if (a == b || !b)
+		return a;
+	if (!a)
+		return b;
+	if (a > b) {
+		uint32_t t = a;
+		a = b;
+		b = t;
+	}
+	slot = (size_t)(eng_mix(eng_mix(0x5e7, a), b) & (CACHE - 1));
+	if (set_cache[slot].a == a && set_cache[slot].b == b && set_cache[slot].r)
+		return set_cache[slot].r;
+	x = eng_set_keys(e, a, &na);
+	y = eng_set_keys(e, b, &nb);
+	fkey small[32], *w = na + nb <= 32 ? small : pf_malloc((na + nb) * sizeof(fkey));
+	while (i < na || j < nb) {
+		if (j == nb || (i < na && x[i] < y[j]))
+			w[m++] = x[i++];
+		else if (i == na || y[j] < x[i])
+			w[m++] = y[j++];
+		else {
+			w[m++] = x[i++];
+			j++;
+		}
+	}
+	uint32_t r = m == na ? a : m == nb ? b
+	             : pf_itab_put_blob(e->sets, w, m * sizeof(fkey), keys_hash(w, m));
+	if (w != small)
+		pf_free(w);
+	set_cache[slot].a = a;
+	set_cache[slot].b = b;
+	set_cache[slot].r = r;
+	return r;
+}
+
+/* --- site graphs ---------------------------------------------------------------- */
+
+static uint32_t put_gnode(eng *e, gnode *g)
+{
+	return pf_itab_put(e->gnodes, g, g->hash);
+}
+
+uint32_t eng_site(eng *e, const pf_tnode *t, pf_loc loc, uint32_t func, uint32_t sink_func)
+{
+	gnode g;
+
+	memset(&g, 0, sizeof(g));
+	g.kind = G_SITE;
+	g.a = func;
+	g.b = sink_func;
+	g.loc = loc;
+	g.t = t;
+	g.best = t;
+	g.hash = eng_mix(eng_mix(eng_mix(eng_mix(eng_mix(eng_mix(G_SITE, t ? t->hash : 0), loc.file),
+	                                         loc.line), loc.col), func),
+	                 pf_itab_blob_hash(e->strs, sink_func));
+	return put_gnode(e, &g);
+}
+
+uint32_t eng_via(eng *e, const pf_tnode *t, uint32_t func, uint32_t evix)
+{
+	gnode g;
+
+	memset(&g, 0, sizeof(g));
+	g.kind = G_VIA;
+	g.a = func;
+	g.b = evix;
+	g.t = t;
+	g.best = t;
+	g.hash = eng_mix(eng_mix(eng_mix(G_VIA, t ? t->hash : 0), func), evix);
+	return put_gnode(e, &g);
+}
+
+const gnode *eng_gnode(const eng *e, uint32_t id)
+{
+	return pf_itab_at(e->gnodes, id);
+}
+
+/*
+ * Unions of site graphs are treaps: a binary search tree on the members'
+ * hashes that is a heap on a priority drawn from the same hash. The shape
+ * of a treap is fixed by its set of members, so unions built in any order
+ * are the same interned node, and adding a member copies one path
+ * (O(log n)) instead of the whole set.
+ */
+static uint64_t prio(uint64_t h)
+{
+	return eng_mix(h, 0x7e1a9);
+}
+
+/* Whether member x sorts before member y: by hash, ties by id. */
+static int before(const eng *e, uint32_t x, uint32_t y)
+{
+	uint64_t hx = eng_gnode(e, x)->hash, hy = eng_gnode(e, y)->hash;
+	return hx != hy ? hx < hy : x < y;
+}
+
+static uint32_t treap(eng *e, uint32_t member, uint32_t left, uint32_t right)
+{
+	const gnode *m = eng_gnode(e, member);
+	gnode g;
+
+	memset(&g, 0, sizeof(g));
+	g.kind = G_UNION;
+	g.a = member;
+	g.b = left;
+	g.c = right;
+	g.best = m->best;
+	g.hash = eng_mix(G_UNION, m->hash);
+	if (left) {
+		g.best = eng_best(g.best, eng_gnode(e, left)->best);
+		g.hash = eng_mix(g.hash, eng_gnode(e, left)->hash);
+	}
+	g.hash = eng_mix(g.hash, 0x1f7);
+	if (right) {
+		g.best = eng_best(g.best, eng_gnode(e, right)->best);
+		g.hash = eng_mix(g.hash, eng_gnode(e, right)->hash);
+	}
+	return put_gnode(e, &g);
+}
+
+/* Splits treap t into the members before x (*l) and after it (*r);
+   returns 1 if x is in t. */
+static int split(eng *e, uint32_t t, uint32_t x, uint32_t *l, uint32_t *r)
+{
+	const gnode *g;
+	int found;
+
+	if (!t) {
+		*l = *r = 0;
+		return 0;
+	}
+	g = eng_gnode(e, t);
+	if (g->a == x) {
+		*l = g->b;
+		*r = g->c;
+		return 1;
+	}
+	if (before(e, g->a, x)) {
+		uint32_t rl, rr;
+		found = split(e, g->c, x, &rl, &rr);
+		*l = treap(e, g->a, g->b, rl);
+		*r = rr;
+	} else {
+		uint32_t ll, lr;
+		found = split(e, g->b, x, &ll, &lr);
+		*l = ll;
+		*r = treap(e, g->a, lr, g->c);
+	}
+	return found;
+}
+
+/* Adds member x (not a union) to treap t. */
+static uint32_t treap_add(eng *e, uint32_t t, uint32_t x)
+{
+	const gnode *g;
+	uint64_t px = prio(eng_gnode(e, x)->hash);
+
+	if (!t)
+		return treap(e, x, 0, 0);
+	g = eng_gnode(e, t);
+	if (g->a == x)
+		return t;
+	if (px > prio(eng_gnode(e, g->a)->hash)) {
+		uint32_t l, r;
+		split(e, t, x, &l, &r);
+		return treap(e, x, l, r);
+	}
+	if (before(e, x, g->a)) {
+		uint32_t l = treap_add(e, g->b, x);
+		return l == g->b ? t : treap(e, g->a, l, g->c);
+	}
+	uint32_t r = treap_add(e, g->c, x);
+	return r == g->c ? t : treap(e, g->a, g->b, r);
+}
+
+/* Adds every member of union u to treap t. */
+static uint32_t treap_add_all(eng *e, uint32_t t, uint32_t u)
+{
+	const gnode *g;
+
+	if (!u)
+		return t;
+	g = eng_gnode(e, u);
+	t = treap_add(e, t, g->a);
+	t = treap_add_all(e, t, g->b);
+	return treap_add_all(e, t, g->c);
+}
+
+static size_t treap_size(const eng *e, uint32_t t, size_t cap)
+{
+	const gnode *g;
+
+	if (!t || !cap)
+		return 0;
+	g = eng_gnode(e, t);
+	size_t n = 1 + treap_size(e, g->b, cap - 1);
+	return n + treap_size(e, g->c, cap > n ? cap - n : 0);
+}
+
+uint32_t eng_union(eng *e, uint32_t a, uint32_t b)
+{
+	const gnode *ga, *gb;
+
+	if (a == b || !b)
+		return a;
+	if (!a)
+		return b;
+	ga = eng_gnode(e, a);
+	gb = eng_gnode(e, b);
+	if (ga->kind != G_UNION && gb->kind != G_UNION)
+		return treap_add(e, treap(e, a, 0, 0), b);
+	if (ga->kind != G_UNION)
+		return treap_add(e, b, a);
+	if (gb->kind != G_UNION)
+		return treap_add(e, a, b);
+	/* both unions: the smaller into the larger */
+	if (treap_size(e, a, 64) < treap_size(e, b, 64))
+		return treap_add_all(e, b, a);
+	return treap_add_all(e, a, b);
+}

@@ -1,0 +1,292 @@
+/*
+ * Sources and specs. Before the analysis, each declaration is classified
+ * once: a PRIVFLOW_DATA annotation wins; otherwise, for the project's own
+ * declarations, the catalogue's name rules (words of the name, its scope,
+ * its type class, exclusions, transform words such as "hash"). And each
+ * called function gets its spec once: what its annotations say it does,
+ * else its catalogue entry; a function with neither is its body (or, with
+ * no body, an unknown external function).
+ */
+#include <string.h>
+
+#include "eng_p.h"
+
+static size_t split_words(const char *name, char words[][32], size_t max)
+{
+	size_t n = 0, len = 0;
+
+	for (const char *p = name;; p++) {
+		int boundary = !*p || *p == '_' || *p == '-' || *p == '.' ||
+		               (len > 0 && p > name && *p >= 'A' && *p <= 'Z' &&
+		                p[-1] >= 'a' && p[-1] <= 'z') ||
+		               (len > 0 && *p >= '0' && *p <= '9' &&
+		                !(p[-1] >= '0' && p[-1] <= '9'));
+		if (boundary && len > 0) {
+			words[n][len] = '\0';
+			if (++n == max)
+				return n;
+			len = 0;
+		}
+		if (!*p)
+			break;
+		if (*p == '_' || *p == '-' || *p == '.')
+			continue;
+		if (len < 31)
+			words[n][len++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+	}
+	return n;
+}
+
+static int words_contain(char words[][32], size_t n, const char *w)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(words[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+/* Position where the pattern's words occur consecutively, or -1. */
+static int words_match(char words[][32], size_t n, const char **pat)
+{
+	size_t plen = 0;
+
+	while (pat[plen])
+		plen++;
+	for (size_t i = 0; plen && i + plen <= n; i++) {
+		size_t k = 0;
+		while (k < plen && strcmp(words[i + k], pat[k]) == 0)
+			k++;
+		if (k == plen)
+			return (int)i;
+	}
+	return -1;
+}
+
+static unsigned decl_kind_bit(const pf_decl *d)
+{
+	switch (d->kind) {
+	case PF_DECL_FIELD: return PF_NK_FIELD;
+	case PF_DECL_GLOBAL: return PF_NK_GLOBAL;
+	case PF_DECL_LOCAL: return PF_NK_LOCAL;
+	case PF_DECL_PARAM: return PF_NK_PARAM;
+	case PF_DECL_FUNC: return PF_NK_FUNC;
+	default: return 0;
+	}
+}
+
+/* Classifies one declaration against the catalogue's name rules. */
+static void classify_by_name(eng *e, pf_declid id)
+{
+	const pf_decl *d = eng_decl(e, id);
+	const pf_name_rule *rules;
+	const char *const *excl;
+	const pf_word_transform *tw;
+	size_t nrules = pf_catalog_name_rules(e->cat, &rules);
+	size_t nexcl = pf_catalog_exclude_words(e->cat, &excl);
+	size_t ntw = pf_catalog_transform_words(e->cat, &tw);
+	char words[16][32], scope[16][32];
+	size_t nw, ns;
+
+	nw = split_words(eng_pstr(e, d->name), words, 16);
+	if (nw == 0)
+		return;
+	ns = split_words(eng_pstr(e, d->scope), scope, 16);
+	for (size_t r = 0; r < nrules; r++) {
+		const pf_name_rule *rule = &rules[r];
+		int at = -1;
+		size_t plen = 0;
+
+		if (!(rule->kinds & decl_kind_bit(d)))
+			continue;
+		if (rule->types && !(rule->types & (1u << d->tclass)))
+			continue;
+		for (size_t p = 0; p < rule->npatterns && at < 0; p++) {
+			at = words_match(words, nw, rule->patterns[p]);
+			if (at >= 0)
+				for (plen = 0; rule->patterns[p][plen]; plen++)
+					;
+		}
+		if (at < 0)
+			continue;
+		if (rule->nscopes) {
+			int ok = 0;
+			for (size_t s = 0; s < rule->nscopes && !ok; s++)
+				ok = words_contain(scope, ns, rule->scopes[s]);
+			if (!ok)
+				continue;
+		}
+		int excluded = 0;
+		unsigned tr = 0;
+		for (size_t w = 0; w < nw && !excluded; w++) {
+			if ((int)w >= at && w < (size_t)at + plen)
+				continue;
+			for (size_t x = 0; x < nexcl && !excluded; x++)
+				excluded = strcmp(words[w], excl[x]) == 0;
+			for (size_t x = 0; x < rule->nexclude && !excluded; x++)
+				excluded = strcmp(words[w], rule->exclude[x]) == 0;
+			for (size_t x = 0; x < ntw; x++)
+				if (strcmp(words[w], tw[x].word) == 0)
+					tr |= 1u << tw[x].transform;
+		}
+		if (excluded)
+			continue;
+		e->src_cat[id] = eng_str(e, rule->category);
+		e->src_tr[id] = (uint8_t)tr;
+		return;
+	}
+}
+
+const char *eng_annot(const eng *e, const pf_decl *d, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (uint32_t i = 0; i < d->nannots; i++) {
+		const char *a = eng_pstr(e, d->annots[i]);
+		if (strncmp(a, "privflow:", 9) == 0 && strncmp(a + 9, key, klen) == 0 &&
+		    (a[9 + klen] == ':' || a[9 + klen] == '\0'))
+			return a[9 + klen] == ':' ? a + 10 + klen : "";
+	}
+	return NULL;
+}
+
+void eng_classify_sources(eng *e)
+{
+	size_t n = e->prog->decls.n;
+
+	e->src_cat = pf_calloc(n, sizeof(*e->src_cat));
+	e->src_tr = pf_calloc(n, 1);
+	for (pf_declid id = 1; id < n; id++) {
+		const pf_decl *d = eng_decl(e, id);
+		const char *cat = eng_annot(e, d, "data");
+
+		if (cat && *cat) {
+			e->src_cat[id] = eng_str(e, cat);
+			continue;
+		}
+		if ((d->flags & PF_DF_SYSTEM) || d->kind == PF_DECL_ENUMCONST)
+			continue;
+		if (d->kind == PF_DECL_FUNC)
+			continue; /* functions are sources by annotation or catalogue */
+		classify_by_name(e, id);
+	}
+	/* record -> its source fields, for reads of a whole struct */
+	e->record_fields = pf_map_new();
+	for (pf_declid id = 1; id < n; id++) {
+		const pf_decl *d = eng_decl(e, id);
+		uint32_t idx;
+
+		if (d->kind != PF_DECL_FIELD || !d->scope)
+			continue;
+		if (!e->src_cat[id] && d->tclass != PF_TY_RECORD)
+			continue;
+		if (!pf_map_get(e->record_fields, d->scope, &idx)) {
+			PF_VEC(pf_declid) *v = pf_calloc(1, sizeof(*v));
+			pf_vec_push(&e->rfields, (void *)v);
+			idx = (uint32_t)e->rfields.n - 1;
+			pf_map_put(e->record_fields, d->scope, idx);
+		}
+		PF_VEC(pf_declid) *v = (void *)e->rfields.v[idx];
+		pf_vec_push(v, id);
+	}
+}
+
+/* The spec of a called function: annotations first, then the catalogue. */
+static const spec *make_spec(eng *e, pf_declid fn)
+{
+	const pf_decl *d;
+	const pf_func_spec *cs;
+	PF_VEC(pf_effect) effs = {0};
+	const char *v, *purpose;
+	spec *s;
+
+	d = eng_decl(e, fn);
+	purpose = eng_annot(e, d, "purpose");
+	if ((v = eng_annot(e, d, "data")) && *v) {
+		pf_effect ef = {.kind = PF_EFF_SOURCE, .to = PF_ARG_RET, .category = v,
+		                .from_rest = -1, .when_arg = -1, .handle = -1, .store_arg = -1};
+		pf_vec_push(&effs, ef);
+	}
+	if ((v = eng_annot(e, d, "sanitizer"))) {
+		int tr = pf_transform_from_id(v);
+		pf_effect ef = {.kind = PF_EFF_SANITIZE, .to = PF_ARG_RET, .from_rest = 0,
+		                .transform = tr < 0 ? PF_TR_REDACTED : tr, .when_arg = -1,
+		                .handle = -1, .store_arg = -1};
+		pf_vec_push(&effs, ef);
+	}
+	const char *sinkv = eng_annot(e, d, "sink");
+	const char *recip = eng_annot(e, d, "recipient");
+	const char *store = eng_annot(e, d, "store");
+	const char *erases = eng_annot(e, d, "erases");
+	if ((d->flags & PF_DF_DEFINED) && pf_program_func_of(e->prog, fn)) {
+		/* a function with a body: its body is analysed; the store it
+		   names is recorded on it (build_callgraph) */
+		store = erases = NULL;
+	}
+	if (store && !sinkv)
+		sinkv = "storage";
+	if (sinkv || recip) {
+		int k = sinkv ? pf_sink_from_id(sinkv) : PF_SINK_NETWORK_TLS;
+		pf_effect ef = {.kind = PF_EFF_SINK, .from_rest = 0, .to = PF_ARG_NONE,
+		                .handle = -1, .store_arg = -1,
+		                .sink = k < 0 ? PF_SINK_STORAGE : k, .recipient = recip,
+		                .purpose = purpose, .when_arg = -1};
+		pf_vec_push(&effs, ef);
+	}
+	if (effs.n == 0 && (cs = pf_catalog_func(e->cat, eng_pstr(e, d->name)))) {
+		s = pf_arena_alloc(e->arena, sizeof(*s));
+		s->n = cs->neffects;
+		s->effects = cs->effects;
+		s->purpose = purpose;
+		s->erases = erases;
+		return s;
+	}
+	if (effs.n == 0 && !erases)
+		return NULL;
+	s = pf_arena_alloc(e->arena, sizeof(*s));
+	pf_effect *copy = pf_arena_alloc(e->arena, effs.n * sizeof(pf_effect));
+	if (effs.n)
+		memcpy(copy, effs.v, effs.n * sizeof(pf_effect));
+	s->n = effs.n;
+	s->effects = copy;
+	s->purpose = purpose;
+	s->store = store;
+	s->erases = erases;
+	pf_vec_free(&effs);
+	return s;
+}
+
+void eng_report_sources(eng *e)
+{
+	const pf_program *p = e->prog;
+
+	for (pf_declid id = 1; id < p->decls.n; id++) {
+		const pf_decl *d = eng_decl(e, id);
+		const char *fn = NULL;
+
+		/* a function is a source by its annotation (its return value) */
+		if (!e->src_cat[id] || (d->flags & PF_DF_SYSTEM))
+			continue;
+		if (d->kind == PF_DECL_FUNC && !eng_annot(e, d, "data"))
+			continue;
+		if (d->kind == PF_DECL_PARAM || d->kind == PF_DECL_LOCAL)
+			fn = eng_pstr(e, d->scope);
+		pf_checker_source(e->chk, id, eng_cstr(e, e->src_cat[id]), fn);
+	}
+}
+
+
+/* Specs of every function declaration, before the threads start. */
+void eng_prepare_specs(eng *e)
+{
+	size_t n = e->prog->decls.n;
+
+	e->specs = pf_calloc(n ? n : 1, sizeof(*e->specs));
+	for (pf_declid id = 1; id < n; id++)
+		if (eng_decl(e, id)->kind == PF_DECL_FUNC)
+			e->specs[id] = make_spec(e, id);
+}
+
+const spec *eng_spec(const eng *e, pf_declid fn)
+{
+	return e->specs[fn];
+}

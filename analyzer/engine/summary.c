@@ -1,0 +1,747 @@
+/*
+ * Summaries: what a function leaves its callers, in terms of its own
+ * labels (a parameter's symbol stands for whatever the caller passes):
+ *
+ *  - outs: what its result holds at which suffix (a returned struct
+ *    pointer keeps its fields apart), what it wrote below its parameters
+ *    (out-parameters), which of its parameters' text it stored in
+ *    program globals;
+ *  - events: the sinks its data reaches, merged by everything that
+ *    decides a finding (data, handle, store, purpose, guards), each with
+ *    a graph of the sites where it happens (eng_p.h);
+ *  - the parameters whose SQL or path it executes or unlinks.
+ *
+ * At a call, the callee's summary is instantiated with the caller's
+ * facts: SYM(k).s becomes what the caller's argument k holds at s, the
+ * traces are joined, and each event is either complete in the caller
+ * (its data, handle and store are concrete and it needs nothing more
+ * from callers) and recorded as found, or re-recorded in the caller's
+ * summary for its own callers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eng_p.h"
+
+static uint64_t out_hash(int base, uint32_t var, uint32_t sfx, fkey k)
+{
+	return eng_mix(eng_mix(eng_mix(eng_mix(0x0a7, (uint64_t)base), var), sfx), k);
+}
+
+/* A suffix id cut to at most n elements, its constant indexes any. */
+static uint32_t sfx_cut(eng *e, uint32_t sfx, unsigned n)
+{
+	const suffix *x = eng_sfx(e, sfx);
+	pf_declid el[PF_PATH_DEPTH];
+
+	if (n > x->n)
+		n = x->n;
+	for (unsigned i = 0; i < n; i++)
+		el[i] = eng_path_is_index(x->e[i]) ? PF_ELEM_ANY : x->e[i];
+	return eng_suffix(e, el, n);
+}
+
+/*
+ * Widening of a summary past MAX_OUTS: the out is kept at most one field
+ * below its base, a parameter's symbol at most one field below the
+ * parameter, and a constant index is any index. Both only say more (a write to p->a.b becomes a write to
+ * p->a, which every part of p->a then reads), so no flow is lost; what
+ * stops is the growth, which recursion through out-parameters would
+ * otherwise multiply with every iteration.
+ */
+static void widen_out(fctx *c, uint32_t *sfx, fkey *k, unsigned depth)
+{
+	eng *e = c->e;
+	const label *l = eng_lab(e, FK_LABEL(*k));
+
+	*sfx = sfx_cut(e, *sfx, depth);
+	if (l->kind == L_SYM && l->a != SYM_VARARGS)
+		*k = FK(eng_label(e, L_SYM, l->a, sfx_cut(e, l->b, depth), l->c), FK_TR(*k));
+}
+
+void eng_sum_out(fctx *c, int base, uint32_t var, uint32_t sfx, fkey k, const pf_tnode *t)
+{
+	summary *s = c->sum;
+	uint64_t h;
+	uint32_t i;
+
+	if (s->outs.n >= MAX_OUTS) {
+		widen_out(c, &sfx, &k, 1);
+		if (!s->widened) {
+			s->widened = 1;
+			__atomic_fetch_add(&c->e->nwidened, 1, __ATOMIC_RELAXED);
+		}
+	}
+	h = out_hash(base, var, sfx, k);
+
+	if (!s->out_ix)
+		s->out_ix = pf_map_new();
+	while (pf_map_get(s->out_ix, h, &i)) {
+		sfact *o = &s->outs.v[i];
+		if (o->base == base && o->var == var && o->sfx == sfx && o->key == k) {
+			o->t = eng_best(o->t, t);
+			return;
+		}
+		h = eng_mix(h, 1);
+	}
+	sfact o = {(uint8_t)base, var, sfx, k, t};
+	pf_map_put(s->out_ix, h, (uint32_t)s->outs.n);
+	pf_vec_push(&s->outs, o);
+	s->version++;
+}
+
+static uint64_t key_hash(const evkey *k)
+{
+	uint64_t h = eng_mix(0xe7e, k->data);
+	h = eng_mix(h, k->handles);
+	h = eng_mix(h, (uint64_t)(int64_t)k->sink);
+	h = eng_mix(h, k->recipient);
+	h = eng_mix(h, k->purpose);
+	h = eng_mix(h, k->binding);
+	h = eng_mix(h, k->store);
+	h = eng_mix(h, k->store_annot);
+	h = eng_mix(h, k->guard_ok);
+	return eng_mix(h, k->guard_wrong);
+}
+
+static int key_eq(const evkey *a, const evkey *b)
+{
+	return a->data == b->data && a->handles == b->handles && a->sink == b->sink &&
+	       a->recipient == b->recipient && a->purpose == b->purpose &&
+	       a->binding == b->binding && a->store == b->store &&
+	       a->store_annot == b->store_annot && a->guard_ok == b->guard_ok &&
+	       a->guard_wrong == b->guard_wrong;
+}
+
+/* Adds (k, sites) to the summary, merging the sites of an equal key. */
+static void sum_event(fctx *c, const evkey *k, uint32_t sites)
+{
+	summary *s = c->sum;
+	uint64_t h = key_hash(k);
+	uint32_t i;
+
+	if (!s->event_ix)
+		s->event_ix = pf_map_new();
+	while (pf_map_get(s->event_ix, h, &i)) {
+		event *ev = &s->events.v[i];
+		if (key_eq(&ev->k, k)) {
+			uint32_t u = eng_union(c->e, ev->sites, sites);
+			if (u != ev->sites) {
+				ev->sites = u;
+				s->version++;
+			}
+			return;
+		}
+		h = eng_mix(h, 1);
+	}
+	if (s->events.n >= MAX_EVENTS) {
+		if (!s->truncated) {
+			s->truncated = 1;
+			eng_truncated(c->e, c->fi, "its summary reached the bound on sink events");
+		}
+		return;
+	}
+	event ev = {*k, sites};
+	pf_map_put(s->event_ix, h, (uint32_t)s->events.n);
+	pf_vec_push(&s->events, ev);
+	s->version++;
+}
+
+/* Records a complete event once (per key and sites). */
+static void found_event(fctx *c, const evkey *k, uint32_t sites)
+{
+	funcinfo *info = c->info;
+	uint64_t h = eng_mix(key_hash(k), sites);
+
+	if (!info->found_ix)
+		info->found_ix = pf_map_new();
+	if (pf_map_get(info->found_ix, h, NULL))
+		return;
+	pf_map_put(info->found_ix, h, 1);
+	cevent ce = {*k, sites, c->fi};
+	pf_vec_push(&info->found, ce);
+}
+
+static int elem_matches(pf_declid want, pf_declid have)
+{
+	if (want == have)
+		return 1;
+	if (!(want & PF_ELEM_INDEX) || !(have & PF_ELEM_INDEX))
+		return 0;
+	return want == PF_ELEM_ANY || have == PF_ELEM_ANY;
+}
+
+/* Whether suffixes a and b lie on one path (one a prefix of the other). */
+static int sfx_compatible(const suffix *a, const suffix *b)
+{
+	unsigned n = a->n < b->n ? a->n : b->n;
+
+	for (unsigned i = 0; i < n; i++)
+		if (!elem_matches(a->e[i], b->e[i]))
+			return 0;
+	return 1;
+}
+
+/* Whether a caller may pass personal data at or around SYM l. */
+static int relevant(fctx *c, const label *l)
+{
+	const suffix *s = eng_sfx(c->e, l->b);
+
+	for (size_t i = 0; i < c->info->pd.n; i++)
+		if (c->info->pd.v[i].param == l->a &&
+		    sfx_compatible(eng_sfx(c->e, c->info->pd.v[i].sfx), s))
+			return 1;
+	return 0;
+}
+
+void eng_event(fctx *c, evkey k, uint32_t sites)
+{
+	eng *e = c->e;
+	funcinfo *info = c->info;
+	const label *dl = eng_lab(e, FK_LABEL(k.data));
+
+	if (!c->emit || !e->events)
+		return;
+	if (!k.purpose)
+		k.purpose = info->purpose;
+	if (!k.binding)
+		k.binding = info->binding;
+	if (info->store && !k.store_annot) {
+		k.store = eng_label(e, L_STR, info->store, 0, 0);
+		k.store_annot = 1;
+	}
+	if (info->ncallers == 0 && k.store && !eng_label_concrete(e, k.store))
+		k.store = 0; /* no caller will name it */
+	if (e->nguards)
+		eng_guard_bits(c, dl->kind == L_DATA ? dl->c : 0, &k.guard_ok, &k.guard_wrong);
+	/* the handles known here, and those only callers can tell */
+	uint32_t conc = 0, sym = 0;
+	if (k.handles) {
+		size_t n;
+		const fkey *h = eng_set_keys(e, k.handles, &n);
+		for (size_t i = 0; i < n; i++) {
+			if (eng_lab(e, FK_LABEL(h[i]))->kind == L_SYM)
+				sym = eng_set_add(e, sym, h[i]);
+			else
+				conc = eng_set_add(e, conc, h[i]);
+		}
+	}
+	if (dl->kind != L_SYM && (!k.handles || conc) && eng_label_concrete(e, k.store)) {
+		uint32_t purpose = k.purpose ? k.purpose : k.binding;
+		int g = eng_purpose_guard(e, purpose, k.sink);
+		int unguarded = g >= 0 && !(k.guard_ok & (1u << g));
+		/* complete, unless a caller can still give a purpose, or a
+		   consent check the purpose needs */
+		if (info->ncallers == 0 || (purpose && !unguarded) || (!purpose && !info->purpose_above)) {
+			evkey done = k;
+			done.handles = conc;
+			found_event(c, &done, sites);
+			if (!sym)
+				return;
+			k.handles = sym; /* the callers may still tell the rest */
+		}
+	}
+	if (info->ncallers == 0)
+		return; /* symbolic data never made concrete */
+	if (dl->kind == L_SYM && !relevant(c, dl))
+		return; /* no caller passes personal data there */
+	sum_event(c, &k, sites);
+}
+
+/* --- instantiation at a call ---------------------------------------------------- */
+
+/* The caller's path for an owner path of the callee: a parameter's path
+   maps onto the argument's; a local one is unknown to the caller. */
+static uint32_t owner_in_caller(fctx *c, const pf_insn *in, uint32_t owner)
+{
+	eng *e = c->e;
+	const pf_path *op;
+
+	if (!owner)
+		return 0;
+	op = eng_owner_def(e, owner);
+	if (eng_is_program_global(e, op))
+		return owner;
+	if (op->base != PF_BASE_PARAM || op->var >= in->nargs || in->args[op->var].npaths != 1)
+		return 0;
+	pf_path p = in->args[op->var].paths[0];
+	for (unsigned i = 0; i < op->depth && p.depth < PF_PATH_DEPTH; i++)
+		p.field[p.depth++] = op->field[i];
+	return eng_owner_path(e, &p);
+}
+
+/*
+ * The caller's facts for callee fact (key, t) in mode `mode`: a symbol
+ * becomes the argument's facts extended by its suffix (a tree, unless
+ * collapsed); a concrete label stays (its owner translated). `via` is
+ * the step the fact takes at the call (NULL: none); `sfx` is where below
+ * the destination the callee's fact was.
+ */
+static void translate(fctx *c, vtree *out, const pf_insn *in, uint32_t callee, fkey key,
+                      const pf_tnode *t, const char *via, uint32_t sfx, int mode,
+                      const char *passed)
+{
+	eng *e = c->e;
+	const label *l = eng_lab(e, FK_LABEL(key));
+
+	if (l->kind != L_SYM) {
+		vfact f = {sfx, key, t};
+		if (l->kind == L_DATA && via)
+			f.t = eng_step(e, f.t, in->use, via);
+		if (l->kind == L_DATA && l->c)
+			f.key = FK(eng_label(e, L_DATA, l->a, l->b, owner_in_caller(c, in, l->c)),
+			           FK_TR(key));
+		pf_vec_push(out, f);
+		return;
+	}
+	const pf_func *cf = &e->prog->funcs.v[callee];
+	const suffix *s = eng_sfx(e, l->b);
+	uint32_t first = l->a, last = l->a + 1;
+	size_t from = out->n;
+
+	if (l->a == SYM_VARARGS) {
+		first = cf->nparams;
+		last = in->nargs;
+	}
+	for (uint32_t k = first; k < last && k < in->nargs; k++) {
+		const pf_rval *a = &in->args[k];
+		pf_loc loc = a->loc.line ? a->loc : in->loc;
+		if (s->n == 0) {
+			eng_read_rval(c, out, a, loc, mode);
+			continue;
+		}
+		for (uint32_t i = 0; i < a->npaths; i++) {
+			pf_path p = a->paths[i];
+			for (unsigned j = 0; j < s->n && p.depth < PF_PATH_DEPTH; j++)
+				p.field[p.depth++] = s->e[j];
+			eng_read(c, out, &p, in->loc, mode);
+		}
+	}
+	/* place the facts below `sfx`, and join the traces */
+	const suffix *base = eng_sfx(e, sfx);
+	for (size_t i = from; i < out->n; i++) {
+		vfact *f = &out->v[i];
+		int kind = eng_lab(e, FK_LABEL(f->key))->kind;
+		if (base->n) {
+			const suffix *rel = eng_sfx(e, f->sfx);
+			pf_declid el[2 * PF_PATH_DEPTH];
+			unsigned n = 0;
+			for (unsigned j = 0; j < base->n; j++)
+				el[n++] = base->e[j];
+			for (unsigned j = 0; j < rel->n; j++)
+				el[n++] = rel->e[j];
+			f->sfx = eng_suffix(e, el, n > PF_PATH_DEPTH ? PF_PATH_DEPTH : n);
+		}
+		f->key |= FK_TR(key);
+		if (kind == L_DATA || kind == L_SYM) {
+			f->t = eng_concat(e, eng_step(e, f->t, in->use, passed), t);
+			if (via)
+				f->t = eng_step(e, f->t, in->use, via);
+		}
+	}
+}
+
+static int is_data_key(const eng *e, fkey k)
+{
+	int kind = eng_lab(e, FK_LABEL(k))->kind;
+	return kind == L_DATA || kind == L_SYM;
+}
+
+/*
+ * A call's instantiated outs, kept for the next visit of the call in a
+ * loop: when the callee's summary and what the arguments hold are what
+ * they were, the same writes are made again without translating and
+ * tracing every out anew.
+ */
+typedef struct callmemo {
+	uint64_t key;          /* insn, callee */
+	uint32_t version;      /* of the callee's summary */
+	uint64_t inputs;       /* hash of what the arguments held */
+	vtree ret;
+	vtree *args;           /* per argument */
+	uint32_t nargs;
+} callmemo;
+
+void eng_memos_free(fctx *c)
+{
+	for (size_t i = 0; i < c->memos.n; i++) {
+		callmemo *m = c->memos.v[i];
+		pf_vec_free(&m->ret);
+		for (uint32_t k = 0; k < m->nargs; k++)
+			pf_vec_free(&m->args[k]);
+		pf_free(m->args);
+		pf_free(m);
+	}
+	pf_vec_free(&c->memos);
+	pf_map_free(c->memo_ix);
+}
+
+/* The memo of this call (created empty), NULL if the summary writes
+   globals (those writes are not kept). */
+static callmemo *memo_of(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
+{
+	uint64_t key = eng_mix(eng_mix(0xca11, (uint64_t)(in - c->f->insns)), ci), h = key;
+	uint32_t i;
+
+	for (size_t k = 0; k < s->outs.n; k++)
+		if (s->outs.v[k].base == OUT_GLOBAL)
+			return NULL;
+	if (!c->memo_ix)
+		c->memo_ix = pf_map_new();
+	while (pf_map_get(c->memo_ix, h, &i)) {
+		if (c->memos.v[i]->key == key)
+			return c->memos.v[i];
+		h = eng_mix(h, 1);
+	}
+	callmemo *m = pf_calloc(1, sizeof(*m));
+	m->key = key;
+	m->version = UINT32_MAX;
+	m->nargs = in->nargs;
+	m->args = pf_calloc(in->nargs ? in->nargs : 1, sizeof(vtree));
+	pf_map_put(c->memo_ix, h, (uint32_t)c->memos.n);
+	pf_vec_push(&c->memos, m);
+	return m;
+}
+
+/* What the arguments hold, as a hash (facts, not traces). */
+static uint64_t inputs_hash(fctx *c, const pf_insn *in)
+{
+	uint64_t h = 0x1b9u;
+	vtree v = {0};
+
+	for (uint32_t k = 0; k < in->nargs; k++) {
+		v.n = 0;
+		eng_read_rval(c, &v, &in->args[k], in->loc, R_TREE);
+		h = eng_mix(h, 0xa5a5u + k);
+		for (size_t i = 0; i < v.n; i++)
+			h = eng_mix(eng_mix(h, v.v[i].sfx), v.v[i].key);
+	}
+	pf_vec_free(&v);
+	return h;
+}
+
+/* The writes of an instantiated call. */
+static void apply_outs(fctx *c, const pf_insn *in, const vtree *ret, const vtree *args)
+{
+	for (uint32_t k = 0; k < in->nargs; k++) {
+		const pf_rval *a = &in->args[k];
+		if (!args[k].n)
+			continue;
+		for (uint32_t i = 0; i < a->npaths; i++)
+			eng_write(c, &a->paths[i], &args[k], 0);
+	}
+	if (in->dst.base != PF_BASE_NONE && ret->n)
+		eng_write(c, &in->dst, ret, in->strong);
+}
+
+static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
+{
+	eng *e = c->e;
+	const char *cname = eng_fname(e, ci), *ret_note = NULL, *arg_note[8] = {0};
+	const char *passed = NULL;
+	callmemo *m = s->outs.n ? memo_of(c, in, ci, s) : NULL;
+	uint64_t inputs = m ? inputs_hash(c, in) : 0;
+	vtree ret = {0}, out = {0}, *args;
+
+	if (!s->outs.n)
+		return;
+	if (m && m->version == s->version && m->inputs == inputs) {
+		apply_outs(c, in, &m->ret, m->args);
+		return;
+	}
+	args = pf_calloc(in->nargs ? in->nargs : 1, sizeof(vtree));
+	passed = eng_note(e, "passed to %s()", cname);
+	for (size_t i = 0; i < s->outs.n; i++) {
+		const sfact *o = &s->outs.v[i];
+		switch (o->base) {
+		case OUT_RET:
+			if (in->dst.base == PF_BASE_NONE)
+				break;
+			if (!ret_note)
+				ret_note = eng_note(e, "returned from %s()", cname);
+			translate(c, &ret, in, ci, o->key, o->t, ret_note, o->sfx, R_TREE, passed);
+			break;
+		case OUT_PARAM: {
+			if (o->var >= in->nargs)
+				break;
+			const char *note = o->var < 8 ? arg_note[o->var] : NULL;
+			if (!note) {
+				note = eng_note(e, "written by %s() to its argument %u", cname, o->var + 1);
+				if (o->var < 8)
+					arg_note[o->var] = note;
+			}
+			translate(c, &args[o->var], in, ci, o->key, o->t, note, o->sfx, R_TREE, passed);
+			break;
+		}
+		case OUT_GLOBAL: {
+			/* only personal data (and symbols, for the callers) are
+			   carried into globals, not every handle and string */
+			out.n = 0;
+			translate(c, &out, in, ci, o->key, o->t,
+			          eng_note(e, "stored in a global by %s()", cname), o->sfx, R_TREE, passed);
+			size_t k = 0;
+			for (size_t j = 0; j < out.n; j++)
+				if (is_data_key(e, out.v[j].key))
+					out.v[k++] = out.v[j];
+			out.n = k;
+			eng_write(c, pf_itab_at(e->gslots, o->var & ~GSLOT), &out, 0);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	apply_outs(c, in, &ret, args);
+	if (m) {
+		m->version = s->version;
+		m->inputs = inputs;
+		pf_vec_free(&m->ret);
+		m->ret = ret;
+		for (uint32_t k = 0; k < in->nargs; k++) {
+			pf_vec_free(&m->args[k]);
+			m->args[k] = args[k];
+		}
+	} else {
+		pf_vec_free(&ret);
+		for (uint32_t k = 0; k < in->nargs; k++)
+			pf_vec_free(&args[k]);
+	}
+	pf_free(args);
+	pf_vec_free(&out);
+}
+
+static void call_erasures(fctx *c, const pf_insn *in, const summary *s)
+{
+	eng *e = c->e;
+
+	for (uint32_t k = 0; s->erase_params && k < 32 && k < in->nargs; k++) {
+		if (!(s->erase_params & (1u << k)))
+			continue;
+		vtree af = {0};
+		eng_read_rval(c, &af, &in->args[k], in->loc, R_HANDLE);
+		for (size_t i = 0; i < af.n; i++) {
+			const label *l = eng_lab(e, FK_LABEL(af.v[i].key));
+			int erase;
+			uint32_t st;
+			/* a DELETE statement, or a path (the parameter was unlinked) */
+			if (l->kind == L_STR && (st = eng_store_name(e, eng_cstr(e, l->a), &erase)) &&
+			    (erase || strchr(eng_cstr(e, st), '/')))
+				eng_add_erase(e, c->fi, st);
+			if (l->kind == L_SYM && l->a < 32 && eng_sfx(e, l->b)->n == 0 &&
+			    !(c->sum->erase_params & (1u << l->a))) {
+				c->sum->erase_params |= 1u << l->a;
+				c->sum->version++;
+			}
+		}
+		pf_vec_free(&af);
+	}
+}
+
+static void call_events(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
+{
+	eng *e = c->e;
+	const char *cname = eng_fname(e, ci);
+	const char *passed = eng_note(e, "passed to %s()", cname);
+
+	for (size_t i = 0; i < s->events.n; i++) {
+		const event *ev = &s->events.v[i];
+		const label *dl = eng_lab(e, FK_LABEL(ev->k.data));
+		int varargs = dl->kind == L_SYM && dl->a == SYM_VARARGS;
+		vtree data = {0}, handles = {0};
+		uint32_t store = ev->k.store, hset = 0;
+
+		translate(c, &data, in, ci, ev->k.data, NULL, NULL, eng_suffix(e, NULL, 0), R_WHOLE,
+		          passed);
+		if (ev->k.handles) {
+			size_t nh;
+			const fkey *h = eng_set_keys(e, ev->k.handles, &nh);
+			for (size_t j = 0; j < nh; j++)
+				translate(c, &handles, in, ci, h[j], NULL, NULL, eng_suffix(e, NULL, 0),
+				          R_HANDLE, passed);
+			if (!(hset = eng_handle_set(e, &handles, ev->k.sink))) {
+				pf_vec_free(&data);
+				pf_vec_free(&handles);
+				continue; /* the caller's handle is nothing this sink takes */
+			}
+		}
+		if (store && eng_lab(e, store)->kind == L_SYM) {
+			vtree sf = {0};
+			translate(c, &sf, in, ci, FK(store, 0), NULL, NULL, eng_suffix(e, NULL, 0), R_HANDLE,
+			          passed);
+			store = eng_pick_store(c, &sf, 1);
+			pf_vec_free(&sf);
+		}
+		for (size_t d = 0; d < data.n; d++) {
+			if (!is_data_key(e, data.v[d].key))
+				continue;
+			/* the data's trace in the caller, up to the call */
+			const pf_tnode *t = eng_step(e, data.v[d].t, in->use, passed);
+			uint32_t sites = varargs
+			        /* a variadic wrapper is the sink: its call is the site */
+			        ? eng_site(e, eng_concat(e, t, eng_gnode(e, ev->sites)->best), in->use, c->fi,
+			                   eng_str(e, cname))
+			        : eng_via(e, t, ci, (uint32_t)i);
+			evkey k = ev->k;
+			k.data = data.v[d].key;
+			k.store = store;
+			k.handles = hset;
+			eng_event(c, k, sites);
+		}
+		pf_vec_free(&data);
+		pf_vec_free(&handles);
+	}
+}
+
+/* Adds an edge to the function's, once. */
+static void add_edge(funcinfo *fi, const cedge *ed)
+{
+	uint64_t h = eng_mix(eng_mix(eng_mix(eng_mix(eng_mix(0xed9e, ed->callee), ed->param), ed->sfx),
+	                             ed->from_param), ed->from_sfx);
+	uint32_t i;
+
+	if (!fi->edge_ix)
+		fi->edge_ix = pf_map_new();
+	while (pf_map_get(fi->edge_ix, h, &i)) {
+		const cedge *o = &fi->edges.v[i];
+		if (o->callee == ed->callee && o->param == ed->param && o->sfx == ed->sfx &&
+		    o->from_param == ed->from_param && o->from_sfx == ed->from_sfx)
+			return;
+		h = eng_mix(h, 1);
+	}
+	pf_map_put(fi->edge_ix, h, (uint32_t)fi->edges.n);
+	pf_vec_push(&fi->edges, *ed);
+}
+
+/* The first pass's record of a call: which of the callee's parameter
+   paths receive personal data, or one of the caller's own symbols. */
+static void call_edges(fctx *c, const pf_insn *in, uint32_t ci)
+{
+	eng *e = c->e;
+	const pf_func *cf = &e->prog->funcs.v[ci];
+	vtree v = {0};
+
+	for (uint32_t k = 0; k < in->nargs; k++) {
+		v.n = 0;
+		eng_read_rval(c, &v, &in->args[k], in->loc, R_TREE);
+		uint32_t param = k < cf->nparams ? k : SYM_VARARGS;
+		for (size_t i = 0; i < v.n; i++) {
+			const label *l = eng_lab(e, FK_LABEL(v.v[i].key));
+			cedge ed = {ci, param, v.v[i].sfx, UINT32_MAX, 0};
+			if (l->kind == L_SYM) {
+				ed.from_param = l->a;
+				ed.from_sfx = l->b;
+			} else if (l->kind != L_DATA) {
+				continue;
+			}
+			add_edge(c->info, &ed);
+		}
+	}
+	pf_vec_free(&v);
+}
+
+void eng_call_summary(fctx *c, const pf_insn *in, uint32_t ci)
+{
+	const summary *s = &c->e->fi[ci].sum;
+
+	call_outs(c, in, ci, s);
+	call_erasures(c, in, s);
+	if (c->emit && !c->e->events)
+		call_edges(c, in, ci);
+	if (c->emit && c->e->events)
+		call_events(c, in, ci, s);
+}
+
+/*
+ * Adds (param, sfx) to what may hold personal data in fi, unless an entry
+ * on the same path covers it. Past MAX_PD paths of one parameter, the
+ * parameter is relevant whole: relevance only prunes, saying more costs
+ * time, never a flow, and the pass stays linear.
+ */
+static int pd_add(eng *e, funcinfo *fi, uint32_t param, uint32_t sfx)
+{
+	const suffix *s = eng_sfx(e, sfx);
+	size_t same = 0, k = 0;
+
+	for (size_t i = 0; i < fi->pd.n; i++) {
+		if (fi->pd.v[i].param != param)
+			continue;
+		const suffix *o = eng_sfx(e, fi->pd.v[i].sfx);
+		/* a shorter entry on the same path already covers it */
+		if (o->n <= s->n && sfx_compatible(o, s))
+			return 0;
+		same++;
+	}
+	if (same >= MAX_PD) {
+		for (size_t i = 0; i < fi->pd.n; i++)
+			if (fi->pd.v[i].param != param)
+				fi->pd.v[k++] = fi->pd.v[i];
+		fi->pd.n = k;
+		sfx = eng_suffix(e, NULL, 0);
+	}
+	pdent p = {param, sfx};
+	pf_vec_push(&fi->pd, p);
+	return 1;
+}
+
+void eng_relevance(eng *e)
+{
+	size_t nf = e->prog->funcs.n;
+	u32vec work = {0};
+	uint8_t *queued = pf_calloc(nf ? nf : 1, 1);
+
+	/* personal data passed to a parameter makes that path relevant */
+	for (uint32_t f = 0; f < nf; f++)
+		for (size_t i = 0; i < e->fi[f].edges.n; i++) {
+			const cedge *ed = &e->fi[f].edges.v[i];
+			if (ed->from_param == UINT32_MAX && pd_add(e, &e->fi[ed->callee], ed->param, ed->sfx) &&
+			    !queued[ed->callee]) {
+				queued[ed->callee] = 1;
+				pf_vec_push(&work, ed->callee);
+			}
+		}
+	/* and so does a relevant path of the caller passed on */
+	while (work.n) {
+		uint32_t f = work.v[--work.n];
+		funcinfo *fi = &e->fi[f];
+		queued[f] = 0;
+		for (size_t i = 0; i < fi->edges.n; i++) {
+			const cedge *ed = &fi->edges.v[i];
+			if (ed->from_param == UINT32_MAX)
+				continue;
+			const suffix *from = eng_sfx(e, ed->from_sfx);
+			for (size_t j = 0; j < fi->pd.n; j++) {
+				const suffix *p = eng_sfx(e, fi->pd.v[j].sfx);
+				uint32_t to = ed->sfx;
+				if (fi->pd.v[j].param != ed->from_param || !sfx_compatible(p, from))
+					continue;
+				if (p->n > from->n) {
+					/* only a part of what is passed may hold data: the
+					   callee's path is the edge's extended by that part */
+					const suffix *base = eng_sfx(e, ed->sfx);
+					pf_declid el[2 * PF_PATH_DEPTH];
+					unsigned n = 0;
+					for (unsigned z = 0; z < base->n; z++)
+						el[n++] = base->e[z];
+					for (unsigned z = from->n; z < p->n; z++)
+						el[n++] = p->e[z];
+					to = eng_suffix(e, el, n > PF_PATH_DEPTH ? PF_PATH_DEPTH : n);
+				}
+				if (pd_add(e, &e->fi[ed->callee], ed->param, to) && !queued[ed->callee]) {
+					queued[ed->callee] = 1;
+					pf_vec_push(&work, ed->callee);
+				}
+			}
+		}
+	}
+	pf_vec_free(&work);
+	pf_free(queued);
+}
+
+void eng_summary_free(summary *s)
+{
+	pf_vec_free(&s->outs);
+	pf_vec_free(&s->events);
+	pf_map_free(s->event_ix);
+	pf_map_free(s->out_ix);
+}
