@@ -41,7 +41,7 @@ static void check_path(const tu_view *v, const pf_func *f, const pf_path *p)
 {
 	PF_FUZZ_CHECK(p->depth <= PF_PATH_DEPTH);
 	for (int i = 0; i < p->depth; i++)
-		PF_FUZZ_CHECK(p->field[i] < v->tu->ndecls);
+		PF_FUZZ_CHECK((p->field[i] & PF_ELEM_INDEX) || p->field[i] < v->tu->ndecls);
 	switch (p->base) {
 	case PF_BASE_NONE:
 	case PF_BASE_RET:
