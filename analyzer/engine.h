@@ -15,7 +15,6 @@
 typedef struct pf_engine_opts {
 	const char *root;  /* project root, for path bindings */
 	int verbose;
-	int jobs;          /* threads for the analysis, >= 1 */
 } pf_engine_opts;
 
 /*

@@ -562,11 +562,7 @@ int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
 	scan_state s = {0};
 	pool p = {db, opts, NULL, 0};
 	size_t *todo = pf_calloc(db->n ? db->n : 1, sizeof(size_t)), ntodo = 0;
-	/* One engine thread: with several, the ids the threads intern (labels,
-	   suffixes) depend on timing, and so does the order of fact sets, which
-	   the summary bounds and the choice of a finding's origin follow; the
-	   reports would not be byte-identical. Parsing uses the -j workers. */
-	pf_engine_opts eo = {opts->root, opts->verbose, 1};
+	pf_engine_opts eo = {opts->root, opts->verbose};
 	int rc;
 
 	*out = NULL;

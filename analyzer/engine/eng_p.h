@@ -229,6 +229,7 @@ typedef struct summary {
 	                          unlinked: what callers pass there erases */
 	int truncated;         /* MAX_EVENTS was reached */
 	int widened;           /* MAX_OUTS was reached (summary.c) */
+	int global_outs;       /* some out is OUT_GLOBAL */
 	uint64_t version;      /* grows when the summary does */
 } summary;
 
@@ -295,7 +296,7 @@ typedef struct funcinfo {
 	summary sum;
 	fslots slots;          /* its locations (owner labels refer to them) */
 	PF_VEC(uint32_t) erases;   /* stores it deletes (strings) */
-	PF_VEC(uint32_t) out_cats; /* categories it sends to a sink (export) */
+	u32vec out_cats;         /* categories it sends to a sink (export) */
 	PF_VEC(cevent) found;      /* complete events, for flows.c */
 	pf_map *found_ix;
 	uint64_t analysed_at;  /* summary versions of its callees, to skip work */
@@ -304,7 +305,7 @@ typedef struct funcinfo {
 typedef struct store_rec {
 	uint32_t name;
 	pf_loc loc;
-	PF_VEC(uint32_t) cats;
+	u32vec cats;
 } store_rec;
 
 typedef struct vcell {
@@ -401,6 +402,8 @@ uint32_t eng_set_add(eng *e, uint32_t set, fkey k);
 uint32_t eng_site(eng *e, const pf_tnode *t, pf_loc loc, uint32_t func, uint32_t sink_func);
 uint32_t eng_via(eng *e, const pf_tnode *t, uint32_t func, uint32_t evix);
 uint32_t eng_union(eng *e, uint32_t a, uint32_t b);
+/* Appends x to v unless it is there (short lists of ids). */
+void eng_u32_add_once(u32vec *v, uint32_t x);
 const gnode *eng_gnode(const eng *e, uint32_t id);
 /* Clears this thread's memo caches (a new engine reuses ids). */
 void eng_caches_reset(void);

@@ -1,18 +1,17 @@
 /*
  * The engine's entry point: builds the shared tables, classifies sources,
  * resolves function pointers, builds the call graph and its components,
- * then analyses the components bottom-up, the components of one level in
- * parallel on the -j threads (a component only reads the summaries of
- * the levels below it, finished before it starts). Program-wide globals
- * are read from the previous round's state and written into the next
- * round's; rounds repeat while the globals grow. Finally the events found
- * become flows for the checker (flows.c), and the erasure and export
- * entry points are checked (stores.c).
+ * then analyses the components bottom-up, level by level (a component
+ * only reads the summaries of the levels below it and of itself).
+ * Program-wide globals are read from the previous level's state and
+ * written into the next; rounds repeat while the globals grow. Finally
+ * the events found become flows for the checker (flows.c), and the
+ * erasure and export entry points are checked (stores.c).
  *
- * The result does not depend on the number of threads: each function's
- * analysis reads only finished summaries and the previous round's
- * globals, traces are chosen by content, and flows are sorted before the
- * checker sees them.
+ * One thread: the interning tables are thread-safe, but with several
+ * threads the ids they hand out (labels, suffixes) would depend on timing,
+ * and so would the order of fact sets that the summary bounds and the
+ * choice of a finding's origin follow.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,74 +166,12 @@ static void analyse_component(eng *e, comps *cs, uint32_t c, int round)
 		eng_truncated(e, cs->order.v[start + k], "its recursion did not converge");
 }
 
-/* --- threads ------------------------------------------------------------------------ */
-
-typedef struct pool {
-	eng *e;
-	comps *cs;
-	pthread_mutex_t lock;
-	pthread_cond_t work, done;
-	size_t next, end, busy;   /* the level being analysed: by_level[next..end) */
-	int round;
-	int generation, quit;
-} pool;
-
-/* Takes components of the current level until there are none. */
-static void drain(pool *p)
+/* Analyses one level of components; their writes to globals become
+   visible to the levels above only after it. */
+static void run_level(eng *e, comps *cs, size_t from, size_t to, int round)
 {
-	for (;;) {
-		pthread_mutex_lock(&p->lock);
-		if (p->next >= p->end) {
-			pthread_mutex_unlock(&p->lock);
-			return;
-		}
-		uint32_t c = p->cs->by_level.v[p->next++];
-		p->busy++;
-		pthread_mutex_unlock(&p->lock);
-		analyse_component(p->e, p->cs, c, p->round);
-		pthread_mutex_lock(&p->lock);
-		if (--p->busy == 0 && p->next >= p->end)
-			pthread_cond_broadcast(&p->done);
-		pthread_mutex_unlock(&p->lock);
-	}
-}
-
-static void *pool_thread(void *arg)
-{
-	pool *p = arg;
-	int seen = 0;
-
-	eng_caches_reset();
-	for (;;) {
-		pthread_mutex_lock(&p->lock);
-		while (p->generation == seen && !p->quit)
-			pthread_cond_wait(&p->work, &p->lock);
-		if (p->quit) {
-			pthread_mutex_unlock(&p->lock);
-			return NULL;
-		}
-		seen = p->generation;
-		pthread_mutex_unlock(&p->lock);
-		drain(p);
-	}
-}
-
-/* Analyses one level: every thread takes components until none is left. */
-static void run_level(pool *p, size_t from, size_t to)
-{
-	pthread_mutex_lock(&p->lock);
-	p->next = from;
-	p->end = to;
-	p->generation++;
-	pthread_cond_broadcast(&p->work);
-	pthread_mutex_unlock(&p->lock);
-	drain(p);
-	pthread_mutex_lock(&p->lock);
-	while (p->busy || p->next < p->end)
-		pthread_cond_wait(&p->done, &p->lock);
-	pthread_mutex_unlock(&p->lock);
-	/* the level's writes to globals become visible to the levels above */
-	eng *e = p->e;
+	for (size_t k = from; k < to; k++)
+		analyse_component(e, cs, cs->by_level.v[k], round);
 	e->globals = e->gnext;
 	memcpy(e->gver, e->gver_next, e->prog->decls.n * sizeof(uint32_t));
 }
@@ -404,9 +341,6 @@ int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat
 {
 	eng e;
 	comps cs;
-	pool p;
-	pthread_t *threads = NULL;
-	int nthreads = opts && opts->jobs > 1 ? opts->jobs : 1;
 
 	memset(&e, 0, sizeof(e));
 	memset(&cs, 0, sizeof(cs));
@@ -436,24 +370,12 @@ int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat
 	pf_vec_push(&cs.level_start, (uint32_t)nc);
 	cs.seen = pf_calloc(nc ? nc : 1, sizeof(uint64_t));
 
-	memset(&p, 0, sizeof(p));
-	p.e = &e;
-	p.cs = &cs;
-	pthread_mutex_init(&p.lock, NULL);
-	pthread_cond_init(&p.work, NULL);
-	pthread_cond_init(&p.done, NULL);
-	if (nthreads > 1) {
-		threads = pf_calloc((size_t)nthreads - 1, sizeof(pthread_t));
-		for (int i = 0; i < nthreads - 1; i++)
-			pthread_create(&threads[i], NULL, pool_thread, &p);
-	}
 	/* first pass: what functions return and write, to a fixpoint of the
 	   globals, and what each call passes to its callee */
 	for (int round = 0; round < GLOBAL_ROUNDS; round++) {
 		e.globals_changed = 0;
-		p.round = round;
 		for (size_t l = 0; l + 1 < cs.level_start.n; l++)
-			run_level(&p, cs.level_start.v[l], cs.level_start.v[l + 1]);
+			run_level(&e, &cs, cs.level_start.v[l], cs.level_start.v[l + 1], round);
 		e.rounds = round + 1;
 		if (e.trace) {
 			size_t ng = 0;
@@ -468,19 +390,8 @@ int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat
 	   that records sink events (only those that can become flows) */
 	eng_relevance(&e);
 	e.events = 1;
-	p.round = 0;
 	for (size_t l = 0; l + 1 < cs.level_start.n; l++)
-		run_level(&p, cs.level_start.v[l], cs.level_start.v[l + 1]);
-	pthread_mutex_lock(&p.lock);
-	p.quit = 1;
-	pthread_cond_broadcast(&p.work);
-	pthread_mutex_unlock(&p.lock);
-	for (int i = 0; i < nthreads - 1; i++)
-		pthread_join(threads[i], NULL);
-	pf_free(threads);
-	pthread_mutex_destroy(&p.lock);
-	pthread_cond_destroy(&p.work);
-	pthread_cond_destroy(&p.done);
+		run_level(&e, &cs, cs.level_start.v[l], cs.level_start.v[l + 1], 0);
 
 	eng_emit_all(&e);
 	eng_check_entries(&e);

@@ -271,15 +271,6 @@ static int flow_cmp(const void *pa, const void *pb)
 	return 0;
 }
 
-static void sym_add(void *vec, uint32_t s)
-{
-	PF_VEC(uint32_t) *v = vec;
-
-	for (size_t i = 0; i < v->n; i++)
-		if (v->v[i] == s)
-			return;
-	pf_vec_push(v, s);
-}
 
 void eng_emit_all(eng *e)
 {
@@ -307,7 +298,7 @@ void eng_emit_all(eng *e)
 		const xflow *x = &flows.v[i];
 		if (i && flow_cmp(&flows.v[i - 1], x) == 0)
 			continue;
-		sym_add(&e->fi[x->func].out_cats, x->cat);
+		eng_u32_add_once(&e->fi[x->func].out_cats, x->cat);
 		if (x->fl.sink == PF_SINK_STORAGE)
 			eng_note_stored(e, x->store, x->cat, x->fl.loc);
 		pf_checker_flow(e->chk, &x->fl);

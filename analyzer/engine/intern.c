@@ -344,6 +344,14 @@ uint64_t eng_label_hash(const eng *e, uint32_t id)
 	}
 }
 
+void eng_u32_add_once(u32vec *v, uint32_t x)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (v->v[i] == x)
+			return;
+	pf_vec_push(v, x);
+}
+
 /* --- traces ------------------------------------------------------------------ */
 
 const pf_tnode *eng_step(eng *e, const pf_tnode *prev, pf_loc loc, const char *note)

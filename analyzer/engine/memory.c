@@ -584,17 +584,25 @@ void eng_read_rval(fctx *c, vtree *out, const pf_rval *rv, pf_loc loc, int mode)
 
 /* --- writing ------------------------------------------------------------------- */
 
+/* Path p extended by suffix sfx, clipped. */
+static pf_path extended(const fctx *c, const pf_path *p, uint32_t sfx)
+{
+	const suffix *s = eng_sfx(c->e, sfx);
+	pf_path q = *p;
+
+	for (unsigned j = 0; j < s->n && q.depth < PF_PATH_DEPTH; j++)
+		q.field[q.depth++] = s->e[j];
+	eng_path_clip(c, &q);
+	return q;
+}
+
 static void write_global(fctx *c, const pf_path *p, const vtree *v)
 {
 	eng *e = c->e;
 
 	pthread_mutex_lock(&e->lock);
 	for (size_t i = 0; i < v->n; i++) {
-		const suffix *s = eng_sfx(e, v->v[i].sfx);
-		pf_path q = *p;
-		for (unsigned j = 0; j < s->n && q.depth < PF_PATH_DEPTH; j++)
-			q.field[q.depth++] = s->e[j];
-		eng_path_clip(c, &q);
+		pf_path q = extended(c, p, v->v[i].sfx);
 		uint32_t gs = gslot(e, &q), set = 0;
 		pm_find(e->gnext, gs, &set);
 		uint32_t ns = eng_set_add(e, set, v->v[i].key);
@@ -610,7 +618,6 @@ static void write_global(fctx *c, const pf_path *p, const vtree *v)
 
 static void write_local(fctx *c, const pf_path *p, const vtree *v, int strong)
 {
-	eng *e = c->e;
 	int any = 0;
 
 	for (unsigned i = 0; i < p->depth; i++)
@@ -618,11 +625,7 @@ static void write_local(fctx *c, const pf_path *p, const vtree *v, int strong)
 	if (strong && !any)
 		kill(c, local_slot(c, p));
 	for (size_t i = 0; i < v->n; i++) {
-		const suffix *s = eng_sfx(e, v->v[i].sfx);
-		pf_path q = *p;
-		for (unsigned j = 0; j < s->n && q.depth < PF_PATH_DEPTH; j++)
-			q.field[q.depth++] = s->e[j];
-		eng_path_clip(c, &q);
+		pf_path q = extended(c, p, v->v[i].sfx);
 		add_fact(c, local_slot(c, &q), v->v[i].key, v->v[i].t);
 	}
 }

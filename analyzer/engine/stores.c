@@ -102,15 +102,6 @@ uint32_t eng_store_name(eng *e, const char *str, int *erase)
 }
 
 
-static void sym_add(void *vec, uint32_t s)
-{
-	PF_VEC(uint32_t) *v = vec;
-
-	for (size_t i = 0; i < v->n; i++)
-		if (v->v[i] == s)
-			return;
-	pf_vec_push(v, s);
-}
 
 void eng_add_erase(eng *e, uint32_t fi, uint32_t store)
 {
@@ -143,7 +134,7 @@ void eng_note_stored(eng *e, uint32_t store, uint32_t cat, pf_loc loc)
 		store_rec r = {store, loc, {0}};
 		pf_vec_push(&e->stores, r);
 	}
-	sym_add(&e->stores.v[i].cats, cat);
+	eng_u32_add_once(&e->stores.v[i].cats, cat);
 }
 
 

@@ -86,6 +86,7 @@ void eng_sum_out(fctx *c, int base, uint32_t var, uint32_t sfx, fkey k, const pf
 		h = eng_mix(h, 1);
 	}
 	sfact o = {(uint8_t)base, var, sfx, k, t};
+	s->global_outs |= base == OUT_GLOBAL;
 	pf_map_put(s->out_ix, h, (uint32_t)s->outs.n);
 	pf_vec_push(&s->outs, o);
 	s->version++;
@@ -384,9 +385,8 @@ static callmemo *memo_of(fctx *c, const pf_insn *in, uint32_t ci, const summary 
 	uint64_t key = eng_mix(eng_mix(0xca11, (uint64_t)(in - c->f->insns)), ci), h = key;
 	uint32_t i;
 
-	for (size_t k = 0; k < s->outs.n; k++)
-		if (s->outs.v[k].base == OUT_GLOBAL)
-			return NULL;
+	if (s->global_outs)
+		return NULL;
 	if (!c->memo_ix)
 		c->memo_ix = pf_map_new();
 	while (pf_map_get(c->memo_ix, h, &i)) {
@@ -440,12 +440,14 @@ static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
 	eng *e = c->e;
 	const char *cname = eng_fname(e, ci), *ret_note = NULL, *arg_note[8] = {0};
 	const char *passed = NULL;
-	callmemo *m = s->outs.n ? memo_of(c, in, ci, s) : NULL;
-	uint64_t inputs = m ? inputs_hash(c, in) : 0;
+	callmemo *m;
+	uint64_t inputs;
 	vtree ret = {0}, out = {0}, *args;
 
 	if (!s->outs.n)
 		return;
+	m = memo_of(c, in, ci, s);
+	inputs = m ? inputs_hash(c, in) : 0;
 	if (m && m->version == s->version && m->inputs == inputs) {
 		apply_outs(c, in, &m->ret, m->args);
 		return;

@@ -127,6 +127,19 @@ static unsigned ninputs(const pf_insn *in, const pf_effect *ef)
 
 /* The inputs of an effect: one argument is copied as a tree (memcpy of a
    struct keeps its fields); several are formatted into one value. */
+/* The constant strings (a path, SQL, a URL) and symbols of `in`, onto the
+   value itself of `out`. */
+static void keep_strings(const eng *e, vtree *out, const vtree *in, uint32_t empty)
+{
+	for (size_t i = 0; i < in->n; i++) {
+		int kind = kind_of(e, in->v[i].key);
+		if (kind == L_STR || kind == L_SYM) {
+			vfact f = {empty, in->v[i].key, NULL};
+			pf_vec_push(out, f);
+		}
+	}
+}
+
 static void effect_inputs(fctx *c, vtree *out, const pf_insn *in, const pf_effect *ef, int mode)
 {
 	if (mode == R_TREE && ninputs(in, ef) > 1)
@@ -267,13 +280,7 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 			pf_vec_push(&out_f, f);
 			/* a handle remembers the path or SQL it was opened with */
 			effect_inputs(c, &in_f, in, ef, R_HANDLE);
-			for (size_t i = 0; i < in_f.n; i++) {
-				int kind = kind_of(e, in_f.v[i].key);
-				if (kind == L_STR || kind == L_SYM) {
-					vfact hf = {empty, in_f.v[i].key, NULL};
-					pf_vec_push(&out_f, hf);
-				}
-			}
+			keep_strings(e, &out_f, &in_f, empty);
 			effect_output(c, in, ef->to, &out_f, 1);
 			break;
 		}
@@ -292,13 +299,7 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 		}
 		case PF_EFF_URL: {
 			effect_inputs(c, &in_f, in, ef, R_HANDLE);
-			for (size_t i = 0; i < in_f.n; i++) {
-				int kind = kind_of(e, in_f.v[i].key);
-				if (kind == L_STR || kind == L_SYM) {
-					vfact hf = {empty, in_f.v[i].key, NULL};
-					pf_vec_push(&out_f, hf);
-				}
-			}
+			keep_strings(e, &out_f, &in_f, empty);
 			effect_output(c, in, ef->to, &out_f, 0);
 			break;
 		}

@@ -232,7 +232,7 @@ static pf_results *run(tb *t)
 	pf_tu *tu = pf_tub_finish(t->b);
 	pf_program *prog = pf_program_new();
 	pf_results *res = pf_calloc(1, sizeof(*res));
-	pf_engine_opts eo = {"/", 0, 1};
+	pf_engine_opts eo = {"/", 0};
 
 	pf_program_merge(prog, tu);
 	pf_tu_free(tu);
