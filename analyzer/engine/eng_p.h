@@ -41,7 +41,7 @@
 
 /* --- bounds (each one reached is reported, never silent) ------------------ */
 
-#define TRACE_MAX 48       /* steps kept in a trace (start and newest) */
+#define TRACE_MAX PF_TRACE_STEPS /* steps a chain of steps keeps (start and newest) */
 #define SCC_ROUNDS 12      /* iterations of a recursive component */
 #define GLOBAL_ROUNDS 6    /* rounds of the program-wide globals */
 #define MAX_TARGETS 64     /* functions one pointer call may reach */
@@ -49,6 +49,8 @@
 #define MAX_ALIASES 8      /* local buffers one pointer may point into */
 #define MAX_EVENTS 4096    /* event keys one summary keeps */
 #define MAX_OUTS 128       /* outs of a summary before it is widened */
+#define MAX_SLOT_SYMS 32  /* parameter symbols one location holds before
+                              they are widened (memory.c) */
 #define MAX_PD 16          /* relevant paths of one parameter before the
                               parameter is relevant whole */
 
