@@ -86,14 +86,17 @@ void eng_path_clip(const fctx *c, pf_path *q)
 		int ok = 1;
 		if (d) {
 			int tc = eng_decl(e, d)->tclass;
-			int has_fields = tc == PF_TY_RECORD || tc == PF_TY_RECPTR;
+			/* a field below a void * (or other pointer) is the field of
+			   the struct the code cast it to: kept, not the whole object */
+			int cast = tc == PF_TY_BYTES || tc == PF_TY_POINTER;
+			int has_fields = tc == PF_TY_RECORD || tc == PF_TY_RECPTR || cast;
 			int has_elems = !after_index && ((eng_decl(e, d)->flags & PF_DF_ARRAY) ||
 			                                 tc == PF_TY_STRING || tc == PF_TY_BYTES ||
 			                                 tc == PF_TY_POINTER || tc == PF_TY_RECPTR);
 			if (eng_path_is_index(el))
 				ok = has_elems;
 			else
-				ok = has_fields && (!after_index || tc == PF_TY_RECPTR || tc == PF_TY_RECORD);
+				ok = has_fields && (!after_index || tc == PF_TY_RECPTR || tc == PF_TY_RECORD || cast);
 		}
 		for (unsigned j = 0; ok && j < i; j++)
 			ok = eng_path_is_index(el) || (q->field[j] != el &&
@@ -350,19 +353,34 @@ typedef struct gscan {
 	vtree *out;
 	const pf_path *p;
 	int collapse;
+	int below;             /* the slots below p too, not only its prefixes */
 } gscan;
 
 static void gscan_one(void *arg, uint32_t key, uint32_t set)
 {
 	gscan *g = arg;
 	const pf_path *q = pf_itab_at(g->c->e->gslots, key & ~GSLOT);
+	unsigned common = q->depth < g->p->depth ? q->depth : g->p->depth;
+	int exact = 1;
 
 	(void)set;
-	if (q->depth <= g->p->depth || q->base != g->p->base || q->var != g->p->var)
+	if (q->base != g->p->base || q->var != g->p->var)
 		return;
-	for (unsigned i = 0; i < g->p->depth; i++)
+	for (unsigned i = 0; i < common; i++) {
 		if (!elem_matches(g->p->field[i], q->field[i]))
 			return;
+		exact &= g->p->field[i] == q->field[i];
+	}
+	if (q->depth <= g->p->depth) {
+		/* a prefix whose index only matches ([*] and [1]): the exact
+		   prefixes were read already */
+		if (!exact)
+			add_slot_facts(g->c, g->out, key, eng_suffix(g->c->e, NULL, 0),
+			               g->p->field + q->depth, g->p->depth - q->depth);
+		return;
+	}
+	if (!g->below)
+		return;
 	uint32_t sfx = g->collapse ? eng_suffix(g->c->e, NULL, 0)
 	                           : eng_suffix(g->c->e, q->field + g->p->depth,
 	                                        q->depth - g->p->depth);
@@ -373,15 +391,18 @@ static void read_global(fctx *c, vtree *out, const pf_path *p, int mode)
 {
 	eng *e = c->e;
 	uint32_t empty = eng_suffix(e, NULL, 0);
+	int indexed = 0;
 
 	for (unsigned d = 0; d <= p->depth; d++) {
 		pf_path q = *p;
 		q.depth = (uint8_t)d;
 		path_norm(&q);
 		add_slot_facts(c, out, gslot(e, &q), empty, p->field + d, p->depth - d);
+		if (d < p->depth)
+			indexed |= eng_path_is_index(p->field[d]);
 	}
-	if (!(mode & R_HANDLE)) {
-		gscan g = {c, out, p, mode & R_WHOLE};
+	if (!(mode & R_HANDLE) || indexed) {
+		gscan g = {c, out, p, mode & R_WHOLE, !(mode & R_HANDLE)};
 		pm_foreach(e->globals, gscan_one, &g);
 	}
 }
