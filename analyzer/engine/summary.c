@@ -29,7 +29,8 @@ static uint64_t out_hash(int base, uint32_t var, uint32_t sfx, fkey k)
 	return eng_mix(eng_mix(eng_mix(eng_mix(0x0a7, (uint64_t)base), var), sfx), k);
 }
 
-/* A suffix id cut to at most n elements, its constant indexes any. */
+/* A suffix id cut to at most n elements; its constant indexes any when
+   n is 1 (the last step of widening). */
 static uint32_t sfx_cut(eng *e, uint32_t sfx, unsigned n)
 {
 	const suffix *x = eng_sfx(e, sfx);
@@ -38,14 +39,15 @@ static uint32_t sfx_cut(eng *e, uint32_t sfx, unsigned n)
 	if (n > x->n)
 		n = x->n;
 	for (unsigned i = 0; i < n; i++)
-		el[i] = eng_path_is_index(x->e[i]) ? PF_ELEM_ANY : x->e[i];
+		el[i] = eng_path_is_index(x->e[i]) && n <= 1 ? PF_ELEM_ANY : x->e[i];
 	return eng_suffix(e, el, n);
 }
 
 /*
- * Widening of a summary past MAX_OUTS: the out is kept at most one field
- * below its base, a parameter's symbol at most one field below the
- * parameter, and a constant index is any index. Both only say more (a write to p->a.b becomes a write to
+ * Widening of a summary past MAX_OUTS: the out is kept at most two
+ * elements below its base and a parameter's symbol two below the
+ * parameter; past four times MAX_OUTS, one, and a constant index is any
+ * index (sudo_defs_table[I_RUNCHROOT] stays itself until then). Both only say more (a write to p->a.b becomes a write to
  * p->a, which every part of p->a then reads), so no flow is lost; what
  * stops is the growth, which recursion through out-parameters would
  * otherwise multiply with every iteration.
@@ -67,7 +69,7 @@ void eng_sum_out(fctx *c, int base, uint32_t var, uint32_t sfx, fkey k, const pf
 	uint32_t i;
 
 	if (s->outs.n >= MAX_OUTS) {
-		widen_out(c, &sfx, &k, 1);
+		widen_out(c, &sfx, &k, s->outs.n >= 4 * MAX_OUTS ? 1 : 2);
 		if (!s->widened) {
 			s->widened = 1;
 			__atomic_fetch_add(&c->e->nwidened, 1, __ATOMIC_RELAXED);
