@@ -121,8 +121,20 @@ static int key_eq(const evkey *a, const evkey *b)
 static void sum_event(fctx *c, const evkey *k, uint32_t sites)
 {
 	summary *s = c->sum;
-	uint64_t h = key_hash(k);
+	evkey w;
+	uint64_t h;
 	uint32_t i;
+
+	/* a parameter's symbol in many events is widened as outs are: past a
+	   quarter of the bound two elements below the parameter, past half
+	   one (a log of p->a.b is then a log of p->a: more, never less) */
+	if (s->events.n >= MAX_EVENTS / 4) {
+		uint32_t none = eng_suffix(c->e, NULL, 0);
+		w = *k;
+		widen_out(c, &none, &w.data, s->events.n >= MAX_EVENTS / 2 ? 1 : 2);
+		k = &w;
+	}
+	h = key_hash(k);
 
 	if (!s->event_ix)
 		s->event_ix = pf_map_new();
