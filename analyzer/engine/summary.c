@@ -30,7 +30,7 @@ static uint64_t out_hash(int base, uint32_t var, uint32_t sfx, fkey k)
 }
 
 /* A suffix id cut to at most n elements; its constant indexes any when
-   n is 1 (the last step of widening). */
+   n is 1 or less (the last steps of widening). */
 static uint32_t sfx_cut(eng *e, uint32_t sfx, unsigned n)
 {
 	const suffix *x = eng_sfx(e, sfx);
@@ -47,7 +47,8 @@ static uint32_t sfx_cut(eng *e, uint32_t sfx, unsigned n)
  * Widening of a summary past MAX_OUTS: the out is kept at most two
  * elements below its base and a parameter's symbol two below the
  * parameter; past four times MAX_OUTS, one, and a constant index is any
- * index (sudo_defs_table[I_RUNCHROOT] stays itself until then). Both only say more (a write to p->a.b becomes a write to
+ * index (sudo_defs_table[I_RUNCHROOT] stays itself until then); past
+ * eight times, none: what remains distinct is the base and the label. Both only say more (a write to p->a.b becomes a write to
  * p->a, which every part of p->a then reads), so no flow is lost; what
  * stops is the growth, which recursion through out-parameters would
  * otherwise multiply with every iteration.
@@ -69,7 +70,7 @@ void eng_sum_out(fctx *c, int base, uint32_t var, uint32_t sfx, fkey k, const pf
 	uint32_t i;
 
 	if (s->outs.n >= MAX_OUTS) {
-		widen_out(c, &sfx, &k, s->outs.n >= 4 * MAX_OUTS ? 1 : 2);
+		widen_out(c, &sfx, &k, s->outs.n >= 8 * MAX_OUTS ? 0 : s->outs.n >= 4 * MAX_OUTS ? 1 : 2);
 		if (!s->widened) {
 			s->widened = 1;
 			__atomic_fetch_add(&c->e->nwidened, 1, __ATOMIC_RELAXED);
@@ -82,6 +83,8 @@ void eng_sum_out(fctx *c, int base, uint32_t var, uint32_t sfx, fkey k, const pf
 	while (pf_map_get(s->out_ix, h, &i)) {
 		sfact *o = &s->outs.v[i];
 		if (o->base == base && o->var == var && o->sfx == sfx && o->key == k) {
+			if (!o->t && t)
+				s->version++; /* its first trace: callers in a cycle take it */
 			o->t = eng_best(o->t, t);
 			return;
 		}
@@ -349,7 +352,7 @@ static void translate(fctx *c, vtree *out, const pf_insn *in, uint32_t callee, f
 			f->sfx = eng_suffix(e, el, n > PF_PATH_DEPTH ? PF_PATH_DEPTH : n);
 		}
 		f->key |= FK_TR(key);
-		if (kind == L_DATA || kind == L_SYM) {
+		if (eng_traced(e, kind)) {
 			f->t = eng_concat(e, eng_step(e, f->t, in->use, passed), t);
 			if (via)
 				f->t = eng_step(e, f->t, in->use, via);
