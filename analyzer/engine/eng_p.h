@@ -351,6 +351,10 @@ struct eng {
 	uint32_t *gver, *gver_next; /* per declaration */
 	pmctx *gctx;
 	pf_map *gtraces;       /* (gslot, fkey) -> index in gtrace_v */
+	pf_map *gslot_seen;    /* gslot ids indexed below */
+	pf_map *gvar_ix;       /* global's declaration -> index in gvar_slots */
+	PF_VEC(u32vec) gvar_slots; /* per global: its slots (GSLOT | id), sorted,
+	                          so a read scans its own global, not all */
 	PF_VEC(struct gtrace { uint32_t slot; fkey key; const pf_tnode *t; }) gtrace_v;
 	int globals_changed;
 

@@ -252,6 +252,8 @@ static void setup(eng *e, const pf_program *prog, const pf_catalog *cat, const p
 	pthread_mutex_init(&e->lock, NULL);
 	e->vcell_ids = pf_map_new();
 	e->gtraces = pf_map_new();
+	e->gslot_seen = pf_map_new();
+	e->gvar_ix = pf_map_new();
 	e->gctx = pm_new(merge_sets, e);
 	e->fi = pf_calloc(nf ? nf : 1, sizeof(funcinfo));
 	e->gver = pf_calloc(prog->decls.n ? prog->decls.n : 1, sizeof(uint32_t));
@@ -295,6 +297,11 @@ static void teardown(eng *e, comps *cs)
 	pf_map_free(e->vcell_ids);
 	pf_map_free(e->record_fields);
 	pf_map_free(e->gtraces);
+	pf_map_free(e->gslot_seen);
+	pf_map_free(e->gvar_ix);
+	for (size_t i = 0; i < e->gvar_slots.n; i++)
+		pf_vec_free(&e->gvar_slots.v[i]);
+	pf_vec_free(&e->gvar_slots);
 	pf_vec_free(&e->gtrace_v);
 	pf_vec_free(&e->truncated);
 	pm_free(e->gctx);

@@ -210,7 +210,25 @@ static void add_fact(fctx *c, uint32_t s, fkey k, const pf_tnode *t)
 
 static uint32_t gslot(eng *e, const pf_path *p)
 {
-	return GSLOT | pf_itab_put(e->gslots, p, path_hash(UINT32_MAX, p));
+	uint32_t id = GSLOT | pf_itab_put(e->gslots, p, path_hash(UINT32_MAX, p)), ix;
+
+	if (pf_map_get(e->gslot_seen, id, NULL))
+		return id;
+	pf_map_put(e->gslot_seen, id, 1);
+	if (!pf_map_get(e->gvar_ix, p->var, &ix)) {
+		u32vec none = {0};
+		ix = (uint32_t)e->gvar_slots.n;
+		pf_map_put(e->gvar_ix, p->var, ix);
+		pf_vec_push(&e->gvar_slots, none);
+	}
+	u32vec *v = &e->gvar_slots.v[ix];
+	pf_vec_push(v, id);
+	for (size_t i = v->n - 1; i > 0 && v->v[i - 1] > v->v[i]; i--) {
+		uint32_t t = v->v[i];
+		v->v[i] = v->v[i - 1];
+		v->v[i - 1] = t;
+	}
+	return id;
 }
 
 static uint32_t local_slot(fctx *c, const pf_path *p)
@@ -401,9 +419,13 @@ static void read_global(fctx *c, vtree *out, const pf_path *p, int mode)
 		if (d < p->depth)
 			indexed |= eng_path_is_index(p->field[d]);
 	}
-	if (!(mode & R_HANDLE) || indexed) {
+	uint32_t ix, set;
+	if ((!(mode & R_HANDLE) || indexed) && pf_map_get(e->gvar_ix, p->var, &ix)) {
 		gscan g = {c, out, p, mode & R_WHOLE, !(mode & R_HANDLE)};
-		pm_foreach(e->globals, gscan_one, &g);
+		const u32vec *v = &e->gvar_slots.v[ix];
+		for (size_t i = 0; i < v->n; i++)
+			if (pm_find(e->globals, v->v[i], &set))
+				gscan_one(&g, v->v[i], set);
 	}
 }
 
