@@ -55,21 +55,17 @@ static uint64_t hstr(uint64_t h, const char *s)
 
 static void trace_copy(pf_checker *c, pf_finding *f, const pf_tnode *t)
 {
-	size_t n = t ? t->len : 0, i;
+	const pf_tnode *steps[PF_TRACE_STEPS];
+	size_t n = pf_trace_steps(t, steps, PF_TRACE_STEPS);
 
 	f->ntrace = n;
 	f->trace = n ? pf_arena_alloc(c->res->arena, n * sizeof(pf_step)) : NULL;
-	for (i = n; t && i > 0; t = t->prev) {
-		pf_step *s = &f->trace[--i];
-		s->file = file_of(c, t->loc);
-		s->line = t->loc.line;
-		s->col = t->loc.col;
-		s->note = keep(c, t->note);
-	}
-	/* a shortened chain has fewer nodes than its length says */
-	if (i > 0) {
-		memmove(f->trace, f->trace + i, (n - i) * sizeof(pf_step));
-		f->ntrace = n - i;
+	for (size_t i = 0; i < n; i++) {
+		pf_step *s = &f->trace[i];
+		s->file = file_of(c, steps[i]->loc);
+		s->line = steps[i]->loc.line;
+		s->col = steps[i]->loc.col;
+		s->note = keep(c, steps[i]->note);
 	}
 }
 
@@ -311,7 +307,7 @@ void pf_checker_source(pf_checker *c, pf_declid id, const char *category, const 
 	fl.function = function;
 	snprintf(msg, sizeof(msg), "'%s' holds %s, a category of personal data the policy does not declare",
 	         pf_program_str(c->prog, d->name), category);
-	pf_tnode t = {NULL, d->loc, "declared here", 1, 0};
+	pf_tnode t = {.loc = d->loc, .note = "declared here", .len = 1};
 	fl.trace = &t;
 	add_finding(c, PF_RULE_UNDECLARED_CATEGORY, &fl, msg,
 	            rule_ref(c->pol, PF_RULE_UNDECLARED_CATEGORY, NULL));

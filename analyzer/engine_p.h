@@ -8,15 +8,26 @@
 #include "engine.h"
 #include "kinds.h"
 
-/* One step of a trace, newest last: a chain through `prev`. */
+/*
+ * A trace, newest step last, interned (equal nodes are one node). A step
+ * node is one step after the trace `prev`; a join node (`sub` set) is
+ * `prev` followed by the steps of `sub` after its first: joining a
+ * callee's trace onto a caller's costs one node, not a copy of the
+ * callee's steps. pf_trace_steps() lists the steps.
+ */
 typedef struct pf_tnode {
 	const struct pf_tnode *prev;
-	pf_loc loc;
+	const struct pf_tnode *sub; /* join node: the trace appended */
+	pf_loc loc;                 /* step node: where, and what */
 	const char *note;
-	uint32_t len; /* steps in the chain up to and including this one */
-	uint64_t hash; /* of its content (steps are interned: equal ones are
-	                  one node) */
+	uint32_t len;               /* steps in the trace it stands for */
+	uint64_t hash;              /* of its content */
 } pf_tnode;
+
+/* The steps of t in order into out (step nodes): all of them when there
+   are at most max, else the first max - 1 and the last. Returns how many. */
+size_t pf_trace_steps(const pf_tnode *t, const pf_tnode **out, size_t max);
+#define PF_TRACE_STEPS 48 /* steps a finding's trace shows */
 
 /* A complete flow: personal data of one category reaching one use. */
 typedef struct pf_flow {

@@ -14,6 +14,7 @@
  * also has its own working directory, which libclang changes.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -498,6 +499,67 @@ static void collect_files(pf_results *res, const ffvec *files, const ffvec *fail
 
 /* Each link unit merged into a program and analysed; one unit's results go
    straight into the scan's. */
+/*
+ * Link units are independent programs: each is merged and analysed on
+ * its own (one engine, one thread), the -j threads taking the next unit
+ * as they finish one. Their results are joined in the units' order, so
+ * the report does not depend on which thread ran what.
+ */
+typedef struct unit_run {
+	scan_state *s;
+	const pf_units *units;
+	const char *const *paths;
+	const pf_catalog *cat;
+	const pf_policy *pol;
+	const pf_engine_opts *eo;
+	size_t next;              /* the next unit to take (atomic) */
+	pf_results **res;         /* per unit */
+	char **err;               /* per unit: what failed, or NULL */
+} unit_run;
+
+static int run_unit(unit_run *ur, size_t k, pf_results *r)
+{
+	const pf_unit *u = &ur->units->v[k];
+	scan_state *s = ur->s;
+	pf_program *prog = pf_program_new();
+	int rc = PF_OK;
+
+	if (s->opts->verbose || getenv("PF_TRACE"))
+		fprintf(stderr, "privflow: link unit %zu/%zu: %s, %zu translation unit%s\n", k + 1,
+		        ur->units->n, u->seed == SIZE_MAX ? "no main" : ur->paths[u->seed], u->ntus,
+		        u->ntus == 1 ? "" : "s");
+	for (size_t i = 0; i < u->ntus && rc == PF_OK; i++) {
+		pf_tu *tu = unspool_tu(s, u->tus[i]);
+		if (!tu) {
+			rc = PF_ERROR;
+			break;
+		}
+		pf_program_merge(prog, tu);
+		pf_tu_free(tu);
+	}
+	if (rc == PF_OK)
+		rc = pf_engine_run(r, prog, ur->cat, ur->pol, ur->eo);
+	pf_program_free(prog);
+	return rc;
+}
+
+static void *unit_worker(void *arg)
+{
+	unit_run *ur = arg;
+	size_t k;
+
+	while ((k = __atomic_fetch_add(&ur->next, 1, __ATOMIC_RELAXED)) < ur->units->n) {
+		pf_results *r = pf_calloc(1, sizeof(*r));
+		r->arena = pf_arena_new();
+		ur->res[k] = r;
+		if (run_unit(ur, k, r) != PF_OK) {
+			ur->err[k] = pf_strdup(pf_error_last());
+			__atomic_store_n(&ur->next, ur->units->n, __ATOMIC_RELAXED); /* stop */
+		}
+	}
+	return NULL;
+}
+
 static int analyse_units(scan_state *s, const pf_catalog *cat, const pf_policy *pol,
                          const pf_engine_opts *eo)
 {
@@ -515,41 +577,41 @@ static int analyse_units(scan_state *s, const pf_catalog *cat, const pf_policy *
 	}
 	fflush(s->spool);
 	pf_units_derive(&units, s->facts, paths, n);
-	for (size_t k = 0; k < units.n && rc == PF_OK; k++) {
-		const pf_unit *u = &units.v[k];
-		pf_program *prog = pf_program_new();
-		pf_results *r = s->res;
+	if (units.n == 1) {
+		rc = run_unit(&(unit_run){s, &units, paths, cat, pol, eo, 0, NULL, NULL}, 0, s->res);
+	} else if (units.n > 1) {
+		unit_run ur = {s, &units, paths, cat, pol, eo, 0, NULL, NULL};
+		size_t nt = s->opts->jobs > 1 ? (size_t)s->opts->jobs : 1;
+		pthread_t *th;
 
-		if (s->opts->verbose || getenv("PF_TRACE"))
-			fprintf(stderr, "privflow: link unit %zu/%zu: %s, %zu translation unit%s\n",
-			        k + 1, units.n, u->seed == SIZE_MAX ? "no main" : paths[u->seed],
-			        u->ntus, u->ntus == 1 ? "" : "s");
-		for (size_t i = 0; i < u->ntus && rc == PF_OK; i++) {
-			pf_tu *tu = unspool_tu(s, u->tus[i]);
-			if (!tu) {
+		if (nt > units.n)
+			nt = units.n;
+		ur.res = pf_calloc(units.n, sizeof(*ur.res));
+		ur.err = pf_calloc(units.n, sizeof(*ur.err));
+		th = pf_calloc(nt, sizeof(*th));
+		for (size_t t = 1; t < nt; t++)
+			if (pthread_create(&th[t], NULL, unit_worker, &ur) != 0)
+				th[t] = 0;
+		unit_worker(&ur);
+		for (size_t t = 1; t < nt; t++)
+			if (th[t])
+				pthread_join(th[t], NULL);
+		for (size_t k = 0; k < units.n; k++) {
+			if (ur.err[k] && rc == PF_OK) {
+				pf_error_set("%s", ur.err[k]);
 				rc = PF_ERROR;
-				break;
 			}
-			pf_program_merge(prog, tu);
-			pf_tu_free(tu);
+			if (ur.res[k] && rc == PF_OK)
+				pf_results_absorb(s->res, ur.res[k]);
+			if (ur.res[k])
+				pf_results_free(ur.res[k]);
+			pf_free(ur.err[k]);
 		}
-		if (rc != PF_OK) {
-			pf_program_free(prog);
-			break;
-		}
-		if (units.n > 1) {
-			r = pf_calloc(1, sizeof(*r));
-			r->arena = pf_arena_new();
-		}
-		rc = pf_engine_run(r, prog, cat, pol, eo);
-		if (r != s->res) {
-			pf_results_absorb(s->res, r);
-			pf_results_free(r);
-		}
-		pf_program_free(prog);
-	}
-	if (units.n > 1)
 		pf_results_dedupe(s->res);
+		pf_free(ur.res);
+		pf_free(ur.err);
+		pf_free(th);
+	}
 	s->res->nunits = units.n;
 	pf_units_free(&units);
 	pf_free(paths);

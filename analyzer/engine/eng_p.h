@@ -41,7 +41,7 @@
 
 /* --- bounds (each one reached is reported, never silent) ------------------ */
 
-#define TRACE_MAX 48       /* steps kept in a trace (start and newest) */
+#define TRACE_MAX PF_TRACE_STEPS /* steps a chain of steps keeps (start and newest) */
 #define SCC_ROUNDS 12      /* iterations of a recursive component */
 #define GLOBAL_ROUNDS 6    /* rounds of the program-wide globals */
 #define MAX_TARGETS 64     /* functions one pointer call may reach */
@@ -49,6 +49,8 @@
 #define MAX_ALIASES 8      /* local buffers one pointer may point into */
 #define MAX_EVENTS 4096    /* event keys one summary keeps */
 #define MAX_OUTS 128       /* outs of a summary before it is widened */
+#define MAX_SLOT_SYMS 32  /* parameter symbols one location holds before
+                              they are widened (memory.c) */
 #define MAX_PD 16          /* relevant paths of one parameter before the
                               parameter is relevant whole */
 
@@ -349,6 +351,10 @@ struct eng {
 	uint32_t *gver, *gver_next; /* per declaration */
 	pmctx *gctx;
 	pf_map *gtraces;       /* (gslot, fkey) -> index in gtrace_v */
+	pf_map *gslot_seen;    /* gslot ids indexed below */
+	pf_map *gvar_ix;       /* global's declaration -> index in gvar_slots */
+	PF_VEC(u32vec) gvar_slots; /* per global: its slots (GSLOT | id), sorted,
+	                          so a read scans its own global, not all */
 	PF_VEC(struct gtrace { uint32_t slot; fkey key; const pf_tnode *t; }) gtrace_v;
 	int globals_changed;
 
@@ -370,6 +376,15 @@ struct eng {
 	int events;            /* the second pass: sink events are recorded */
 	int trace;             /* PF_TRACE: report slow functions on stderr */
 };
+
+/* Whether facts of a label kind carry traces: personal data always; a
+   parameter's symbol only in the second pass (the first computes what
+   summaries hold, and its traces of symbols would be rebuilt anyway:
+   on curl they were 33 million nodes). */
+static inline int eng_traced(const eng *e, int kind)
+{
+	return kind == L_DATA || (kind == L_SYM && e->events);
+}
 
 /* global facts' traces (under eng.lock), and what a bound reached */
 void eng_global_trace(eng *e, uint32_t gslot, fkey k, const pf_tnode *t);

@@ -110,15 +110,6 @@ static uint64_t comp_inputs(const eng *e, const comps *cs, uint32_t c)
 	return h;
 }
 
-static uint64_t comp_version(const eng *e, const comps *cs, uint32_t c)
-{
-	uint64_t v = 0;
-
-	for (size_t k = cs->starts.v[c]; cs->order.v[k] != UINT32_MAX; k++)
-		v += e->fi[cs->order.v[k]].sum.version;
-	return v;
-}
-
 static int self_recursive(const eng *e, uint32_t f)
 {
 	for (size_t k = 0; k < e->fi[f].callees.n; k++)
@@ -127,7 +118,32 @@ static int self_recursive(const eng *e, uint32_t f)
 	return 0;
 }
 
-/* Analyses component c until its summaries stop growing. */
+static void analyse_one(eng *e, uint32_t f, int round, int it, size_t n)
+{
+	struct timespec t0, t1;
+
+	if (e->trace)
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+	eng_analyse(e, f);
+	if (!e->trace)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+	if (ms > 20)
+		fprintf(stderr, "trace: %s (round %d, visit %d, comp of %zu): %.0f ms, %zu slots, "
+		        "%zu outs, %zu events, %zu found, %zu of %u blocks visited\n", eng_fname(e, f), round,
+		        it, n, ms, e->fi[f].slots.v.n, e->fi[f].sum.outs.n, e->fi[f].sum.events.n,
+		        e->fi[f].found.n, e->fi[f].visits, e->prog->funcs.v[f].nblocks);
+}
+
+/*
+ * Analyses component c until its summaries stop growing: a worklist in
+ * the component's order, where a function is analysed again only when
+ * the summary of a callee in the component grew since (so a component of
+ * hundreds of functions tied by function pointers costs what changes in
+ * it, not its size times its rounds). A function analysed SCC_ROUNDS
+ * times without its callees settling is reported.
+ */
 static void analyse_component(eng *e, comps *cs, uint32_t c, int round)
 {
 	size_t start = cs->starts.v[c], n = 0;
@@ -138,32 +154,51 @@ static void analyse_component(eng *e, comps *cs, uint32_t c, int round)
 	if (round > 0 && inputs == cs->seen[c])
 		return; /* nothing it depends on changed since */
 	cs->seen[c] = inputs;
-	for (int it = 0; it < SCC_ROUNDS; it++) {
-		uint64_t before = comp_version(e, cs, c);
+	if (n == 1 && !self_recursive(e, cs->order.v[start])) {
+		analyse_one(e, cs->order.v[start], round, 0, n);
+		return;
+	}
+	/* callers within the component, by local index */
+	pf_map *local = pf_map_new();
+	u32vec *callers = pf_calloc(n, sizeof(u32vec));
+	uint8_t *dirty = pf_malloc(n);
+	int *visits = pf_calloc(n, sizeof(int));
+	for (size_t k = 0; k < n; k++)
+		pf_map_put(local, cs->order.v[start + k], (uint32_t)k);
+	for (size_t k = 0; k < n; k++) {
+		const funcinfo *fi = &e->fi[cs->order.v[start + k]];
+		uint32_t j;
+		for (size_t i = 0; i < fi->callees.n; i++)
+			if (pf_map_get(local, fi->callees.v[i], &j))
+				eng_u32_add_once(&callers[j], (uint32_t)k);
+	}
+	memset(dirty, 1, n);
+	for (int more = 1; more;) {
+		more = 0;
 		for (size_t k = 0; k < n; k++) {
 			uint32_t f = cs->order.v[start + k];
-			struct timespec t0, t1;
-			if (e->trace)
-				clock_gettime(CLOCK_MONOTONIC, &t0);
-			eng_analyse(e, f);
-			if (e->trace) {
-				clock_gettime(CLOCK_MONOTONIC, &t1);
-				double ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
-				if (ms > 20)
-					fprintf(stderr, "trace: %s (round %d, it %d, comp of %zu): %.0f ms, %zu slots, "
-					        "%zu outs, %zu events, %zu found, %zu of %u blocks visited\n", eng_fname(e, f), round, it, n, ms,
-					        e->fi[f].slots.v.n, e->fi[f].sum.outs.n, e->fi[f].sum.events.n,
-					        e->fi[f].found.n, e->fi[f].visits, e->prog->funcs.v[f].nblocks);
+			if (!dirty[k])
+				continue;
+			dirty[k] = 0;
+			if (visits[k] >= SCC_ROUNDS) {
+				eng_truncated(e, f, "its recursion did not converge");
+				continue;
 			}
+			uint64_t before = e->fi[f].sum.version;
+			analyse_one(e, f, round, visits[k]++, n);
+			if (e->fi[f].sum.version == before)
+				continue;
+			for (size_t i = 0; i < callers[k].n; i++)
+				dirty[callers[k].v[i]] = 1;
+			more = 1;
 		}
-		uint64_t after = comp_version(e, cs, c);
-		if (after == before && (n > 1 || it > 0))
-			return;
-		if (n == 1 && (!self_recursive(e, cs->order.v[start]) || after == before))
-			return;
 	}
 	for (size_t k = 0; k < n; k++)
-		eng_truncated(e, cs->order.v[start + k], "its recursion did not converge");
+		pf_vec_free(&callers[k]);
+	pf_free(callers);
+	pf_free(dirty);
+	pf_free(visits);
+	pf_map_free(local);
 }
 
 /* Analyses one level of components; their writes to globals become
@@ -217,6 +252,8 @@ static void setup(eng *e, const pf_program *prog, const pf_catalog *cat, const p
 	pthread_mutex_init(&e->lock, NULL);
 	e->vcell_ids = pf_map_new();
 	e->gtraces = pf_map_new();
+	e->gslot_seen = pf_map_new();
+	e->gvar_ix = pf_map_new();
 	e->gctx = pm_new(merge_sets, e);
 	e->fi = pf_calloc(nf ? nf : 1, sizeof(funcinfo));
 	e->gver = pf_calloc(prog->decls.n ? prog->decls.n : 1, sizeof(uint32_t));
@@ -260,6 +297,11 @@ static void teardown(eng *e, comps *cs)
 	pf_map_free(e->vcell_ids);
 	pf_map_free(e->record_fields);
 	pf_map_free(e->gtraces);
+	pf_map_free(e->gslot_seen);
+	pf_map_free(e->gvar_ix);
+	for (size_t i = 0; i < e->gvar_slots.n; i++)
+		pf_vec_free(&e->gvar_slots.v[i]);
+	pf_vec_free(&e->gvar_slots);
 	pf_vec_free(&e->gtrace_v);
 	pf_vec_free(&e->truncated);
 	pm_free(e->gctx);

@@ -358,8 +358,8 @@ const pf_tnode *eng_step(eng *e, const pf_tnode *prev, pf_loc loc, const char *n
 {
 	pf_tnode n;
 
-	if (prev && prev->len >= TRACE_MAX && prev->prev)
-		prev = prev->prev; /* keep the start and the newest steps */
+	if (prev && prev->len >= TRACE_MAX && prev->prev && !prev->sub)
+		prev = prev->prev; /* a chain of steps keeps its start and newest */
 	memset(&n, 0, sizeof(n));
 	n.prev = prev;
 	n.loc = loc;
@@ -371,29 +371,76 @@ const pf_tnode *eng_step(eng *e, const pf_tnode *prev, pf_loc loc, const char *n
 }
 
 #define CACHE 4096
-static _Thread_local struct { const void *a, *b; const void *r; } concat_cache[CACHE];
 
 const pf_tnode *eng_concat(eng *e, const pf_tnode *base, const pf_tnode *chain)
 {
-	const pf_tnode *stack[TRACE_MAX + 2];
-	size_t n = 0, slot;
+	pf_tnode n;
+	uint64_t len;
 
-	if (!chain || !chain->prev)
+	if (!chain || chain->len <= 1)
 		return base;
-	slot = (size_t)(eng_mix((uintptr_t)base, (uintptr_t)chain) & (CACHE - 1));
-	if (concat_cache[slot].a == base && concat_cache[slot].b == chain)
-		return concat_cache[slot].r;
-	const pf_tnode *r = base;
-	for (const pf_tnode *t = chain; t && t->prev && n < TRACE_MAX; t = t->prev)
-		stack[n++] = t;
-	while (n > 0) {
-		const pf_tnode *t = stack[--n];
-		r = eng_step(e, r, t->loc, t->note);
+	len = (uint64_t)(base ? base->len : 0) + chain->len - 1;
+	memset(&n, 0, sizeof(n));
+	n.prev = base;
+	n.sub = chain;
+	n.len = len > UINT32_MAX / 2 ? UINT32_MAX / 2 : (uint32_t)len;
+	n.hash = eng_mix(eng_mix(0x701, base ? base->hash : 0x7ace), chain->hash);
+	return pf_itab_at(e->tnodes, pf_itab_put(e->tnodes, &n, n.hash));
+}
+
+/*
+ * Walked newest first, as "the last m steps of node x" on a stack: a
+ * step node gives itself and the last m - 1 of its prev; a join node the
+ * last of its sub (never the sub's first step) and then of its prev. A
+ * part lying wholly among the steps dropped from a long trace is skipped
+ * by its length, so the walk costs what it keeps, not the trace's length.
+ */
+size_t pf_trace_steps(const pf_tnode *t, const pf_tnode **out, size_t max)
+{
+	typedef struct { const pf_tnode *x; size_t m; } part;
+	PF_VEC(part) st = {0};
+	size_t len = t ? t->len : 0, n = len < max ? len : max, pos = len, k = 0;
+	size_t budget = (size_t)1 << 20; /* lengths saturate: never walk forever */
+
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		out[i] = NULL;
+	part p0 = {t, len};
+	pf_vec_push(&st, p0);
+	while (st.n && pos > 0 && budget-- > 0) {
+		part p = st.v[--st.n];
+		if (!p.x || !p.m)
+			continue;
+		if (p.m > pos)
+			p.m = pos;
+		if (len > max && pos - p.m >= max - 1 && pos - 1 < len - 1) {
+			pos -= p.m; /* all of it in the middle of a long trace */
+			continue;
+		}
+		if (!p.x->sub) {
+			size_t at = --pos;
+			if (at < max - 1)
+				out[at] = p.x;
+			else if (at == len - 1)
+				out[n - 1] = p.x;
+			part q = {p.x->prev, p.m - 1};
+			pf_vec_push(&st, q);
+			continue;
+		}
+		size_t s = p.x->sub->len - 1;
+		if (p.m > s) {
+			part q = {p.x->prev, p.m - s};
+			pf_vec_push(&st, q);
+		}
+		part q = {p.x->sub, p.m < s ? p.m : s};
+		pf_vec_push(&st, q);
 	}
-	concat_cache[slot].a = base;
-	concat_cache[slot].b = chain;
-	concat_cache[slot].r = r;
-	return r;
+	pf_vec_free(&st);
+	for (size_t i = 0; i < n; i++)
+		if (out[i])
+			out[k++] = out[i];
+	return k;
 }
 
 const pf_tnode *eng_best(const pf_tnode *a, const pf_tnode *b)
@@ -457,7 +504,6 @@ static _Thread_local struct { uint32_t a; uint64_t b; uint32_t r; } set_cache[CA
 
 void eng_caches_reset(void)
 {
-	memset(concat_cache, 0, sizeof(concat_cache));
 	memset(set_cache, 0, sizeof(set_cache));
 }
 

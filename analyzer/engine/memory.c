@@ -24,6 +24,7 @@
  * shared state, read from the previous round's snapshot and written into
  * the next round's (engine.c), so threads never race on them.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "eng_p.h"
@@ -85,14 +86,17 @@ void eng_path_clip(const fctx *c, pf_path *q)
 		int ok = 1;
 		if (d) {
 			int tc = eng_decl(e, d)->tclass;
-			int has_fields = tc == PF_TY_RECORD || tc == PF_TY_RECPTR;
+			/* a field below a void * (or other pointer) is the field of
+			   the struct the code cast it to: kept, not the whole object */
+			int cast = tc == PF_TY_BYTES || tc == PF_TY_POINTER;
+			int has_fields = tc == PF_TY_RECORD || tc == PF_TY_RECPTR || cast;
 			int has_elems = !after_index && ((eng_decl(e, d)->flags & PF_DF_ARRAY) ||
 			                                 tc == PF_TY_STRING || tc == PF_TY_BYTES ||
 			                                 tc == PF_TY_POINTER || tc == PF_TY_RECPTR);
 			if (eng_path_is_index(el))
 				ok = has_elems;
 			else
-				ok = has_fields && (!after_index || tc == PF_TY_RECPTR || tc == PF_TY_RECORD);
+				ok = has_fields && (!after_index || tc == PF_TY_RECPTR || tc == PF_TY_RECORD || cast);
 		}
 		for (unsigned j = 0; ok && j < i; j++)
 			ok = eng_path_is_index(el) || (q->field[j] != el &&
@@ -122,22 +126,109 @@ static void kill(fctx *c, uint32_t s)
 		kill(c, ch);
 }
 
+typedef struct slotkey {
+	uint32_t slot, i;
+} slotkey;
+
+static int slotkey_cmp(const void *a, const void *b)
+{
+	const slotkey *x = a, *y = b;
+	if (x->slot != y->slot)
+		return x->slot < y->slot ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * Widening of a location past MAX_SLOT_SYMS symbols: each symbol is cut
+ * to one field below its parameter, then to the parameter itself, as a
+ * summary's outs are (summary.c). Both only say more: the location then
+ * holds all of p->a, of which p->a.b is a part. What stops is the
+ * product of a code base's records: in a component of functions tied by
+ * function pointers, one location can otherwise hold hundreds of the
+ * paths its callers pass, and every copy of it copies them all.
+ */
+static uint32_t widen_slot(fctx *c, uint32_t s, uint32_t set)
+{
+	eng *e = c->e;
+	size_t n, nsym = 0, m;
+	const fkey *k = eng_set_keys(e, set, &n);
+
+	for (size_t i = 0; i < n; i++)
+		nsym += eng_lab(e, FK_LABEL(k[i]))->kind == L_SYM;
+	if (nsym <= MAX_SLOT_SYMS)
+		return set;
+	fkey *w = pf_malloc(n * sizeof(fkey));
+	uint32_t ns = set;
+	for (unsigned depth = 1;; depth--) {
+		m = 0;
+		for (size_t i = 0; i < n; i++) {
+			const label *l = eng_lab(e, FK_LABEL(k[i]));
+			w[m] = k[i];
+			if (l->kind == L_SYM && l->a != SYM_VARARGS && eng_sfx(e, l->b)->n > depth) {
+				const suffix *x = eng_sfx(e, l->b);
+				w[m] = FK(eng_label(e, L_SYM, l->a, eng_suffix(e, x->e, depth), l->c),
+				          FK_TR(k[i]));
+				eng_set_trace(c, s, w[m], eng_trace_of(c, s, k[i]));
+			}
+			m++;
+		}
+		ns = eng_set(e, w, m);
+		size_t nn;
+		const fkey *v = eng_set_keys(e, ns, &nn);
+		nsym = 0;
+		for (size_t i = 0; i < nn; i++)
+			nsym += eng_lab(e, FK_LABEL(v[i]))->kind == L_SYM;
+		if (nsym <= MAX_SLOT_SYMS || depth == 0)
+			break;
+	}
+	pf_free(w);
+	if (!c->info->sum.widened) {
+		c->info->sum.widened = 1;
+		__atomic_fetch_add(&e->nwidened, 1, __ATOMIC_RELAXED);
+	}
+	return ns;
+}
+
+static void set_slot(fctx *c, uint32_t s, uint32_t old, uint32_t set)
+{
+	if (set != old)
+		set = widen_slot(c, s, set);
+	if (set != old)
+		c->st = pm_set(c->pm, c->st, s, set);
+}
+
 static void add_fact(fctx *c, uint32_t s, fkey k, const pf_tnode *t)
 {
 	uint32_t set = 0;
 
 	pm_find(c->st, s, &set);
-	uint32_t ns = eng_set_add(c->e, set, k);
-	if (ns != set)
-		c->st = pm_set(c->pm, c->st, s, ns);
 	eng_set_trace(c, s, k, t);
+	set_slot(c, s, set, eng_set_add(c->e, set, k));
 }
 
 /* --- slots ---------------------------------------------------------------- */
 
 static uint32_t gslot(eng *e, const pf_path *p)
 {
-	return GSLOT | pf_itab_put(e->gslots, p, path_hash(UINT32_MAX, p));
+	uint32_t id = GSLOT | pf_itab_put(e->gslots, p, path_hash(UINT32_MAX, p)), ix;
+
+	if (pf_map_get(e->gslot_seen, id, NULL))
+		return id;
+	pf_map_put(e->gslot_seen, id, 1);
+	if (!pf_map_get(e->gvar_ix, p->var, &ix)) {
+		u32vec none = {0};
+		ix = (uint32_t)e->gvar_slots.n;
+		pf_map_put(e->gvar_ix, p->var, ix);
+		pf_vec_push(&e->gvar_slots, none);
+	}
+	u32vec *v = &e->gvar_slots.v[ix];
+	pf_vec_push(v, id);
+	for (size_t i = v->n - 1; i > 0 && v->v[i - 1] > v->v[i]; i--) {
+		uint32_t t = v->v[i];
+		v->v[i] = v->v[i - 1];
+		v->v[i - 1] = t;
+	}
+	return id;
 }
 
 static uint32_t local_slot(fctx *c, const pf_path *p)
@@ -280,19 +371,34 @@ typedef struct gscan {
 	vtree *out;
 	const pf_path *p;
 	int collapse;
+	int below;             /* the slots below p too, not only its prefixes */
 } gscan;
 
 static void gscan_one(void *arg, uint32_t key, uint32_t set)
 {
 	gscan *g = arg;
 	const pf_path *q = pf_itab_at(g->c->e->gslots, key & ~GSLOT);
+	unsigned common = q->depth < g->p->depth ? q->depth : g->p->depth;
+	int exact = 1;
 
 	(void)set;
-	if (q->depth <= g->p->depth || q->base != g->p->base || q->var != g->p->var)
+	if (q->base != g->p->base || q->var != g->p->var)
 		return;
-	for (unsigned i = 0; i < g->p->depth; i++)
+	for (unsigned i = 0; i < common; i++) {
 		if (!elem_matches(g->p->field[i], q->field[i]))
 			return;
+		exact &= g->p->field[i] == q->field[i];
+	}
+	if (q->depth <= g->p->depth) {
+		/* a prefix whose index only matches ([*] and [1]): the exact
+		   prefixes were read already */
+		if (!exact)
+			add_slot_facts(g->c, g->out, key, eng_suffix(g->c->e, NULL, 0),
+			               g->p->field + q->depth, g->p->depth - q->depth);
+		return;
+	}
+	if (!g->below)
+		return;
 	uint32_t sfx = g->collapse ? eng_suffix(g->c->e, NULL, 0)
 	                           : eng_suffix(g->c->e, q->field + g->p->depth,
 	                                        q->depth - g->p->depth);
@@ -303,16 +409,23 @@ static void read_global(fctx *c, vtree *out, const pf_path *p, int mode)
 {
 	eng *e = c->e;
 	uint32_t empty = eng_suffix(e, NULL, 0);
+	int indexed = 0;
 
 	for (unsigned d = 0; d <= p->depth; d++) {
 		pf_path q = *p;
 		q.depth = (uint8_t)d;
 		path_norm(&q);
 		add_slot_facts(c, out, gslot(e, &q), empty, p->field + d, p->depth - d);
+		if (d < p->depth)
+			indexed |= eng_path_is_index(p->field[d]);
 	}
-	if (!(mode & R_HANDLE)) {
-		gscan g = {c, out, p, mode & R_WHOLE};
-		pm_foreach(e->globals, gscan_one, &g);
+	uint32_t ix, set;
+	if ((!(mode & R_HANDLE) || indexed) && pf_map_get(e->gvar_ix, p->var, &ix)) {
+		gscan g = {c, out, p, mode & R_WHOLE, !(mode & R_HANDLE)};
+		const u32vec *v = &e->gvar_slots.v[ix];
+		for (size_t i = 0; i < v->n; i++)
+			if (pm_find(e->globals, v->v[i], &set))
+				gscan_one(&g, v->v[i], set);
 	}
 }
 
@@ -600,20 +713,36 @@ static void write_global(fctx *c, const pf_path *p, const vtree *v)
 {
 	eng *e = c->e;
 
+	slotkey *sk = pf_malloc((v->n ? v->n : 1) * sizeof(*sk));
+	fkey *keys = pf_malloc((v->n ? v->n : 1) * sizeof(*keys));
+	uint32_t *var = pf_malloc((v->n ? v->n : 1) * sizeof(*var));
+
 	pthread_mutex_lock(&e->lock);
 	for (size_t i = 0; i < v->n; i++) {
 		pf_path q = extended(c, p, v->v[i].sfx);
-		uint32_t gs = gslot(e, &q), set = 0;
-		pm_find(e->gnext, gs, &set);
-		uint32_t ns = eng_set_add(e, set, v->v[i].key);
+		sk[i].slot = gslot(e, &q);
+		sk[i].i = (uint32_t)i;
+		var[i] = q.var;
+		eng_global_trace(e, sk[i].slot, v->v[i].key, v->v[i].t);
+	}
+	qsort(sk, v->n, sizeof(*sk), slotkey_cmp);
+	for (size_t i = 0, j; i < v->n; i = j) {
+		uint32_t set = 0;
+		size_t n = 0;
+		for (j = i; j < v->n && sk[j].slot == sk[i].slot; j++)
+			keys[n++] = v->v[sk[j].i].key;
+		pm_find(e->gnext, sk[i].slot, &set);
+		uint32_t ns = eng_set_union(e, set, eng_set(e, keys, n));
 		if (ns != set) {
-			e->gnext = pm_set(e->gctx, e->gnext, gs, ns);
+			e->gnext = pm_set(e->gctx, e->gnext, sk[i].slot, ns);
 			e->globals_changed = 1;
-			e->gver_next[q.var]++;
+			e->gver_next[var[sk[i].i]]++;
 		}
-		eng_global_trace(e, gs, v->v[i].key, v->v[i].t);
 	}
 	pthread_mutex_unlock(&e->lock);
+	pf_free(sk);
+	pf_free(keys);
+	pf_free(var);
 }
 
 static void write_local(fctx *c, const pf_path *p, const vtree *v, int strong)
@@ -624,10 +753,32 @@ static void write_local(fctx *c, const pf_path *p, const vtree *v, int strong)
 		any |= p->field[i] == PF_ELEM_ANY;
 	if (strong && !any)
 		kill(c, local_slot(c, p));
+	if (v->n == 1) {
+		pf_path q = extended(c, p, v->v[0].sfx);
+		add_fact(c, local_slot(c, &q), v->v[0].key, v->v[0].t);
+		return;
+	}
+	/* many facts: one new set per slot, not one per fact (a call's outs
+	   can put hundreds into a few slots) */
+	slotkey *sk = pf_malloc((v->n ? v->n : 1) * sizeof(*sk));
+	fkey *keys = pf_malloc((v->n ? v->n : 1) * sizeof(*keys));
 	for (size_t i = 0; i < v->n; i++) {
 		pf_path q = extended(c, p, v->v[i].sfx);
-		add_fact(c, local_slot(c, &q), v->v[i].key, v->v[i].t);
+		sk[i].slot = local_slot(c, &q);
+		sk[i].i = (uint32_t)i;
+		eng_set_trace(c, sk[i].slot, v->v[i].key, v->v[i].t);
 	}
+	qsort(sk, v->n, sizeof(*sk), slotkey_cmp);
+	for (size_t i = 0, j; i < v->n; i = j) {
+		uint32_t set = 0;
+		size_t n = 0;
+		for (j = i; j < v->n && sk[j].slot == sk[i].slot; j++)
+			keys[n++] = v->v[sk[j].i].key;
+		pm_find(c->st, sk[i].slot, &set);
+		set_slot(c, sk[i].slot, set, eng_set_union(c->e, set, eng_set(c->e, keys, n)));
+	}
+	pf_free(sk);
+	pf_free(keys);
 }
 
 /*

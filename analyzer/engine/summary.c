@@ -29,7 +29,8 @@ static uint64_t out_hash(int base, uint32_t var, uint32_t sfx, fkey k)
 	return eng_mix(eng_mix(eng_mix(eng_mix(0x0a7, (uint64_t)base), var), sfx), k);
 }
 
-/* A suffix id cut to at most n elements, its constant indexes any. */
+/* A suffix id cut to at most n elements; its constant indexes any when
+   n is 1 or less (the last steps of widening). */
 static uint32_t sfx_cut(eng *e, uint32_t sfx, unsigned n)
 {
 	const suffix *x = eng_sfx(e, sfx);
@@ -38,14 +39,16 @@ static uint32_t sfx_cut(eng *e, uint32_t sfx, unsigned n)
 	if (n > x->n)
 		n = x->n;
 	for (unsigned i = 0; i < n; i++)
-		el[i] = eng_path_is_index(x->e[i]) ? PF_ELEM_ANY : x->e[i];
+		el[i] = eng_path_is_index(x->e[i]) && n <= 1 ? PF_ELEM_ANY : x->e[i];
 	return eng_suffix(e, el, n);
 }
 
 /*
- * Widening of a summary past MAX_OUTS: the out is kept at most one field
- * below its base, a parameter's symbol at most one field below the
- * parameter, and a constant index is any index. Both only say more (a write to p->a.b becomes a write to
+ * Widening of a summary past MAX_OUTS: the out is kept at most two
+ * elements below its base and a parameter's symbol two below the
+ * parameter; past four times MAX_OUTS, one, and a constant index is any
+ * index (sudo_defs_table[I_RUNCHROOT] stays itself until then); past
+ * eight times, none: what remains distinct is the base and the label. Both only say more (a write to p->a.b becomes a write to
  * p->a, which every part of p->a then reads), so no flow is lost; what
  * stops is the growth, which recursion through out-parameters would
  * otherwise multiply with every iteration.
@@ -67,7 +70,7 @@ void eng_sum_out(fctx *c, int base, uint32_t var, uint32_t sfx, fkey k, const pf
 	uint32_t i;
 
 	if (s->outs.n >= MAX_OUTS) {
-		widen_out(c, &sfx, &k, 1);
+		widen_out(c, &sfx, &k, s->outs.n >= 8 * MAX_OUTS ? 0 : s->outs.n >= 4 * MAX_OUTS ? 1 : 2);
 		if (!s->widened) {
 			s->widened = 1;
 			__atomic_fetch_add(&c->e->nwidened, 1, __ATOMIC_RELAXED);
@@ -80,6 +83,8 @@ void eng_sum_out(fctx *c, int base, uint32_t var, uint32_t sfx, fkey k, const pf
 	while (pf_map_get(s->out_ix, h, &i)) {
 		sfact *o = &s->outs.v[i];
 		if (o->base == base && o->var == var && o->sfx == sfx && o->key == k) {
+			if (!o->t && t)
+				s->version++; /* its first trace: callers in a cycle take it */
 			o->t = eng_best(o->t, t);
 			return;
 		}
@@ -119,8 +124,20 @@ static int key_eq(const evkey *a, const evkey *b)
 static void sum_event(fctx *c, const evkey *k, uint32_t sites)
 {
 	summary *s = c->sum;
-	uint64_t h = key_hash(k);
+	evkey w;
+	uint64_t h;
 	uint32_t i;
+
+	/* a parameter's symbol in many events is widened as outs are: past a
+	   quarter of the bound two elements below the parameter, past half
+	   one (a log of p->a.b is then a log of p->a: more, never less) */
+	if (s->events.n >= MAX_EVENTS / 4) {
+		uint32_t none = eng_suffix(c->e, NULL, 0);
+		w = *k;
+		widen_out(c, &none, &w.data, s->events.n >= MAX_EVENTS / 2 ? 1 : 2);
+		k = &w;
+	}
+	h = key_hash(k);
 
 	if (!s->event_ix)
 		s->event_ix = pf_map_new();
@@ -335,7 +352,7 @@ static void translate(fctx *c, vtree *out, const pf_insn *in, uint32_t callee, f
 			f->sfx = eng_suffix(e, el, n > PF_PATH_DEPTH ? PF_PATH_DEPTH : n);
 		}
 		f->key |= FK_TR(key);
-		if (kind == L_DATA || kind == L_SYM) {
+		if (eng_traced(e, kind)) {
 			f->t = eng_concat(e, eng_step(e, f->t, in->use, passed), t);
 			if (via)
 				f->t = eng_step(e, f->t, in->use, via);

@@ -79,7 +79,7 @@ static int is_data(const eng *e, fkey k)
 static void step_all(eng *e, vtree *v, pf_loc loc, const char *note)
 {
 	for (size_t i = 0; i < v->n; i++)
-		if (is_data(e, v->v[i].key))
+		if (eng_traced(e, kind_of(e, v->v[i].key)))
 			v->v[i].t = eng_step(e, v->v[i].t, loc, note);
 }
 
@@ -268,7 +268,8 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 				if (is_data(e, f.key)) {
 					if (ef->kind == PF_EFF_SANITIZE)
 						f.key |= 1u << ef->transform;
-					f.t = eng_step(e, f.t, in->use, note);
+					if (eng_traced(e, kind_of(e, f.key)))
+						f.t = eng_step(e, f.t, in->use, note);
 				}
 				pf_vec_push(&out_f, f);
 			}

@@ -10,6 +10,7 @@
 
 #include "catalog.h"
 #include "engine.h"
+#include "engine_p.h"
 #include "kinds.h"
 #include "policy.h"
 
@@ -435,6 +436,83 @@ static void test_return_and_outparam(void)
 	expect("return value and out-parameter", run(&t), "sensitive-log@61 sensitive-log@63");
 }
 
+/* --- traces: steps and joins, listed in order ----------------------------- */
+
+static pf_tnode nodes[256];
+static size_t nnodes;
+
+static const pf_tnode *step(const pf_tnode *prev, unsigned line)
+{
+	pf_tnode *n = &nodes[nnodes++];
+	memset(n, 0, sizeof(*n));
+	n->prev = prev;
+	n->loc.line = line;
+	n->len = prev ? prev->len + 1 : 1;
+	return n;
+}
+
+static const pf_tnode *join(const pf_tnode *base, const pf_tnode *sub)
+{
+	pf_tnode *n = &nodes[nnodes++];
+	memset(n, 0, sizeof(*n));
+	n->prev = base;
+	n->sub = sub;
+	n->len = (base ? base->len : 0) + sub->len - 1;
+	return n;
+}
+
+static const pf_tnode *chain(unsigned from, unsigned n)
+{
+	const pf_tnode *t = NULL;
+	for (unsigned i = 0; i < n; i++)
+		t = step(t, from + i);
+	return t;
+}
+
+/* The lines of t's steps, comma-separated. */
+static const char *lines(const pf_tnode *t, size_t max)
+{
+	static char buf[1024];
+	const pf_tnode *out[64];
+	size_t n = pf_trace_steps(t, out, max), k = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < n && k < sizeof(buf) - 16; i++)
+		k += (size_t)snprintf(buf + k, sizeof(buf) - k, i ? ",%u" : "%u", out[i]->loc.line);
+	return buf;
+}
+
+static void same(const char *what, const char *got, const char *want)
+{
+	if (strcmp(got, want) != 0) {
+		failures++;
+		printf("FAIL %s\n  want: %s\n  got:  %s\n", what, want, got);
+	} else {
+		printf("ok   %s\n", what);
+	}
+}
+
+static void test_trace_steps(void)
+{
+	const pf_tnode *a = chain(1, 3), *x = chain(10, 3);
+	char len[16];
+
+	same("trace: none", lines(NULL, 48), "");
+	same("trace: a chain in order", lines(a, 48), "1,2,3");
+	/* a join drops the first step of what it appends (the callee's
+	   parameter, which the caller's step stands for) */
+	same("trace: join", lines(join(a, x), 48), "1,2,3,11,12");
+	same("trace: join on nothing", lines(join(NULL, x), 48), "11,12");
+	same("trace: nested joins", lines(step(join(join(a, x), chain(20, 2)), 30), 48),
+	     "1,2,3,11,12,21,30");
+	/* a long trace keeps its first max - 1 steps and its last */
+	const pf_tnode *big = join(join(chain(100, 5), chain(200, 6)), chain(300, 4));
+	snprintf(len, sizeof(len), "%u", big->len);
+	same("trace: length of joins", len, "13");
+	same("trace: long trace cut", lines(big, 6), "100,101,102,103,104,303");
+	same("trace: exactly max", lines(big, 13), "100,101,102,103,104,201,202,203,204,205,301,302,303");
+}
+
 int main(void)
 {
 	char path[4096];
@@ -455,6 +533,7 @@ int main(void)
 	test_credentials();
 	test_variadic_wrapper_and_fnptr();
 	test_return_and_outparam();
+	test_trace_steps();
 	pf_catalog_free(cat);
 	pf_policy_free(pol);
 	printf("%d failed\n", failures);
