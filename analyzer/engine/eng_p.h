@@ -301,7 +301,6 @@ typedef struct funcinfo {
 	u32vec out_cats;         /* categories it sends to a sink (export) */
 	PF_VEC(cevent) found;      /* complete events, for flows.c */
 	pf_map *found_ix;
-	uint64_t analysed_at;  /* summary versions of its callees, to skip work */
 } funcinfo;
 
 typedef struct store_rec {

@@ -74,6 +74,9 @@ void eng_sum_out(fctx *c, int base, uint32_t var, uint32_t sfx, fkey k, const pf
 		if (!s->widened) {
 			s->widened = 1;
 			__atomic_fetch_add(&c->e->nwidened, 1, __ATOMIC_RELAXED);
+			if (c->e->trace)
+				fprintf(stderr, "trace: %s: its summary is widened (%zu outs)\n",
+				        eng_fname(c->e, c->fi), s->outs.n);
 		}
 	}
 	h = out_hash(base, var, sfx, k);
