@@ -27,7 +27,8 @@
 #   --floor BIN                  pf_parse_floor (default: built on demand)
 #   --clang BIN                  clang for --analyze (default: clang)
 #   --policy FILE                passed to privflow scan
-#   --scan-args "ARGS"           extra arguments for privflow scan
+#   --scan-args "ARGS"           extra arguments for privflow scan (the scan's
+#                                --root is the project's, unless ARGS has one)
 #   --jobs "1 2"                 the -j / -P values to measure
 #   --skip-scan / --skip-floor / --skip-analyze
 #   --keep                       keep the temporary directory
@@ -40,7 +41,7 @@ results_dir="$here/results"
 runs=3 tus=300 seed=1 jobs_list="1 2"
 privflow="" floor="" clang_bin=clang policy="" scan_args=""
 do_generated=1 do_example=1 do_scan=1 do_floor=1 do_analyze=1 keep=0
-targets=()   # "name|path"
+targets=()   # "name|path" or "name|path|scan root"
 pending_name=""
 
 die() { echo "run.sh: $*" >&2; exit 2; }
@@ -126,12 +127,12 @@ if [ "$do_example" = 1 ]; then
 	if [ -f "$ex/CMakeLists.txt" ]; then
 		if cmake -S "$ex" -B "$tmp/example-app" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
 		     >"$tmp/example-cmake.log" 2>&1; then
-			targets=("example-app|$tmp/example-app/compile_commands.json" "${targets[@]}")
+			targets=("example-app|$tmp/example-app/compile_commands.json|$ex" "${targets[@]}")
 		else
 			note "example-app: cmake failed, skipped (see below)"; tail -5 "$tmp/example-cmake.log" >&2
 		fi
 	elif [ -f "$ex/compile_commands.json" ]; then
-		targets=("example-app|$ex/compile_commands.json" "${targets[@]}")
+		targets=("example-app|$ex/compile_commands.json|$ex" "${targets[@]}")
 	else
 		note "example-app: no CMakeLists.txt yet, skipped"
 	fi
@@ -140,7 +141,7 @@ if [ "$do_generated" = 1 ]; then
 	gen=$here/.work/generated-$tus-$seed
 	mkdir -p "$here/.work"
 	python3 "$here/gen_codebase.py" -n "$tus" --seed "$seed" -o "$gen" >&2
-	targets=("generated-$tus|$gen/compile_commands.json" "${targets[@]}")
+	targets=("generated-$tus|$gen/compile_commands.json|$gen" "${targets[@]}")
 fi
 [ ${#targets[@]} -gt 0 ] || die "nothing to measure"
 
@@ -187,7 +188,10 @@ q() { printf '%q' "$1"; }
 
 for target in "${targets[@]}"; do
 	name=${target%%|*}
-	cdb=${target#*|}
+	rest=${target#*|}
+	cdb=${rest%%|*}
+	croot=""
+	[ "$rest" = "$cdb" ] || croot=${rest#*|}
 	[ -d "$cdb" ] && cdb=$cdb/compile_commands.json
 	[ -f "$cdb" ] || die "$cdb: no compile_commands.json"
 	cdb=$(cd "$(dirname "$cdb")" && pwd)/$(basename "$cdb")
@@ -240,6 +244,32 @@ for target in "${targets[@]}"; do
 	ntus=$(wc -l <"$work/tus.txt")
 	nlines=$(xargs -d '\n' cat <"$work/tus.txt" 2>/dev/null | wc -l)
 	note "$name: $ntus TUs, $nlines lines in main files ($cdb)"
+	# the scan's --root: the directory holding every main file, unless
+	# --scan-args names one (the database's own directory is often a build
+	# directory, and a TU outside the root is not analysed)
+	# (for a real code base: the git work tree holding them, if any, else
+	# their common directory)
+	root_arg=""
+	case " $scan_args " in
+	*" --root "* | *" --root="*) ;;
+	*)
+		scan_root=$croot
+		[ -n "$scan_root" ] || scan_root=$(python3 -c 'import os, sys
+f = [l.strip() for l in open(sys.argv[1]) if l.strip()]
+d = os.path.commonpath([os.path.dirname(x) for x in f]) if f else ""
+up = d
+for _ in range(4):
+    if os.path.exists(os.path.join(up, ".git")):
+        d = up
+        break
+    up = os.path.dirname(up)
+print(d)' "$work/tus.txt")
+		if [ -n "$scan_root" ]; then
+			root_arg="--root $(q "$scan_root")"
+			note "$name: scan root $scan_root"
+		fi
+		;;
+	esac
 
 	# warm the page cache (and the dynamic loader) once, untimed
 	if [ "$do_floor" = 1 ]; then "$floor" -j2 -I "$root/include" "$cdb" >/dev/null 2>&1 || true; fi
@@ -247,11 +277,11 @@ for target in "${targets[@]}"; do
 	if [ "$do_scan" = 1 ]; then
 		for j in $jobs_list; do
 			db=$work/scan.db
-			cmd="cd $(q "$(dirname "$cdb")") && $privflow scan -p $(q "$cdb") ${policy:+--policy $(q "$policy")} --format json -o $(q "$work/scan.json") -j $j --db $(q "$db") --fail-on never $scan_args"
+			cmd="cd $(q "$(dirname "$cdb")") && $privflow scan -p $(q "$cdb") ${policy:+--policy $(q "$policy")} --format json -o $(q "$work/scan.json") -j $j --db $(q "$db") --fail-on never $root_arg $scan_args"
 			measure "scan-j$j" "rm -f $(q "$db") $(q "$db")-wal $(q "$db")-shm" "$cmd"
 		done
 		jw=$(echo $jobs_list | awk '{print $NF}')
-		measure "scan-warm-j$jw" "" "cd $(q "$(dirname "$cdb")") && $privflow scan -p $(q "$cdb") ${policy:+--policy $(q "$policy")} --format json -o $(q "$work/scan.json") -j $jw --db $(q "$work/scan.db") --fail-on never $scan_args"
+		measure "scan-warm-j$jw" "" "cd $(q "$(dirname "$cdb")") && $privflow scan -p $(q "$cdb") ${policy:+--policy $(q "$policy")} --format json -o $(q "$work/scan.json") -j $jw --db $(q "$work/scan.db") --fail-on never $root_arg $scan_args"
 	fi
 	if [ "$do_floor" = 1 ]; then
 		for j in $jobs_list; do
