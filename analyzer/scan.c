@@ -497,8 +497,6 @@ static void collect_files(pf_results *res, const ffvec *files, const ffvec *fail
 	pf_map_free(seen);
 }
 
-/* Each link unit merged into a program and analysed; one unit's results go
-   straight into the scan's. */
 /*
  * Link units are independent programs: each is merged and analysed on
  * its own (one engine, one thread), the -j threads taking the next unit

@@ -77,6 +77,8 @@ pf_itab *pf_itab_new(size_t rec_size);  /* fixed-size records, memcmp equality *
 pf_itab *pf_itab_new_blob(void);        /* byte strings */
 void pf_itab_free(pf_itab *t);
 uint32_t pf_itab_put(pf_itab *t, const void *rec, uint64_t hash);
+/* pf_itab_put that says whether the record is new */
+uint32_t pf_itab_add(pf_itab *t, const void *rec, uint64_t hash, int *added);
 uint32_t pf_itab_put_blob(pf_itab *t, const void *bytes, size_t n, uint64_t hash);
 const void *pf_itab_at(const pf_itab *t, uint32_t id);
 const void *pf_itab_blob(const pf_itab *t, uint32_t id, size_t *n); /* NUL-terminated */
@@ -230,7 +232,8 @@ typedef struct summary {
 	uint32_t erase_params; /* parameters whose SQL or path is executed or
 	                          unlinked: what callers pass there erases */
 	int truncated;         /* MAX_EVENTS was reached */
-	int widened;           /* MAX_OUTS was reached (summary.c) */
+	int widened;           /* MAX_OUTS or MAX_SLOT_SYMS was passed
+	                          (eng_widened) */
 	int global_outs;       /* some out is OUT_GLOBAL */
 	uint64_t version;      /* grows when the summary does */
 } summary;
@@ -350,7 +353,6 @@ struct eng {
 	uint32_t *gver, *gver_next; /* per declaration */
 	pmctx *gctx;
 	pf_map *gtraces;       /* (gslot, fkey) -> index in gtrace_v */
-	pf_map *gslot_seen;    /* gslot ids indexed below */
 	pf_map *gvar_ix;       /* global's declaration -> index in gvar_slots */
 	PF_VEC(u32vec) gvar_slots; /* per global: its slots (GSLOT | id), sorted,
 	                          so a read scans its own global, not all */
@@ -369,7 +371,7 @@ struct eng {
 	struct { uint32_t cat; pf_loc loc; } stored[256];
 	size_t nstored;
 	size_t ntruncated;
-	size_t nwidened;       /* summaries widened past MAX_OUTS (atomic) */
+	size_t nwidened;       /* functions with a widened summary or location */
 	u32vec truncated;      /* functions that reached a bound */
 	int rounds;
 	int events;            /* the second pass: sink events are recorded */
@@ -389,6 +391,9 @@ static inline int eng_traced(const eng *e, int kind)
 void eng_global_trace(eng *e, uint32_t gslot, fkey k, const pf_tnode *t);
 const pf_tnode *eng_global_trace_of(eng *e, uint32_t gslot, fkey k);
 void eng_truncated(eng *e, uint32_t fi, const char *why);
+/* Function fi's summary or one of its locations was widened: counted
+   once per function, and named under PF_TRACE. */
+void eng_widened(eng *e, uint32_t fi, const char *what);
 
 /* strings */
 uint32_t eng_str(eng *e, const char *s);               /* 0 for NULL */

@@ -80,6 +80,18 @@ void eng_truncated(eng *e, uint32_t fi, const char *why)
 	pthread_mutex_unlock(&e->lock);
 }
 
+void eng_widened(eng *e, uint32_t fi, const char *what)
+{
+	summary *s = &e->fi[fi].sum;
+
+	if (s->widened)
+		return;
+	s->widened = 1;
+	e->nwidened++;
+	if (e->trace)
+		fprintf(stderr, "trace: %s: %s is widened\n", eng_fname(e, fi), what);
+}
+
 /* --- components ------------------------------------------------------------------ */
 
 typedef struct comps {
@@ -252,7 +264,6 @@ static void setup(eng *e, const pf_program *prog, const pf_catalog *cat, const p
 	pthread_mutex_init(&e->lock, NULL);
 	e->vcell_ids = pf_map_new();
 	e->gtraces = pf_map_new();
-	e->gslot_seen = pf_map_new();
 	e->gvar_ix = pf_map_new();
 	e->gctx = pm_new(merge_sets, e);
 	e->fi = pf_calloc(nf ? nf : 1, sizeof(funcinfo));
@@ -297,7 +308,6 @@ static void teardown(eng *e, comps *cs)
 	pf_map_free(e->vcell_ids);
 	pf_map_free(e->record_fields);
 	pf_map_free(e->gtraces);
-	pf_map_free(e->gslot_seen);
 	pf_map_free(e->gvar_ix);
 	for (size_t i = 0; i < e->gvar_slots.n; i++)
 		pf_vec_free(&e->gvar_slots.v[i]);

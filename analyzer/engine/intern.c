@@ -137,7 +137,7 @@ static void grow(pf_itab *t, shard *s)
 	(void)t;
 }
 
-static uint32_t put(pf_itab *t, const void *rec, uint64_t hash)
+static uint32_t put(pf_itab *t, const void *rec, uint64_t hash, int *added)
 {
 	unsigned si = (unsigned)(hash & (NSHARDS - 1));
 	shard *s = &t->shards[si];
@@ -151,7 +151,8 @@ static uint32_t put(pf_itab *t, const void *rec, uint64_t hash)
 		if (s->hashes[j] == hash && rec_eq(t, rec_at(t, s, s->slots[j] - 1), rec)) {
 			id = s->slots[j];
 			pthread_mutex_unlock(&s->lock);
-			return (id << SHARD_BITS | si) + 0;
+			*added = 0;
+			return id << SHARD_BITS | si;
 		}
 	}
 	uint32_t i = s->n++;
@@ -180,19 +181,28 @@ static uint32_t put(pf_itab *t, const void *rec, uint64_t hash)
 	s->hashes[j] = hash;
 	id = i + 1;
 	pthread_mutex_unlock(&s->lock);
+	*added = 1;
 	return id << SHARD_BITS | si;
 }
 
 uint32_t pf_itab_put(pf_itab *t, const void *rec, uint64_t hash)
 {
-	return put(t, rec, hash);
+	int added;
+
+	return put(t, rec, hash, &added);
+}
+
+uint32_t pf_itab_add(pf_itab *t, const void *rec, uint64_t hash, int *added)
+{
+	return put(t, rec, hash, added);
 }
 
 uint32_t pf_itab_put_blob(pf_itab *t, const void *bytes, size_t n, uint64_t hash)
 {
 	blob_rec b = {bytes, n, hash};
+	int added;
 
-	return put(t, &b, hash);
+	return put(t, &b, hash, &added);
 }
 
 const void *pf_itab_at(const pf_itab *t, uint32_t id)
@@ -370,8 +380,6 @@ const pf_tnode *eng_step(eng *e, const pf_tnode *prev, pf_loc loc, const char *n
 	return pf_itab_at(e->tnodes, pf_itab_put(e->tnodes, &n, n.hash));
 }
 
-#define CACHE 4096
-
 const pf_tnode *eng_concat(eng *e, const pf_tnode *base, const pf_tnode *chain)
 {
 	pf_tnode n;
@@ -500,6 +508,7 @@ const fkey *eng_set_keys(const eng *e, uint32_t set, size_t *n)
 	return k;
 }
 
+#define CACHE 4096
 static _Thread_local struct { uint32_t a; uint64_t b; uint32_t r; } set_cache[CACHE];
 
 void eng_caches_reset(void)

@@ -182,11 +182,26 @@ static uint32_t widen_slot(fctx *c, uint32_t s, uint32_t set)
 			break;
 	}
 	pf_free(w);
-	if (!c->info->sum.widened) {
-		c->info->sum.widened = 1;
-		__atomic_fetch_add(&e->nwidened, 1, __ATOMIC_RELAXED);
-	}
+	eng_widened(e, c->fi, "a location");
 	return ns;
+}
+
+/*
+ * The facts of v written to many slots, one new set per slot rather than
+ * one per fact (a call's outs can put hundreds into a few slots): sk[i]
+ * is the slot of v's fact i; sorted by slot, each run of one slot gives
+ * the set of its keys. Returns the end of the run that starts at i and
+ * its set in *keys_set (keys: room for v->n).
+ */
+static size_t slot_run(eng *e, const slotkey *sk, size_t i, const vtree *v, fkey *keys,
+                       uint32_t *keys_set)
+{
+	size_t j, m = 0;
+
+	for (j = i; j < v->n && sk[j].slot == sk[i].slot; j++)
+		keys[m++] = v->v[sk[j].i].key;
+	*keys_set = eng_set(e, keys, m);
+	return j;
 }
 
 static void set_slot(fctx *c, uint32_t s, uint32_t old, uint32_t set)
@@ -210,11 +225,11 @@ static void add_fact(fctx *c, uint32_t s, fkey k, const pf_tnode *t)
 
 static uint32_t gslot(eng *e, const pf_path *p)
 {
-	uint32_t id = GSLOT | pf_itab_put(e->gslots, p, path_hash(UINT32_MAX, p)), ix;
+	int added;
+	uint32_t id = GSLOT | pf_itab_add(e->gslots, p, path_hash(UINT32_MAX, p), &added), ix;
 
-	if (pf_map_get(e->gslot_seen, id, NULL))
+	if (!added)
 		return id;
-	pf_map_put(e->gslot_seen, id, 1);
 	if (!pf_map_get(e->gvar_ix, p->var, &ix)) {
 		u32vec none = {0};
 		ix = (uint32_t)e->gvar_slots.n;
@@ -715,34 +730,29 @@ static void write_global(fctx *c, const pf_path *p, const vtree *v)
 
 	slotkey *sk = pf_malloc((v->n ? v->n : 1) * sizeof(*sk));
 	fkey *keys = pf_malloc((v->n ? v->n : 1) * sizeof(*keys));
-	uint32_t *var = pf_malloc((v->n ? v->n : 1) * sizeof(*var));
 
 	pthread_mutex_lock(&e->lock);
 	for (size_t i = 0; i < v->n; i++) {
 		pf_path q = extended(c, p, v->v[i].sfx);
 		sk[i].slot = gslot(e, &q);
 		sk[i].i = (uint32_t)i;
-		var[i] = q.var;
 		eng_global_trace(e, sk[i].slot, v->v[i].key, v->v[i].t);
 	}
 	qsort(sk, v->n, sizeof(*sk), slotkey_cmp);
 	for (size_t i = 0, j; i < v->n; i = j) {
-		uint32_t set = 0;
-		size_t n = 0;
-		for (j = i; j < v->n && sk[j].slot == sk[i].slot; j++)
-			keys[n++] = v->v[sk[j].i].key;
+		uint32_t set = 0, add;
+		j = slot_run(e, sk, i, v, keys, &add);
 		pm_find(e->gnext, sk[i].slot, &set);
-		uint32_t ns = eng_set_union(e, set, eng_set(e, keys, n));
+		uint32_t ns = eng_set_union(e, set, add);
 		if (ns != set) {
 			e->gnext = pm_set(e->gctx, e->gnext, sk[i].slot, ns);
 			e->globals_changed = 1;
-			e->gver_next[var[sk[i].i]]++;
+			e->gver_next[((const pf_path *)pf_itab_at(e->gslots, sk[i].slot & ~GSLOT))->var]++;
 		}
 	}
 	pthread_mutex_unlock(&e->lock);
 	pf_free(sk);
 	pf_free(keys);
-	pf_free(var);
 }
 
 static void write_local(fctx *c, const pf_path *p, const vtree *v, int strong)
@@ -758,8 +768,6 @@ static void write_local(fctx *c, const pf_path *p, const vtree *v, int strong)
 		add_fact(c, local_slot(c, &q), v->v[0].key, v->v[0].t);
 		return;
 	}
-	/* many facts: one new set per slot, not one per fact (a call's outs
-	   can put hundreds into a few slots) */
 	slotkey *sk = pf_malloc((v->n ? v->n : 1) * sizeof(*sk));
 	fkey *keys = pf_malloc((v->n ? v->n : 1) * sizeof(*keys));
 	for (size_t i = 0; i < v->n; i++) {
@@ -770,12 +778,10 @@ static void write_local(fctx *c, const pf_path *p, const vtree *v, int strong)
 	}
 	qsort(sk, v->n, sizeof(*sk), slotkey_cmp);
 	for (size_t i = 0, j; i < v->n; i = j) {
-		uint32_t set = 0;
-		size_t n = 0;
-		for (j = i; j < v->n && sk[j].slot == sk[i].slot; j++)
-			keys[n++] = v->v[sk[j].i].key;
+		uint32_t set = 0, add;
+		j = slot_run(c->e, sk, i, v, keys, &add);
 		pm_find(c->st, sk[i].slot, &set);
-		set_slot(c, sk[i].slot, set, eng_set_union(c->e, set, eng_set(c->e, keys, n)));
+		set_slot(c, sk[i].slot, set, eng_set_union(c->e, set, add));
 	}
 	pf_free(sk);
 	pf_free(keys);

@@ -48,10 +48,11 @@ static uint32_t sfx_cut(eng *e, uint32_t sfx, unsigned n)
  * elements below its base and a parameter's symbol two below the
  * parameter; past four times MAX_OUTS, one, and a constant index is any
  * index (sudo_defs_table[I_RUNCHROOT] stays itself until then); past
- * eight times, none: what remains distinct is the base and the label. Both only say more (a write to p->a.b becomes a write to
- * p->a, which every part of p->a then reads), so no flow is lost; what
- * stops is the growth, which recursion through out-parameters would
- * otherwise multiply with every iteration.
+ * eight times, none: what remains distinct is the base and the label.
+ * Each step only says more (a write to p->a.b becomes a write to p->a,
+ * which every part of p->a then reads), so no flow is lost; what stops
+ * is the growth, which recursion through out-parameters would otherwise
+ * multiply with every iteration.
  */
 static void widen_out(fctx *c, uint32_t *sfx, fkey *k, unsigned depth)
 {
@@ -71,13 +72,7 @@ void eng_sum_out(fctx *c, int base, uint32_t var, uint32_t sfx, fkey k, const pf
 
 	if (s->outs.n >= MAX_OUTS) {
 		widen_out(c, &sfx, &k, s->outs.n >= 8 * MAX_OUTS ? 0 : s->outs.n >= 4 * MAX_OUTS ? 1 : 2);
-		if (!s->widened) {
-			s->widened = 1;
-			__atomic_fetch_add(&c->e->nwidened, 1, __ATOMIC_RELAXED);
-			if (c->e->trace)
-				fprintf(stderr, "trace: %s: its summary is widened (%zu outs)\n",
-				        eng_fname(c->e, c->fi), s->outs.n);
-		}
+		eng_widened(c->e, c->fi, "its summary");
 	}
 	h = out_hash(base, var, sfx, k);
 

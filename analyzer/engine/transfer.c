@@ -125,8 +125,6 @@ static unsigned ninputs(const pf_insn *in, const pf_effect *ef)
 	return n;
 }
 
-/* The inputs of an effect: one argument is copied as a tree (memcpy of a
-   struct keeps its fields); several are formatted into one value. */
 /* The constant strings (a path, SQL, a URL) and symbols of `in`, onto the
    value itself of `out`. */
 static void keep_strings(const eng *e, vtree *out, const vtree *in, uint32_t empty)
@@ -140,6 +138,8 @@ static void keep_strings(const eng *e, vtree *out, const vtree *in, uint32_t emp
 	}
 }
 
+/* The inputs of an effect: one argument is copied as a tree (memcpy of a
+   struct keeps its fields); several are formatted into one value. */
 static void effect_inputs(fctx *c, vtree *out, const pf_insn *in, const pf_effect *ef, int mode)
 {
 	if (mode == R_TREE && ninputs(in, ef) > 1)
