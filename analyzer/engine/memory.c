@@ -68,26 +68,6 @@ static pf_declid base_decl(const fctx *c, const pf_path *p)
 }
 
 /*
- * Whether field el can be a part of what declaration d holds: d is no
- * struct (a void * the code casts), or el is a field of d's struct. A
- * path that breaks this was made by the engine, not by the code: a
- * summary instantiated through a function pointer whose targets take
- * other types, or a symbol extended past a type it does not have
- * (`cf->next->multi`, a field of another struct under a filter's next
- * filter); left whole, such paths multiply with every type the
- * component's records reach.
- */
-static int field_of(const eng *e, pf_declid d, pf_declid el)
-{
-	const pf_decl *dd = eng_decl(e, d), *fd = eng_decl(e, el);
-
-	if ((dd->tclass != PF_TY_RECORD && dd->tclass != PF_TY_RECPTR) || !dd->record ||
-	    fd->kind != PF_DECL_FIELD || !fd->scope)
-		return 1;
-	return fd->scope == dd->record;
-}
-
-/*
  * Cuts a path written to where its elements stop meaning anything: below
  * a value of a type that has no parts (an integer, a character of a
  * string), and at the second field of one struct type (a recursive
@@ -116,8 +96,7 @@ void eng_path_clip(const fctx *c, pf_path *q)
 			if (eng_path_is_index(el))
 				ok = has_elems;
 			else
-				ok = has_fields && (!after_index || tc == PF_TY_RECPTR || tc == PF_TY_RECORD || cast) &&
-				     field_of(e, d, el);
+				ok = has_fields && (!after_index || tc == PF_TY_RECPTR || tc == PF_TY_RECORD || cast);
 		}
 		for (unsigned j = 0; ok && j < i; j++)
 			ok = eng_path_is_index(el) || (q->field[j] != el &&
@@ -590,8 +569,8 @@ static void add_record_sources(fctx *c, vtree *out, pf_sym rec, pf_loc loc, int 
 /* The facts of p; `src`: p as the code wrote it, before clipping, whose
    declarations are sources (NULL for what an alias points into: the
    source is the path read, and so is the record that owns it). A path
-   clipped where a cast changed its type still reads the field the code
-   names: `((struct user_priv *)h)->password` is a password. */
+   clipped at a recursive structure's second field still reads the field
+   the code names: `l->next->next->email` is an e-mail address. */
 static void read_one(fctx *c, vtree *out, const pf_path *p, pf_loc loc, int mode,
                      const pf_path *src)
 {

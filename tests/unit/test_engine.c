@@ -438,14 +438,14 @@ static void test_return_and_outparam(void)
 
 /*
  * One pointer cell, two targets of other struct types (a hook field both
- * filters' tables fill, one through a cast):
- *   void peer_hook(struct conn *c, struct user *u) { c->peer = u->email; }
- *   void level_hook(struct logger *l, struct user *u) { l->level = 1; }
+ * filters' tables fill, declared without a prototype):
+ *   char *conn_name(struct conn *c, struct user *u) { return u->email; }
+ *   char *logger_name(struct logger *l, struct user *u) { return l->prefix; }
  *   void run(struct logger *lg, struct user *u)
- *   { hooks.run(lg, u); syslog(6, "%s", lg->prefix); }
- * The call reaches level_hook only: peer_hook would write conn's field
- * into the logger, which a path cannot hold (it is cut to the logger
- * whole), and lg->prefix would log the e-mail.
+ *   { syslog(6, "%s", hooks.name(lg, u)); }     -- the prefix: fine
+ *   void run2(struct conn *cn, struct user *u)
+ *   { syslog(6, "%s", hooks.name(cn, u)); }     -- the e-mail address
+ * A call reaches the targets that take its struct types.
  */
 static void test_fnptr_target_types(void)
 {
@@ -453,41 +453,42 @@ static void test_fnptr_target_types(void)
 	fx x;
 	tb_init(&t, "a.c");
 	common(&t, &x);
-	pf_declid peer = D(&t, PF_DECL_FIELD, "peer", "conn", PF_TY_STRING, NULL, NULL);
-	pf_declid level = D(&t, PF_DECL_FIELD, "level", "logger", PF_TY_INT, NULL, NULL);
 	pf_declid prefix = D(&t, PF_DECL_FIELD, "prefix", "logger", PF_TY_STRING, NULL, NULL);
-	pf_declid peer_hook = FN(&t, "peer_hook", PF_TY_OTHER, NULL, 0);
-	begin(&t, peer_hook);
-	uint32_t c = PARAM(&t, "c", PF_TY_RECPTR, "conn");
+	pf_declid conn_name = FN(&t, "conn_name", PF_TY_STRING, NULL, 0);
+	begin(&t, conn_name);
+	PARAM(&t, "c", PF_TY_RECPTR, "conn");
 	uint32_t u = PARAM(&t, "u", PF_TY_RECPTR, "user");
-	ASSIGN(&t, 3, P(PF_BASE_PARAM, c, peer, 0), RP(&t, P(PF_BASE_PARAM, u, x.email, 0)), 0);
+	RETURN(&t, 3, RP(&t, P(PF_BASE_PARAM, u, x.email, 0)));
 	end(&t);
-	pf_declid level_hook = FN(&t, "level_hook", PF_TY_OTHER, NULL, 0);
-	begin(&t, level_hook);
+	pf_declid logger_name = FN(&t, "logger_name", PF_TY_STRING, NULL, 0);
+	begin(&t, logger_name);
 	uint32_t l = PARAM(&t, "l", PF_TY_RECPTR, "logger");
 	PARAM(&t, "u", PF_TY_RECPTR, "user");
-	ASSIGN(&t, 6, P(PF_BASE_PARAM, l, level, 0), RI(1), 0);
+	RETURN(&t, 6, RP(&t, P(PF_BASE_PARAM, l, prefix, 0)));
 	end(&t);
-	pf_declid field_run = D(&t, PF_DECL_FIELD, "run", "hooks", PF_TY_FUNCPTR, NULL, NULL);
+	pf_declid field_name = D(&t, PF_DECL_FIELD, "name", "hooks", PF_TY_FUNCPTR, NULL, NULL);
 	pf_declid hooks = D(&t, PF_DECL_GLOBAL, "hooks", NULL, PF_TY_RECORD, "hooks", NULL);
 	begin(&t, FN(&t, "init", PF_TY_OTHER, NULL, 0));
-	ASSIGN(&t, 10, P(PF_BASE_GLOBAL, hooks, field_run, 0), RF(peer_hook), 0);
-	ASSIGN(&t, 11, P(PF_BASE_GLOBAL, hooks, field_run, 0), RF(level_hook), 0);
+	ASSIGN(&t, 10, P(PF_BASE_GLOBAL, hooks, field_name, 0), RF(conn_name), 0);
+	ASSIGN(&t, 11, P(PF_BASE_GLOBAL, hooks, field_name, 0), RF(logger_name), 0);
 	end(&t);
 	begin(&t, FN(&t, "run", PF_TY_OTHER, NULL, 0));
 	uint32_t lg = PARAM(&t, "lg", PF_TY_RECPTR, "logger");
 	uint32_t uu = PARAM(&t, "u", PF_TY_RECPTR, "user");
-	ICALL(&t, 20, RP(&t, P(PF_BASE_GLOBAL, hooks, field_run, 0)), 2,
+	uint32_t v = LOCAL(&t, "v", PF_TY_STRING, NULL);
+	ICALL(&t, 20, RP(&t, P(PF_BASE_GLOBAL, hooks, field_name, 0)), 2,
 	      RP(&t, P(PF_BASE_PARAM, lg, 0, 0)), RP(&t, P(PF_BASE_PARAM, uu, 0, 0)));
-	CALL(&t, 21, x.syslog, NOPATH, 3, RI(6), RS(&t, "%s"), RP(&t, P(PF_BASE_PARAM, lg, prefix, 0)));
+	t.insns.v[t.insns.n - 1].dst = P(PF_BASE_LOCAL, v, 0, 0);
+	CALL(&t, 21, x.syslog, NOPATH, 3, RI(6), RS(&t, "%s"), RP(&t, P(PF_BASE_LOCAL, v, 0, 0)));
 	end(&t);
-	/* the same call with a conn: peer_hook fits, and the peer is logged */
 	begin(&t, FN(&t, "run2", PF_TY_OTHER, NULL, 0));
 	uint32_t cn = PARAM(&t, "cn", PF_TY_RECPTR, "conn");
 	uint32_t u2 = PARAM(&t, "u", PF_TY_RECPTR, "user");
-	ICALL(&t, 30, RP(&t, P(PF_BASE_GLOBAL, hooks, field_run, 0)), 2,
+	uint32_t w = LOCAL(&t, "w", PF_TY_STRING, NULL);
+	ICALL(&t, 30, RP(&t, P(PF_BASE_GLOBAL, hooks, field_name, 0)), 2,
 	      RP(&t, P(PF_BASE_PARAM, cn, 0, 0)), RP(&t, P(PF_BASE_PARAM, u2, 0, 0)));
-	CALL(&t, 31, x.syslog, NOPATH, 3, RI(6), RS(&t, "%s"), RP(&t, P(PF_BASE_PARAM, cn, peer, 0)));
+	t.insns.v[t.insns.n - 1].dst = P(PF_BASE_LOCAL, w, 0, 0);
+	CALL(&t, 31, x.syslog, NOPATH, 3, RI(6), RS(&t, "%s"), RP(&t, P(PF_BASE_LOCAL, w, 0, 0)));
 	end(&t);
 	expect("a pointer call reaches the targets that take its struct types", run(&t),
 	       "sensitive-log@31");
