@@ -51,6 +51,8 @@
 #define MAX_OUTS 128       /* outs of a summary before it is widened */
 #define MAX_SLOT_SYMS 32  /* parameter symbols one location holds before
                               they are widened (memory.c) */
+#define TYPED_SLOTS 2048  /* locations of a function past which a field of
+                              another struct is cut (memory.c) */
 #define MAX_PD 16          /* relevant paths of one parameter before the
                               parameter is relevant whole */
 
