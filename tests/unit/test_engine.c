@@ -494,6 +494,47 @@ static void test_fnptr_target_types(void)
 	       "sensitive-log@31");
 }
 
+/*
+ * A field of another struct written below a struct (a cast, or a path the
+ * engine made) is kept apart, unless the function has more than
+ * TYPED_SLOTS locations: then it is cut to the whole object, which every
+ * field then reads (a widening: more, never less).
+ *   void f(struct rec *r, struct user *u)
+ *   { tmp = r->f0; ... tmp = r->f<n-1>;  ((struct user *)r)->email = u->email;
+ *     syslog(6, "%s", r->f0); }
+ */
+static void typed_cut_case(int nfields, const char *want)
+{
+	tb t;
+	fx x;
+	char name[32], what[96];
+	tb_init(&t, "a.c");
+	common(&t, &x);
+	begin(&t, FN(&t, "f", PF_TY_OTHER, NULL, 0));
+	uint32_t r = PARAM(&t, "r", PF_TY_RECPTR, "rec");
+	uint32_t u = PARAM(&t, "u", PF_TY_RECPTR, "user");
+	uint32_t tmp = LOCAL(&t, "tmp", PF_TY_STRING, NULL);
+	pf_declid f0 = 0;
+	for (int i = 0; i < nfields; i++) {
+		snprintf(name, sizeof(name), "f%d", i);
+		pf_declid fd = D(&t, PF_DECL_FIELD, name, "rec", PF_TY_STRING, NULL, NULL);
+		if (!i)
+			f0 = fd;
+		ASSIGN(&t, 10, P(PF_BASE_LOCAL, tmp, 0, 0), RP(&t, P(PF_BASE_PARAM, r, fd, 0)), 1);
+	}
+	ASSIGN(&t, 20, P(PF_BASE_PARAM, r, x.email, 0), RP(&t, P(PF_BASE_PARAM, u, x.email, 0)), 0);
+	CALL(&t, 21, x.syslog, NOPATH, 3, RI(6), RS(&t, "%s"), RP(&t, P(PF_BASE_PARAM, r, f0, 0)));
+	end(&t);
+	snprintf(what, sizeof(what), "a field of another struct after %d fields", nfields);
+	expect(what, run(&t), want);
+}
+
+static void test_typed_cut(void)
+{
+	typed_cut_case(8, "");
+	typed_cut_case(2100, "sensitive-log@21");
+}
+
 /* --- traces: steps and joins, listed in order ----------------------------- */
 
 static pf_tnode nodes[256];
@@ -592,6 +633,7 @@ int main(void)
 	test_variadic_wrapper_and_fnptr();
 	test_return_and_outparam();
 	test_fnptr_target_types();
+	test_typed_cut();
 	test_trace_steps();
 	pf_catalog_free(cat);
 	pf_policy_free(pol);
