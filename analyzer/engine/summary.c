@@ -598,9 +598,11 @@ static void call_events(fctx *c, const pf_insn *in, uint32_t ci, const summary *
 	eng *e = c->e;
 	const char *cname = eng_fname(e, ci);
 	const char *passed = eng_note(e, "passed to %s()", cname);
-	/* the caller's handle set of each callee handle set: events share a
-	   few sets, and each has a label per path the handle may be */
+	/* the caller's handle set of each callee handle set and sink kind:
+	   events share a few sets, and each has a label per path the handle
+	   may be */
 	pf_map *hsets = s->events.n > 1 ? pf_map_new() : NULL;
+	PF_VEC(struct hmemo { uint32_t handles; int32_t sink; uint32_t set; }) hmemo = {0};
 
 	for (size_t i = 0; i < s->events.n; i++) {
 		/* a copy: in a recursive call, s is the summary being built,
@@ -615,15 +617,25 @@ static void call_events(fctx *c, const pf_insn *in, uint32_t ci, const summary *
 		          passed);
 		if (ev->k.handles) {
 			uint64_t hk = eng_mix(ev->k.handles, (uint64_t)(int64_t)ev->k.sink);
-			if (!hsets || !pf_map_get(hsets, hk, &hset)) {
+			uint32_t m;
+			int known = 0;
+			while (hsets && !known && pf_map_get(hsets, hk, &m)) {
+				known = hmemo.v[m].handles == ev->k.handles && hmemo.v[m].sink == ev->k.sink;
+				hset = hmemo.v[m].set;
+				hk = eng_mix(hk, 1);
+			}
+			if (!known) {
 				size_t nh;
 				const fkey *h = eng_set_keys(e, ev->k.handles, &nh);
 				for (size_t j = 0; j < nh; j++)
 					translate(c, &handles, in, ci, h[j], NULL, NULL, eng_suffix(e, NULL, 0),
 					          R_HANDLE, passed);
 				hset = eng_handle_set(e, &handles, ev->k.sink);
-				if (hsets)
-					pf_map_put(hsets, hk, hset);
+				if (hsets) {
+					struct hmemo hm = {ev->k.handles, ev->k.sink, hset};
+					pf_map_put(hsets, hk, (uint32_t)hmemo.n);
+					pf_vec_push(&hmemo, hm);
+				}
 			}
 			if (!hset) {
 				pf_vec_free(&data);
@@ -658,6 +670,7 @@ static void call_events(fctx *c, const pf_insn *in, uint32_t ci, const summary *
 		pf_vec_free(&handles);
 	}
 	pf_map_free(hsets);
+	pf_vec_free(&hmemo);
 }
 
 /* Adds an edge to the function's, once. */
