@@ -88,36 +88,99 @@ static int vcell_from_rval(eng *e, uint64_t dst, uint32_t fidx, const pf_rval *r
 	return changed;
 }
 
-/* Functions a call may reach: its direct callee, or the pointer's set. */
+/* The record type an argument is (or points to), or 0 if unknown. */
+static pf_sym arg_record(const eng *e, const pf_func *f, const pf_rval *a)
+{
+	const pf_path *p;
+	pf_declid d = 0;
+
+	if (a->npaths != 1)
+		return 0;
+	p = &a->paths[0];
+	for (unsigned i = p->depth; i > 0 && !d; i--)
+		if (!eng_path_is_index(p->field[i - 1]))
+			d = p->field[i - 1];
+	if (!d) {
+		if (p->base == PF_BASE_LOCAL && p->var < f->nlocals)
+			d = f->locals[p->var];
+		else if (p->base == PF_BASE_PARAM && p->var < f->nparams)
+			d = f->params[p->var];
+		else if (p->base == PF_BASE_GLOBAL)
+			d = p->var;
+	}
+	return d ? eng_decl(e, d)->record : 0;
+}
+
+/*
+ * How well fn fits the arguments of call `in` in function f: 0 it cannot
+ * take them (fewer or more, unless variadic), 1 it can but some argument
+ * is a struct of another type than its parameter's, 2 it fits.
+ */
+static int fit(const eng *e, const pf_func *f, const pf_insn *in, pf_declid fn)
+{
+	const pf_decl *fd = eng_decl(e, fn);
+	const pf_func *cf;
+
+	if (fd->nparams != in->nargs && !(fd->flags & PF_DF_VARIADIC && in->nargs >= fd->nparams))
+		return 0;
+	if (!(cf = pf_program_func_of(e->prog, fn)))
+		return 2;
+	for (uint32_t k = 0; k < in->nargs && k < cf->nparams; k++) {
+		pf_sym want = eng_decl(e, cf->params[k])->record, have;
+		if (want && (have = arg_record(e, f, &in->args[k])) && have != want)
+			return 1;
+	}
+	return 2;
+}
+
+/*
+ * Functions a call may reach: its direct callee, or the pointer's set.
+ * A pointer cell is one set per field, so it can hold functions stored
+ * there by another program of the build or through a cast: those that
+ * cannot take the arguments are no targets, and when some target's
+ * parameters have the arguments' struct types, the ones whose do not
+ * are none either (instantiated, they would write one struct's fields
+ * into another). When none has, the code casts, and all are kept.
+ */
 size_t eng_call_targets(eng *e, uint32_t fidx, const pf_insn *in, pf_declid *out, size_t max)
 {
-	size_t n = 0;
+	const pf_func *f = &e->prog->funcs.v[fidx];
+	uint8_t fits[MAX_TARGETS];
+	size_t n = 0, m = 0;
+	int best = 0;
 
 	if (in->callee) {
 		out[n++] = in->callee;
 		return n;
 	}
-	if ((in->fptr.flags & PF_RV_FUNC) && n < max)
+	if (max > MAX_TARGETS)
+		max = MAX_TARGETS;
+	if ((in->fptr.flags & PF_RV_FUNC) && n < max) {
+		fits[n] = 2;
 		out[n++] = in->fptr.func;
+	}
 	for (uint32_t i = 0; i < in->fptr.npaths; i++) {
 		const vcell *c = vcell_find(e, vcell_key(e, fidx, &in->fptr.paths[i]));
 		for (size_t k = 0; c && k < c->funcs.n && n < max; k++) {
-			const pf_decl *fd = eng_decl(e, c->funcs.v[k]);
 			size_t j = 0;
-			/* a function that cannot take these arguments is not a
-			   target (and a same-named struct of another program's
-			   is not this one) */
-			if (fd->nparams != in->nargs && !(fd->flags & PF_DF_VARIADIC && in->nargs >= fd->nparams))
+			int how = fit(e, f, in, c->funcs.v[k]);
+			if (!how)
 				continue;
 			while (j < n && out[j] != c->funcs.v[k])
 				j++;
-			if (j == n)
+			if (j == n) {
+				fits[n] = (uint8_t)how;
 				out[n++] = c->funcs.v[k];
+			}
 		}
 	}
-	return n;
+	for (size_t i = 0; i < n; i++)
+		best = fits[i] > best ? fits[i] : best;
+	for (size_t i = 0; i < n; i++)
+		if (fits[i] == best)
+			out[m++] = out[i];
+	return m;
 }
-
 
 void eng_resolve_pointers(eng *e)
 {

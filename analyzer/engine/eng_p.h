@@ -51,6 +51,8 @@
 #define MAX_OUTS 128       /* outs of a summary before it is widened */
 #define MAX_SLOT_SYMS 32  /* parameter symbols one location holds before
                               they are widened (memory.c) */
+#define TYPED_SLOTS 2048  /* locations of a function past which a field of
+                              another struct is cut (memory.c) */
 #define MAX_PD 16          /* relevant paths of one parameter before the
                               parameter is relevant whole */
 
@@ -228,6 +230,8 @@ typedef struct summary {
 	PF_VEC(sfact) outs;
 	PF_VEC(event) events;
 	pf_map *event_ix;      /* hash of evkey -> index in events (chained) */
+	pf_map *merged_ix;     /* the same without handles, for the events
+	                          recorded once widened (summary.c) */
 	pf_map *out_ix;        /* hash of an sfact -> index in outs */
 	uint32_t erase_params; /* parameters whose SQL or path is executed or
 	                          unlinked: what callers pass there erases */
@@ -416,6 +420,8 @@ uint32_t eng_set(eng *e, const fkey *keys, size_t n);
 const fkey *eng_set_keys(const eng *e, uint32_t set, size_t *n);
 uint32_t eng_set_union(eng *e, uint32_t a, uint32_t b);
 uint32_t eng_set_add(eng *e, uint32_t set, fkey k);
+/* A set's concrete labels and its parameters' symbols, as two sets. */
+void eng_set_split(eng *e, uint32_t set, uint32_t *conc, uint32_t *sym);
 
 /* site graphs */
 uint32_t eng_site(eng *e, const pf_tnode *t, pf_loc loc, uint32_t func, uint32_t sink_func);

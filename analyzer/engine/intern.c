@@ -511,9 +511,44 @@ const fkey *eng_set_keys(const eng *e, uint32_t set, size_t *n)
 #define CACHE 4096
 static _Thread_local struct { uint32_t a; uint64_t b; uint32_t r; } set_cache[CACHE];
 
+static _Thread_local struct { uint32_t set, conc, sym; } split_cache[CACHE];
+
 void eng_caches_reset(void)
 {
 	memset(set_cache, 0, sizeof(set_cache));
+	memset(split_cache, 0, sizeof(split_cache));
+}
+
+/* A sorted run of keys as a set. */
+static uint32_t sorted_set(eng *e, const fkey *k, size_t n)
+{
+	return n ? pf_itab_put_blob(e->sets, k, n * sizeof(fkey), keys_hash(k, n)) : 0;
+}
+
+void eng_set_split(eng *e, uint32_t set, uint32_t *conc, uint32_t *sym)
+{
+	size_t n, nc = 0, ns = 0, slot = (size_t)(eng_mix(0x5b1, set) & (CACHE - 1));
+	const fkey *k = eng_set_keys(e, set, &n);
+
+	if (split_cache[slot].set == set && set) {
+		*conc = split_cache[slot].conc;
+		*sym = split_cache[slot].sym;
+		return;
+	}
+	fkey small[32], *w = n <= 32 ? small : pf_malloc(n * sizeof(fkey));
+	for (size_t i = 0; i < n; i++) /* concrete ones first, symbols after, in order */
+		if (eng_lab(e, FK_LABEL(k[i]))->kind != L_SYM)
+			w[nc++] = k[i];
+	for (size_t i = 0; i < n; i++)
+		if (eng_lab(e, FK_LABEL(k[i]))->kind == L_SYM)
+			w[nc + ns++] = k[i];
+	*conc = nc == n ? set : sorted_set(e, w, nc);
+	*sym = ns == n ? set : sorted_set(e, w + nc, ns);
+	if (w != small)
+		pf_free(w);
+	split_cache[slot].set = set;
+	split_cache[slot].conc = *conc;
+	split_cache[slot].sym = *sym;
 }
 
 uint32_t eng_set_add(eng *e, uint32_t set, fkey k)

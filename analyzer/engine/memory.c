@@ -68,27 +68,50 @@ static pf_declid base_decl(const fctx *c, const pf_path *p)
 }
 
 /*
+ * Whether field el can be a part of what declaration d holds: d is no
+ * struct (a void * the code casts), or el is one of its struct's fields.
+ * A path that breaks this was cast by the code (`(struct sockaddr_in *)
+ * sa`), or made by the engine: a symbol extended past its type, a
+ * summary's suffix appended to another struct. Only a function past
+ * TYPED_SLOTS locations cuts such paths (a widening: the field's facts
+ * go to the whole object): in curl's connection filters they multiply
+ * with every struct the component reaches (22,387 locations in a
+ * function of 3 blocks); elsewhere the cut costs precision and time
+ * (sudo: 17 more findings, 4x the memory).
+ */
+static int field_of(const eng *e, pf_declid d, pf_declid el)
+{
+	const pf_decl *dd = eng_decl(e, d), *fd = eng_decl(e, el);
+
+	if ((dd->tclass != PF_TY_RECORD && dd->tclass != PF_TY_RECPTR) || !dd->record ||
+	    fd->kind != PF_DECL_FIELD || !fd->scope)
+		return 1;
+	return fd->scope == dd->record;
+}
+
+/*
  * Cuts a path written to where its elements stop meaning anything: below
  * a value of a type that has no parts (an integer, a character of a
  * string), and at the second field of one struct type (a recursive
  * structure: `l->next->next` is `l->next`, `conn->srv->conn` is
  * `conn->srv`). Copying trees into trees would otherwise grow paths with
- * every copy, and a path's variety with every type it goes through.
+ * every copy, and a path's variety with every type it goes through. Past
+ * TYPED_SLOTS locations, also at a field of another struct (field_of).
  */
 void eng_path_clip(const fctx *c, pf_path *q)
 {
 	const eng *e = c->e;
 	pf_declid d = base_decl(c, q);
-	int after_index = 0;
+	int after_index = 0, typed = c->info->slots.v.n >= TYPED_SLOTS, foreign = 0;
 
 	for (unsigned i = 0; i < q->depth; i++) {
 		pf_declid el = q->field[i];
 		int ok = 1;
 		if (d) {
 			int tc = eng_decl(e, d)->tclass;
-			/* a field below a void * (or other pointer) is the field of
+			/* a field below a void * is the field of
 			   the struct the code cast it to: kept, not the whole object */
-			int cast = tc == PF_TY_BYTES || tc == PF_TY_POINTER;
+			int cast = tc == PF_TY_BYTES;
 			int has_fields = tc == PF_TY_RECORD || tc == PF_TY_RECPTR || cast;
 			int has_elems = !after_index && ((eng_decl(e, d)->flags & PF_DF_ARRAY) ||
 			                                 tc == PF_TY_STRING || tc == PF_TY_BYTES ||
@@ -96,13 +119,16 @@ void eng_path_clip(const fctx *c, pf_path *q)
 			if (eng_path_is_index(el))
 				ok = has_elems;
 			else
-				ok = has_fields && (!after_index || tc == PF_TY_RECPTR || tc == PF_TY_RECORD || cast);
+				ok = has_fields && (!after_index || tc == PF_TY_RECPTR || tc == PF_TY_RECORD || cast) &&
+				     !(foreign = typed && !field_of(e, d, el));
 		}
 		for (unsigned j = 0; ok && j < i; j++)
 			ok = eng_path_is_index(el) || (q->field[j] != el &&
 			     (eng_path_is_index(q->field[j]) || !eng_decl(e, el)->scope ||
 			      eng_decl(e, q->field[j])->scope != eng_decl(e, el)->scope));
 		if (!ok) {
+			if (foreign)
+				eng_widened(c->e, c->fi, "its locations");
 			q->depth = (uint8_t)i;
 			path_norm(q);
 			return;
@@ -566,10 +592,13 @@ static void add_record_sources(fctx *c, vtree *out, pf_sym rec, pf_loc loc, int 
 
 /* --- reading ------------------------------------------------------------------ */
 
-/* The facts of p; `sources`: also those of the declarations it reads
-   (not for what an alias points into: the source is the path read, and
-   so is the record that owns it). */
-static void read_one(fctx *c, vtree *out, const pf_path *p, pf_loc loc, int mode, int sources)
+/* The facts of p; `src`: p as the code wrote it, before clipping, whose
+   declarations are sources (NULL for what an alias points into: the
+   source is the path read, and so is the record that owns it). A path
+   clipped at a recursive structure's second field still reads the field
+   the code names: `l->next->next->email` is an e-mail address. */
+static void read_one(fctx *c, vtree *out, const pf_path *p, pf_loc loc, int mode,
+                     const pf_path *src)
 {
 	eng *e = c->e;
 	pf_declid d;
@@ -578,14 +607,14 @@ static void read_one(fctx *c, vtree *out, const pf_path *p, pf_loc loc, int mode
 		read_global(c, out, p, mode);
 	else
 		read_local(c, out, p, mode);
-	if (!sources)
+	if (!src)
 		return;
 	/* sources: the declaration read, and a whole struct's fields */
-	d = path_decl(c, p);
+	d = path_decl(c, src);
 	if (d && e->src_cat[d])
-		add_source(c, out, d, loc, p, owner_of(c, p));
+		add_source(c, out, d, loc, src, owner_of(c, src));
 	if (mode & R_WHOLE)
-		add_record_sources(c, out, path_record(c, p), loc, 0, eng_owner_path(e, p));
+		add_record_sources(c, out, path_record(c, src), loc, 0, eng_owner_path(e, src));
 	/* a global of known handle kind: stderr */
 	if (p->base == PF_BASE_GLOBAL && p->depth == 0) {
 		const pf_global_spec *gs;
@@ -658,14 +687,15 @@ void eng_read(fctx *c, vtree *out, const pf_path *p0, pf_loc loc, int mode)
 	if (p.base == PF_BASE_NONE)
 		return;
 	path_norm(&p);
+	pf_path src = p;
 	eng_path_clip(c, &p);
-	read_one(c, out, &p, loc, mode, 1);
+	read_one(c, out, &p, loc, mode, &src);
 	if (p.base == PF_BASE_LOCAL) {
 		for (size_t i = 0; i < c->aliases.n; i++) {
 			pf_path q;
 			if (c->aliases.v[i].var == p.var && rebase(&p, &c->aliases.v[i].to, &q)) {
 				path_norm(&q);
-				read_one(c, out, &q, loc, mode, 0);
+				read_one(c, out, &q, loc, mode, NULL);
 			}
 		}
 	}

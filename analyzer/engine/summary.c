@@ -128,12 +128,47 @@ static void sum_event(fctx *c, const evkey *k, uint32_t sites)
 
 	/* a parameter's symbol in many events is widened as outs are: past a
 	   quarter of the bound two elements below the parameter, past half
-	   one (a log of p->a.b is then a log of p->a: more, never less) */
-	if (s->events.n >= MAX_EVENTS / 4) {
+	   one (a log of p->a.b is then a log of p->a: more, never less); */
+	int widen = s->events.n >= MAX_EVENTS / 4;
+	uint64_t hm = 0;
+	if (widen) {
 		uint32_t none = eng_suffix(c->e, NULL, 0);
+		const label *l = eng_lab(c->e, FK_LABEL(k->data));
 		w = *k;
 		widen_out(c, &none, &w.data, s->events.n >= MAX_EVENTS / 2 ? 1 : 2);
+		/* and personal data forgets its owner record, which only tells
+		   callers' consent checks on the same record apart (the guards
+		   checked below are in the key already) */
+		if (l->kind == L_DATA && l->c)
+			w.data = FK(eng_label(c->e, L_DATA, l->a, l->b, 0), FK_TR(k->data));
 		k = &w;
+		eng_widened(c->e, c->fi, "its sink events");
+		/* and events that differ only in their handles are one, with
+		   the handles of both: a sink reached with a file here and a
+		   socket there is then reached with either at both (more,
+		   never less), and a function's events stop multiplying with
+		   the handles its callers' structs hold */
+		evkey nh = *k;
+		nh.handles = 0;
+		h = eng_mix(key_hash(&nh), 0x4a9d);
+		if (!s->merged_ix)
+			s->merged_ix = pf_map_new();
+		while (pf_map_get(s->merged_ix, h, &i)) {
+			event *ev = &s->events.v[i];
+			nh.handles = ev->k.handles;
+			if (key_eq(&ev->k, &nh)) {
+				uint32_t u = eng_union(c->e, ev->sites, sites);
+				uint32_t hs = eng_set_union(c->e, ev->k.handles, k->handles);
+				if (u != ev->sites || hs != ev->k.handles) {
+					ev->sites = u;
+					ev->k.handles = hs;
+					s->version++;
+				}
+				return;
+			}
+			h = eng_mix(h, 1);
+		}
+		hm = h;
 	}
 	h = key_hash(k);
 
@@ -159,22 +194,33 @@ static void sum_event(fctx *c, const evkey *k, uint32_t sites)
 		return;
 	}
 	event ev = {*k, sites};
+	if (widen)
+		pf_map_put(s->merged_ix, hm, (uint32_t)s->events.n);
 	pf_map_put(s->event_ix, h, (uint32_t)s->events.n);
 	pf_vec_push(&s->events, ev);
 	s->version++;
 }
 
-/* Records a complete event once (per key and sites). */
+/* Records a complete event: one per key, its sites merged (a block
+   visited again finds the same event with more sites, and each visit's
+   graph contains the last one's). */
 static void found_event(fctx *c, const evkey *k, uint32_t sites)
 {
 	funcinfo *info = c->info;
-	uint64_t h = eng_mix(key_hash(k), sites);
+	uint64_t h = key_hash(k);
+	uint32_t i;
 
 	if (!info->found_ix)
 		info->found_ix = pf_map_new();
-	if (pf_map_get(info->found_ix, h, NULL))
-		return;
-	pf_map_put(info->found_ix, h, 1);
+	while (pf_map_get(info->found_ix, h, &i)) {
+		cevent *ce = &info->found.v[i];
+		if (key_eq(&ce->k, k)) {
+			ce->sites = eng_union(c->e, ce->sites, sites);
+			return;
+		}
+		h = eng_mix(h, 1);
+	}
+	pf_map_put(info->found_ix, h, (uint32_t)info->found.n);
 	cevent ce = {*k, sites, c->fi};
 	pf_vec_push(&info->found, ce);
 }
@@ -233,16 +279,8 @@ void eng_event(fctx *c, evkey k, uint32_t sites)
 		eng_guard_bits(c, dl->kind == L_DATA ? dl->c : 0, &k.guard_ok, &k.guard_wrong);
 	/* the handles known here, and those only callers can tell */
 	uint32_t conc = 0, sym = 0;
-	if (k.handles) {
-		size_t n;
-		const fkey *h = eng_set_keys(e, k.handles, &n);
-		for (size_t i = 0; i < n; i++) {
-			if (eng_lab(e, FK_LABEL(h[i]))->kind == L_SYM)
-				sym = eng_set_add(e, sym, h[i]);
-			else
-				conc = eng_set_add(e, conc, h[i]);
-		}
-	}
+	if (k.handles)
+		eng_set_split(e, k.handles, &conc, &sym);
 	if (dl->kind != L_SYM && (!k.handles || conc) && eng_label_concrete(e, k.store)) {
 		uint32_t purpose = k.purpose ? k.purpose : k.binding;
 		int g = eng_purpose_guard(e, purpose, k.sink);
@@ -470,7 +508,7 @@ static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
 	args = pf_calloc(in->nargs ? in->nargs : 1, sizeof(vtree));
 	passed = eng_note(e, "passed to %s()", cname);
 	for (size_t i = 0; i < s->outs.n; i++) {
-		const sfact *o = &s->outs.v[i];
+		const sfact oc = s->outs.v[i], *o = &oc; /* a copy, as in call_events */
 		switch (o->base) {
 		case OUT_RET:
 			if (in->dst.base == PF_BASE_NONE)
@@ -560,9 +598,16 @@ static void call_events(fctx *c, const pf_insn *in, uint32_t ci, const summary *
 	eng *e = c->e;
 	const char *cname = eng_fname(e, ci);
 	const char *passed = eng_note(e, "passed to %s()", cname);
+	/* the caller's handle set of each callee handle set and sink kind:
+	   events share a few sets, and each has a label per path the handle
+	   may be */
+	pf_map *hsets = s->events.n > 1 ? pf_map_new() : NULL;
+	PF_VEC(struct hmemo { uint32_t handles; int32_t sink; uint32_t set; }) hmemo = {0};
 
 	for (size_t i = 0; i < s->events.n; i++) {
-		const event *ev = &s->events.v[i];
+		/* a copy: in a recursive call, s is the summary being built,
+		   and the events recorded below may move its array */
+		const event evc = s->events.v[i], *ev = &evc;
 		const label *dl = eng_lab(e, FK_LABEL(ev->k.data));
 		int varargs = dl->kind == L_SYM && dl->a == SYM_VARARGS;
 		vtree data = {0}, handles = {0};
@@ -571,12 +616,28 @@ static void call_events(fctx *c, const pf_insn *in, uint32_t ci, const summary *
 		translate(c, &data, in, ci, ev->k.data, NULL, NULL, eng_suffix(e, NULL, 0), R_WHOLE,
 		          passed);
 		if (ev->k.handles) {
-			size_t nh;
-			const fkey *h = eng_set_keys(e, ev->k.handles, &nh);
-			for (size_t j = 0; j < nh; j++)
-				translate(c, &handles, in, ci, h[j], NULL, NULL, eng_suffix(e, NULL, 0),
-				          R_HANDLE, passed);
-			if (!(hset = eng_handle_set(e, &handles, ev->k.sink))) {
+			uint64_t hk = eng_mix(ev->k.handles, (uint64_t)(int64_t)ev->k.sink);
+			uint32_t m;
+			int known = 0;
+			while (hsets && !known && pf_map_get(hsets, hk, &m)) {
+				known = hmemo.v[m].handles == ev->k.handles && hmemo.v[m].sink == ev->k.sink;
+				hset = hmemo.v[m].set;
+				hk = eng_mix(hk, 1);
+			}
+			if (!known) {
+				size_t nh;
+				const fkey *h = eng_set_keys(e, ev->k.handles, &nh);
+				for (size_t j = 0; j < nh; j++)
+					translate(c, &handles, in, ci, h[j], NULL, NULL, eng_suffix(e, NULL, 0),
+					          R_HANDLE, passed);
+				hset = eng_handle_set(e, &handles, ev->k.sink);
+				if (hsets) {
+					struct hmemo hm = {ev->k.handles, ev->k.sink, hset};
+					pf_map_put(hsets, hk, (uint32_t)hmemo.n);
+					pf_vec_push(&hmemo, hm);
+				}
+			}
+			if (!hset) {
 				pf_vec_free(&data);
 				pf_vec_free(&handles);
 				continue; /* the caller's handle is nothing this sink takes */
@@ -608,6 +669,8 @@ static void call_events(fctx *c, const pf_insn *in, uint32_t ci, const summary *
 		pf_vec_free(&data);
 		pf_vec_free(&handles);
 	}
+	pf_map_free(hsets);
+	pf_vec_free(&hmemo);
 }
 
 /* Adds an edge to the function's, once. */
@@ -760,5 +823,6 @@ void eng_summary_free(summary *s)
 	pf_vec_free(&s->outs);
 	pf_vec_free(&s->events);
 	pf_map_free(s->event_ix);
+	pf_map_free(s->merged_ix);
 	pf_map_free(s->out_ix);
 }

@@ -436,6 +436,105 @@ static void test_return_and_outparam(void)
 	expect("return value and out-parameter", run(&t), "sensitive-log@61 sensitive-log@63");
 }
 
+/*
+ * One pointer cell, two targets of other struct types (a hook field both
+ * filters' tables fill, declared without a prototype):
+ *   char *conn_name(struct conn *c, struct user *u) { return u->email; }
+ *   char *logger_name(struct logger *l, struct user *u) { return l->prefix; }
+ *   void run(struct logger *lg, struct user *u)
+ *   { syslog(6, "%s", hooks.name(lg, u)); }     -- the prefix: fine
+ *   void run2(struct conn *cn, struct user *u)
+ *   { syslog(6, "%s", hooks.name(cn, u)); }     -- the e-mail address
+ * A call reaches the targets that take its struct types.
+ */
+static void test_fnptr_target_types(void)
+{
+	tb t;
+	fx x;
+	tb_init(&t, "a.c");
+	common(&t, &x);
+	pf_declid prefix = D(&t, PF_DECL_FIELD, "prefix", "logger", PF_TY_STRING, NULL, NULL);
+	pf_declid conn_name = FN(&t, "conn_name", PF_TY_STRING, NULL, 0);
+	begin(&t, conn_name);
+	PARAM(&t, "c", PF_TY_RECPTR, "conn");
+	uint32_t u = PARAM(&t, "u", PF_TY_RECPTR, "user");
+	RETURN(&t, 3, RP(&t, P(PF_BASE_PARAM, u, x.email, 0)));
+	end(&t);
+	pf_declid logger_name = FN(&t, "logger_name", PF_TY_STRING, NULL, 0);
+	begin(&t, logger_name);
+	uint32_t l = PARAM(&t, "l", PF_TY_RECPTR, "logger");
+	PARAM(&t, "u", PF_TY_RECPTR, "user");
+	RETURN(&t, 6, RP(&t, P(PF_BASE_PARAM, l, prefix, 0)));
+	end(&t);
+	pf_declid field_name = D(&t, PF_DECL_FIELD, "name", "hooks", PF_TY_FUNCPTR, NULL, NULL);
+	pf_declid hooks = D(&t, PF_DECL_GLOBAL, "hooks", NULL, PF_TY_RECORD, "hooks", NULL);
+	begin(&t, FN(&t, "init", PF_TY_OTHER, NULL, 0));
+	ASSIGN(&t, 10, P(PF_BASE_GLOBAL, hooks, field_name, 0), RF(conn_name), 0);
+	ASSIGN(&t, 11, P(PF_BASE_GLOBAL, hooks, field_name, 0), RF(logger_name), 0);
+	end(&t);
+	begin(&t, FN(&t, "run", PF_TY_OTHER, NULL, 0));
+	uint32_t lg = PARAM(&t, "lg", PF_TY_RECPTR, "logger");
+	uint32_t uu = PARAM(&t, "u", PF_TY_RECPTR, "user");
+	uint32_t v = LOCAL(&t, "v", PF_TY_STRING, NULL);
+	ICALL(&t, 20, RP(&t, P(PF_BASE_GLOBAL, hooks, field_name, 0)), 2,
+	      RP(&t, P(PF_BASE_PARAM, lg, 0, 0)), RP(&t, P(PF_BASE_PARAM, uu, 0, 0)));
+	t.insns.v[t.insns.n - 1].dst = P(PF_BASE_LOCAL, v, 0, 0);
+	CALL(&t, 21, x.syslog, NOPATH, 3, RI(6), RS(&t, "%s"), RP(&t, P(PF_BASE_LOCAL, v, 0, 0)));
+	end(&t);
+	begin(&t, FN(&t, "run2", PF_TY_OTHER, NULL, 0));
+	uint32_t cn = PARAM(&t, "cn", PF_TY_RECPTR, "conn");
+	uint32_t u2 = PARAM(&t, "u", PF_TY_RECPTR, "user");
+	uint32_t w = LOCAL(&t, "w", PF_TY_STRING, NULL);
+	ICALL(&t, 30, RP(&t, P(PF_BASE_GLOBAL, hooks, field_name, 0)), 2,
+	      RP(&t, P(PF_BASE_PARAM, cn, 0, 0)), RP(&t, P(PF_BASE_PARAM, u2, 0, 0)));
+	t.insns.v[t.insns.n - 1].dst = P(PF_BASE_LOCAL, w, 0, 0);
+	CALL(&t, 31, x.syslog, NOPATH, 3, RI(6), RS(&t, "%s"), RP(&t, P(PF_BASE_LOCAL, w, 0, 0)));
+	end(&t);
+	expect("a pointer call reaches the targets that take its struct types", run(&t),
+	       "sensitive-log@31");
+}
+
+/*
+ * A field of another struct written below a struct (a cast, or a path the
+ * engine made) is kept apart, unless the function has more than
+ * TYPED_SLOTS locations: then it is cut to the whole object, which every
+ * field then reads (a widening: more, never less).
+ *   void f(struct rec *r, struct user *u)
+ *   { tmp = r->f0; ... tmp = r->f<n-1>;  ((struct user *)r)->email = u->email;
+ *     syslog(6, "%s", r->f0); }
+ */
+static void typed_cut_case(int nfields, const char *want)
+{
+	tb t;
+	fx x;
+	char name[32], what[96];
+	tb_init(&t, "a.c");
+	common(&t, &x);
+	begin(&t, FN(&t, "f", PF_TY_OTHER, NULL, 0));
+	uint32_t r = PARAM(&t, "r", PF_TY_RECPTR, "rec");
+	uint32_t u = PARAM(&t, "u", PF_TY_RECPTR, "user");
+	uint32_t tmp = LOCAL(&t, "tmp", PF_TY_STRING, NULL);
+	pf_declid f0 = 0;
+	for (int i = 0; i < nfields; i++) {
+		snprintf(name, sizeof(name), "f%d", i);
+		pf_declid fd = D(&t, PF_DECL_FIELD, name, "rec", PF_TY_STRING, NULL, NULL);
+		if (!i)
+			f0 = fd;
+		ASSIGN(&t, 10, P(PF_BASE_LOCAL, tmp, 0, 0), RP(&t, P(PF_BASE_PARAM, r, fd, 0)), 1);
+	}
+	ASSIGN(&t, 20, P(PF_BASE_PARAM, r, x.email, 0), RP(&t, P(PF_BASE_PARAM, u, x.email, 0)), 0);
+	CALL(&t, 21, x.syslog, NOPATH, 3, RI(6), RS(&t, "%s"), RP(&t, P(PF_BASE_PARAM, r, f0, 0)));
+	end(&t);
+	snprintf(what, sizeof(what), "a field of another struct after %d fields", nfields);
+	expect(what, run(&t), want);
+}
+
+static void test_typed_cut(void)
+{
+	typed_cut_case(8, "");
+	typed_cut_case(2100, "sensitive-log@21");
+}
+
 /* --- traces: steps and joins, listed in order ----------------------------- */
 
 static pf_tnode nodes[256];
@@ -533,6 +632,8 @@ int main(void)
 	test_credentials();
 	test_variadic_wrapper_and_fnptr();
 	test_return_and_outparam();
+	test_fnptr_target_types();
+	test_typed_cut();
 	test_trace_steps();
 	pf_catalog_free(cat);
 	pf_policy_free(pol);
