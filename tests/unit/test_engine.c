@@ -436,6 +436,23 @@ static void test_return_and_outparam(void)
 	expect("return value and out-parameter", run(&t), "sensitive-log@61 sensitive-log@63");
 }
 
+/* void fname(struct rec *rec, struct user *u)
+   { fname = hooks.name(rec, u); syslog(6, "%s", fname); }, at line and line + 1 */
+static void log_hook_name(tb *t, fx *x, pf_declid hooks, pf_declid field, const char *fname,
+                          const char *rec, uint32_t line)
+{
+	begin(t, FN(t, fname, PF_TY_OTHER, NULL, 0));
+	/* declarations are named by their spelling here: one per caller */
+	uint32_t p = PARAM(t, rec, PF_TY_RECPTR, rec);
+	uint32_t u = PARAM(t, "u", PF_TY_RECPTR, "user");
+	uint32_t v = LOCAL(t, fname, PF_TY_STRING, NULL);
+	ICALL(t, line, RP(t, P(PF_BASE_GLOBAL, hooks, field, 0)), 2, RP(t, P(PF_BASE_PARAM, p, 0, 0)),
+	      RP(t, P(PF_BASE_PARAM, u, 0, 0)));
+	t->insns.v[t->insns.n - 1].dst = P(PF_BASE_LOCAL, v, 0, 0);
+	CALL(t, line + 1, x->syslog, NOPATH, 3, RI(6), RS(t, "%s"), RP(t, P(PF_BASE_LOCAL, v, 0, 0)));
+	end(t);
+}
+
 /*
  * One pointer cell, two targets of other struct types (a hook field both
  * filters' tables fill, declared without a prototype):
@@ -472,24 +489,8 @@ static void test_fnptr_target_types(void)
 	ASSIGN(&t, 10, P(PF_BASE_GLOBAL, hooks, field_name, 0), RF(conn_name), 0);
 	ASSIGN(&t, 11, P(PF_BASE_GLOBAL, hooks, field_name, 0), RF(logger_name), 0);
 	end(&t);
-	begin(&t, FN(&t, "run", PF_TY_OTHER, NULL, 0));
-	uint32_t lg = PARAM(&t, "lg", PF_TY_RECPTR, "logger");
-	uint32_t uu = PARAM(&t, "u", PF_TY_RECPTR, "user");
-	uint32_t v = LOCAL(&t, "v", PF_TY_STRING, NULL);
-	ICALL(&t, 20, RP(&t, P(PF_BASE_GLOBAL, hooks, field_name, 0)), 2,
-	      RP(&t, P(PF_BASE_PARAM, lg, 0, 0)), RP(&t, P(PF_BASE_PARAM, uu, 0, 0)));
-	t.insns.v[t.insns.n - 1].dst = P(PF_BASE_LOCAL, v, 0, 0);
-	CALL(&t, 21, x.syslog, NOPATH, 3, RI(6), RS(&t, "%s"), RP(&t, P(PF_BASE_LOCAL, v, 0, 0)));
-	end(&t);
-	begin(&t, FN(&t, "run2", PF_TY_OTHER, NULL, 0));
-	uint32_t cn = PARAM(&t, "cn", PF_TY_RECPTR, "conn");
-	uint32_t u2 = PARAM(&t, "u", PF_TY_RECPTR, "user");
-	uint32_t w = LOCAL(&t, "w", PF_TY_STRING, NULL);
-	ICALL(&t, 30, RP(&t, P(PF_BASE_GLOBAL, hooks, field_name, 0)), 2,
-	      RP(&t, P(PF_BASE_PARAM, cn, 0, 0)), RP(&t, P(PF_BASE_PARAM, u2, 0, 0)));
-	t.insns.v[t.insns.n - 1].dst = P(PF_BASE_LOCAL, w, 0, 0);
-	CALL(&t, 31, x.syslog, NOPATH, 3, RI(6), RS(&t, "%s"), RP(&t, P(PF_BASE_LOCAL, w, 0, 0)));
-	end(&t);
+	log_hook_name(&t, &x, hooks, field_name, "run", "logger", 20);
+	log_hook_name(&t, &x, hooks, field_name, "run2", "conn", 30);
 	expect("a pointer call reaches the targets that take its struct types", run(&t),
 	       "sensitive-log@31");
 }

@@ -18,16 +18,7 @@
 #include "results.h"
 #include "util.h"
 
-static int failures;
-
-#define CHECK(cond)                                                         \
-	do {                                                                    \
-		if (!(cond)) {                                                      \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,          \
-			        __LINE__, #cond);                                       \
-			failures++;                                                     \
-		}                                                                   \
-	} while (0)
+#include "check.h"
 
 /*
  * Results of a small invoicing service: a password hashed into storage

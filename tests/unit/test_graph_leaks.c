@@ -56,16 +56,7 @@ const char *__asan_default_options(void)
 #define FUNCS_PER_FILE 4
 #define ROUNDS 2
 
-static int failures;
-
-#define CHECK(cond)                                                         \
-	do {                                                                    \
-		if (!(cond)) {                                                      \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,          \
-			        __LINE__, #cond);                                       \
-			failures++;                                                     \
-		}                                                                   \
-	} while (0)
+#include "check.h"
 
 static const char *const categories[] = {
 	"user.contact.email", "user.contact.phone_number",

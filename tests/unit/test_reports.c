@@ -14,16 +14,7 @@
 #include "report.h"
 #include "sample_results.h"
 
-static int failures;
-
-#define CHECK(cond)                                                         \
-	do {                                                                    \
-		if (!(cond)) {                                                      \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,          \
-			        __LINE__, #cond);                                       \
-			failures++;                                                     \
-		}                                                                   \
-	} while (0)
+#include "check.h"
 
 /* A policy that overrides two rules (fields set by hand: the test needs
    no policy file). */

@@ -15,16 +15,7 @@
 #include "sample_results.h"
 #include "store.h"
 
-static int failures;
-
-#define CHECK(cond)                                                         \
-	do {                                                                    \
-		if (!(cond)) {                                                      \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__,          \
-			        __LINE__, #cond);                                       \
-			failures++;                                                     \
-		}                                                                   \
-	} while (0)
+#include "check.h"
 
 /* Equal strings, NULL only equal to NULL. */
 static int same(const char *a, const char *b)
