@@ -77,7 +77,7 @@ static const cli_opt cli_opts[] = {
 	 "do not load the bundled rules/catalog.json"},
 	{"format", OPT_FORMAT, "F[,F...]", SR,
 	 "report formats: text (default), json, sarif, md, html, dot, svg"},
-	{"output", 'o', "FILE", SR, "write the report to FILE instead of standard output"},
+	{"output", 'o', "FILE", SR, "write the report to FILE instead of standard output (- : standard output)"},
 	{"out-dir", OPT_OUT_DIR, "DIR", SR,
 	 "write each format to DIR/privflow.EXT (needed for several formats)"},
 	{"extra-arg", OPT_EXTRA_ARG, "ARG", CMD_SCAN,
@@ -546,7 +546,7 @@ static int parse_options(options *o, int argc, char **argv, const cli_cmd *cmd)
 	while ((c = getopt_long(argc, argv, shorts, lopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->compdb = optarg; break;
-		case 'o': o->output = optarg; break;
+		case 'o': o->output = strcmp(optarg, "-") ? optarg : NULL; break; /* - is standard output */
 		case 'j':
 			n = strtol(optarg, &end, 10);
 			if (*end || n < 1 || n > 256)

@@ -112,6 +112,15 @@ def output_fifo(ctx):
 
 
 @check
+def output_dash(ctx):
+    """-o - is standard output, not a file named "-"."""
+    rc, out, err = scan_leak(ctx, "--format", "json", "-o", "-")
+    expect(rc == 1, "exit %d, expected 1 (a finding): %s" % (rc, err))
+    expect(b'"sensitive-log"' in out, "the report is not on standard output")
+    expect(not os.path.exists(ctx.path("-")), "a file named - was written")
+
+
+@check
 def output_symlink(ctx):
     """-o LINK writes the link's target; the link stays a link."""
     target = ctx.write("target.txt", "old contents, longer than nothing\n" * 10)
