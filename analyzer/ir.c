@@ -327,6 +327,28 @@ static void merge_func(merge_ctx *m, const pf_func *src)
  */
 void pf_program_merge(pf_program *p, const pf_tu *tu)
 {
+	pf_program_merge_tagged(p, tu, 0, NULL, NULL);
+}
+
+/* The usr of decl s in the program: "usr#tag" if it is the TU's
+   program's own. */
+static pf_sym merged_usr(merge_ctx *m, const pf_decl *s, uint32_t tag,
+                         int (*own)(const void *, const char *), const void *arg)
+{
+	const char *usr = pf_strtab_str(m->tu->strs, s->usr);
+
+	if (!tag || !s->usr || (s->kind != PF_DECL_FUNC && s->kind != PF_DECL_GLOBAL) ||
+	    (s->flags & (PF_DF_STATIC | PF_DF_SYSTEM)) || !own(arg, usr))
+		return msym(m, s->usr);
+	char *t = pf_asprintf("%s#%u", usr, tag);
+	pf_sym r = pf_strtab_intern(m->p->strs, t);
+	pf_free(t);
+	return r;
+}
+
+void pf_program_merge_tagged(pf_program *p, const pf_tu *tu, uint32_t tag,
+                             int (*own)(const void *arg, const char *usr), const void *arg)
+{
 	merge_ctx m = {p, tu, NULL, 0, NULL};
 	m.nsyms = pf_strtab_count(tu->strs) + 1;
 	m.syms = pf_calloc(m.nsyms, sizeof(pf_sym));
@@ -335,7 +357,7 @@ void pf_program_merge(pf_program *p, const pf_tu *tu)
 	for (uint32_t i = 1; i < tu->ndecls; i++) {
 		const pf_decl *s = &tu->decls[i];
 		pf_decl d = *s;
-		d.usr = msym(&m, s->usr);
+		d.usr = merged_usr(&m, s, tag, own, arg);
 		d.name = msym(&m, s->name);
 		d.scope = msym(&m, s->scope);
 		d.type = msym(&m, s->type);

@@ -515,6 +515,11 @@ typedef struct unit_run {
 	char **err;               /* per unit: what failed, or NULL */
 } unit_run;
 
+static int own_symbol(const void *unit, const char *usr)
+{
+	return pf_unit_own_symbol(unit, usr);
+}
+
 static int run_unit(unit_run *ur, size_t k, pf_results *r)
 {
 	const pf_unit *u = &ur->units->v[k];
@@ -522,17 +527,21 @@ static int run_unit(unit_run *ur, size_t k, pf_results *r)
 	pf_program *prog = pf_program_new();
 	int rc = PF_OK;
 
-	if (s->opts->verbose || getenv("PF_TRACE"))
-		fprintf(stderr, "privflow: link unit %zu/%zu: %s, %zu translation unit%s\n", k + 1,
-		        ur->units->n, u->seed == SIZE_MAX ? "no main" : ur->paths[u->seed], u->ntus,
+	if (s->opts->verbose || getenv("PF_TRACE")) {
+		char more[48] = "";
+		if (u->nprograms > 1)
+			snprintf(more, sizeof more, " and %zu other programs", u->nprograms - 1);
+		fprintf(stderr, "privflow: link unit %zu/%zu: %s%s, %zu translation unit%s\n", k + 1,
+		        ur->units->n, u->seed == SIZE_MAX ? "no main" : ur->paths[u->seed], more, u->ntus,
 		        u->ntus == 1 ? "" : "s");
+	}
 	for (size_t i = 0; i < u->ntus && rc == PF_OK; i++) {
 		pf_tu *tu = unspool_tu(s, u->tus[i]);
 		if (!tu) {
 			rc = PF_ERROR;
 			break;
 		}
-		pf_program_merge(prog, tu);
+		pf_program_merge_tagged(prog, tu, u->tags ? u->tags[i] : 0, own_symbol, u);
 		pf_tu_free(tu);
 	}
 	if (rc == PF_OK)

@@ -16,6 +16,7 @@ typedef PF_VEC(size_t) szvec;
 
 struct pf_unit_facts {
 	u64vec defs, refs;   /* sorted, unique */
+	u64vec syms;         /* every external function and global it names */
 	int is_main;
 };
 typedef struct pf_unit_facts tufacts;
@@ -121,8 +122,15 @@ pf_unit_facts *pf_unit_facts_of(const pf_tu *tu)
 				use_rval(tu, &in->args[a], &f->refs);
 		}
 	}
+	for (uint32_t i = 1; i < tu->ndecls; i++) {
+		const pf_decl *d = &tu->decls[i];
+		if ((d->kind == PF_DECL_FUNC || d->kind == PF_DECL_GLOBAL) && d->usr &&
+		    !(d->flags & (PF_DF_STATIC | PF_DF_SYSTEM)))
+			pf_vec_push(&f->syms, usr_of(tu, i));
+	}
 	sort_unique(&f->defs);
 	sort_unique(&f->refs);
+	sort_unique(&f->syms);
 	/* what it defines itself is not a use */
 	size_t k = 0;
 	for (size_t i = 0; i < f->refs.n; i++)
@@ -138,6 +146,7 @@ void pf_unit_facts_free(pf_unit_facts *f)
 		return;
 	pf_vec_free(&f->defs);
 	pf_vec_free(&f->refs);
+	pf_vec_free(&f->syms);
 	pf_free(f);
 }
 
@@ -220,6 +229,62 @@ static int size_cmp(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 	return x < y ? -1 : x > y;
+}
+
+static size_t uf_find(size_t *up, size_t x)
+{
+	while (up[x] != x)
+		x = up[x] = up[up[x]];
+	return x;
+}
+
+/*
+ * The unit of the programs bs[members[0..nm)] (one, or several that share
+ * a library): their TUs, each tagged with the one program that has it,
+ * and the symbols the shared TUs name.
+ */
+static pf_unit join_programs(const ctx *c, const building *bs, const size_t *members, size_t nm,
+                             uint32_t *own)
+{
+	pf_unit u = {0, NULL, bs[members[0]].seed, nm, NULL, NULL, 0};
+	szvec tus = {0};
+	u64vec shared = {0};
+
+	for (size_t m = 0; m < nm; m++)
+		for (size_t i = 0; i < bs[members[m]].tus.n; i++) {
+			size_t t = bs[members[m]].tus.v[i];
+			if (own[t] == 0)
+				pf_vec_push(&tus, t);
+			own[t] = own[t] == 0 || own[t] == m + 1 ? (uint32_t)(m + 1) : UINT32_MAX;
+		}
+	if (tus.n)
+		qsort(tus.v, tus.n, sizeof(size_t), size_cmp);
+	u.ntus = tus.n;
+	u.tus = tus.v;
+	if (nm > 1) {
+		u.tags = pf_calloc(tus.n ? tus.n : 1, sizeof(uint32_t));
+		for (size_t i = 0; i < tus.n; i++) {
+			const tufacts *f = c->f[tus.v[i]];
+			if (own[tus.v[i]] != UINT32_MAX) {
+				u.tags[i] = own[tus.v[i]];
+				continue;
+			}
+			for (size_t k = 0; k < f->syms.n; k++)
+				pf_vec_push(&shared, f->syms.v[k]);
+		}
+		sort_unique(&shared);
+		u.shared = shared.v;
+		u.nshared = shared.n;
+	}
+	for (size_t i = 0; i < tus.n; i++)
+		own[tus.v[i]] = 0;
+	return u;
+}
+
+int pf_unit_own_symbol(const pf_unit *u, const char *usr)
+{
+	uint64_t h = pf_hash64_str(usr);
+	return !u->nshared || !bsearch(&h, u->shared, u->nshared, sizeof(uint64_t), u64_cmp);
 }
 
 static int same_tus(const pf_unit *a, const pf_unit *b)
@@ -307,21 +372,60 @@ void pf_units_derive(pf_units *out, pf_unit_facts *const *tus, const char *const
 		}
 	}
 
-	out->v = pf_calloc(bs.n ? bs.n : 1, sizeof(pf_unit));
+	/* programs that share a library TU are one unit */
+	size_t *up = pf_malloc((bs.n ? bs.n : 1) * sizeof(size_t));
+	size_t *first = pf_malloc((n ? n : 1) * sizeof(size_t));
+	uint32_t *cnt = pf_calloc(n ? n : 1, sizeof(uint32_t));
 	for (size_t k = 0; k < bs.n; k++) {
-		pf_unit u = {bs.v[k].tus.n, bs.v[k].tus.v, bs.v[k].seed};
+		up[k] = k;
+		for (size_t i = 0; bs.v[k].seed != SIZE_MAX && i < bs.v[k].tus.n; i++)
+			if (cnt[bs.v[k].tus.v[i]]++ == 0)
+				first[bs.v[k].tus.v[i]] = k;
+	}
+	for (size_t k = 0; k < bs.n; k++)
+		for (size_t i = 0; bs.v[k].seed != SIZE_MAX && i < bs.v[k].tus.n; i++) {
+			size_t t = bs.v[k].tus.v[i];
+			if (cnt[t] >= UNIT_SHARED)
+				up[uf_find(up, k)] = uf_find(up, first[t]);
+		}
+	out->v = pf_calloc(bs.n ? bs.n : 1, sizeof(pf_unit));
+	szvec members = {0};
+	uint32_t *own = pf_calloc(n ? n : 1, sizeof(uint32_t));
+	uint8_t *done = pf_calloc(bs.n ? bs.n : 1, 1);
+	for (size_t k = 0; k < bs.n; k++) {
+		size_t r = uf_find(up, k);
+		if (done[r])
+			continue; /* in the unit of an earlier program */
+		done[r] = 1;
+		members.n = 0;
+		for (size_t j = k; j < bs.n; j++)
+			if (uf_find(up, j) == r)
+				pf_vec_push(&members, j);
+		pf_unit u = join_programs(&c, bs.v, members.v, members.n, own);
+		if (bs.v[k].seed == SIZE_MAX)
+			u.nprograms = 0;
 		size_t j = 0;
-
-		qsort(u.tus, u.ntus, sizeof(size_t), size_cmp);
 		while (j < out->n && !same_tus(&out->v[j], &u))
 			j++;
-		if (j < out->n)
+		if (j < out->n) {
 			pf_free(u.tus);
-		else
+			pf_free(u.tags);
+			pf_free(u.shared);
+		} else {
 			out->v[out->n++] = u;
+		}
+	}
+	for (size_t k = 0; k < bs.n; k++) {
+		pf_vec_free(&bs.v[k].tus);
 		pf_map_free(bs.v[k].have);
 		pf_map_free(bs.v[k].files);
 	}
+	pf_vec_free(&members);
+	pf_free(own);
+	pf_free(done);
+	pf_free(up);
+	pf_free(first);
+	pf_free(cnt);
 	pf_vec_free(&bs);
 	pf_free(c.taken);
 	pf_vec_free(&defs);
@@ -329,8 +433,11 @@ void pf_units_derive(pf_units *out, pf_unit_facts *const *tus, const char *const
 
 void pf_units_free(pf_units *u)
 {
-	for (size_t k = 0; k < u->n; k++)
+	for (size_t k = 0; k < u->n; k++) {
 		pf_free(u->v[k].tus);
+		pf_free(u->v[k].tags);
+		pf_free(u->v[k].shared);
+	}
 	pf_free(u->v);
 	memset(u, 0, sizeof(*u));
 }

@@ -14,7 +14,15 @@
  *     what it calls, nearest first; one that calls none of them joins a
  *     unit of such TUs, closed the same way;
  *   - with no `main` at all (a library, a handful of files), every TU is
- *     one unit.
+ *     one unit;
+ *   - programs that link one library TU when at least UNIT_SHARED of them
+ *     do (curl's 118 examples and test programs, shadow's 34 tools) are one
+ *     unit, so the library is analysed once, not once per program (fewer
+ *     programs are kept apart: a callback or a library global of one then
+ *     never reaches another's calls into the library); each
+ *     TU that only one of them has is tagged with it, and the external
+ *     functions and globals such TUs name that no shared TU names are
+ *     the program's own (two `main`s, two `verbose` flags stay apart).
  *
  * Structs, globals and function-pointer targets are joined only within a
  * unit, and each unit is analysed as one program.
@@ -23,14 +31,26 @@
 #define PF_UNITS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ir.h"
 
+#define UNIT_SHARED 16
+
 typedef struct pf_unit {
 	size_t ntus;
-	size_t *tus;   /* indexes into the input, ascending */
-	size_t seed;   /* the TU with main, or SIZE_MAX */
+	size_t *tus;      /* indexes into the input, ascending */
+	size_t seed;      /* the TU with main (the first program's), or SIZE_MAX */
+	size_t nprograms; /* programs joined in it (1 if one, 0 if none) */
+	uint32_t *tags;   /* per TU: 0, or k + 1 if only program k has it (NULL
+	                     if one program) */
+	uint64_t *shared; /* sorted hashes of the external symbols the untagged
+	                     TUs name */
+	size_t nshared;
 } pf_unit;
+
+/* Whether a tagged TU's external symbol (usr) is its program's own. */
+int pf_unit_own_symbol(const pf_unit *u, const char *usr);
 
 typedef struct pf_units {
 	size_t n;
