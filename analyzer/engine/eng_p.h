@@ -212,7 +212,10 @@ typedef struct event {
  *                             the callee's graph itself, which may still
  *                             grow (recursion) while the caller's is
  *                             built
- *   UNION(member, left, right) a set of graphs, as a treap (intern.c)
+ *   UNION(member, left, right) a set of graphs, as a treap (intern.c),
+ *                             one per site or callee event: of several
+ *                             traces to one, the best (eng_best) is all a
+ *                             report shows
  */
 enum { G_SITE = 1, G_VIA, G_UNION };
 typedef struct gnode {
@@ -224,6 +227,8 @@ typedef struct gnode {
 	const pf_tnode *best;  /* the best trace of a site, or a VIA's own trace,
 	                          below it (eng_best) */
 	uint64_t hash;         /* of the content, for canonical orders */
+	uint64_t key;          /* SITE, VIA: of what it is without its trace (a
+	                          union keeps one member per key, the best) */
 } gnode;
 
 typedef struct summary {

@@ -642,9 +642,9 @@ uint32_t eng_site(eng *e, const pf_tnode *t, pf_loc loc, uint32_t func, uint32_t
 	g.loc = loc;
 	g.t = t;
 	g.best = t;
-	g.hash = eng_mix(eng_mix(eng_mix(eng_mix(eng_mix(eng_mix(G_SITE, t ? t->hash : 0), loc.file),
-	                                         loc.line), loc.col), func),
-	                 pf_itab_blob_hash(e->strs, sink_func));
+	g.key = eng_mix(eng_mix(eng_mix(eng_mix(eng_mix(G_SITE, loc.file), loc.line), loc.col), func),
+	                pf_itab_blob_hash(e->strs, sink_func));
+	g.hash = eng_mix(g.key, t ? t->hash : 0);
 	return put_gnode(e, &g);
 }
 
@@ -658,7 +658,8 @@ uint32_t eng_via(eng *e, const pf_tnode *t, uint32_t func, uint32_t evix)
 	g.b = evix;
 	g.t = t;
 	g.best = t;
-	g.hash = eng_mix(eng_mix(eng_mix(G_VIA, t ? t->hash : 0), func), evix);
+	g.key = eng_mix(eng_mix(G_VIA, func), evix);
+	g.hash = eng_mix(g.key, t ? t->hash : 0);
 	return put_gnode(e, &g);
 }
 
@@ -669,21 +670,30 @@ const gnode *eng_gnode(const eng *e, uint32_t id)
 
 /*
  * Unions of site graphs are treaps: a binary search tree on the members'
- * hashes that is a heap on a priority drawn from the same hash. The shape
- * of a treap is fixed by its set of members, so unions built in any order
- * are the same interned node, and adding a member copies one path
+ * keys that is a heap on a priority drawn from the same key. The shape
+ * of a treap is fixed by its set of keys, and of members of one key it
+ * keeps the one with the best trace, so unions built in any order are
+ * the same interned node, and adding a member copies one path
  * (O(log n)) instead of the whole set.
  */
-static uint64_t prio(uint64_t h)
+static uint64_t prio(uint64_t k)
 {
-	return eng_mix(h, 0x7e1a9);
+	return eng_mix(k, 0x7e1a9);
 }
 
-/* Whether member x sorts before member y: by hash, ties by id. */
-static int before(const eng *e, uint32_t x, uint32_t y)
+static uint64_t key_of(const eng *e, uint32_t x)
 {
-	uint64_t hx = eng_gnode(e, x)->hash, hy = eng_gnode(e, y)->hash;
-	return hx != hy ? hx < hy : x < y;
+	return eng_gnode(e, x)->key;
+}
+
+/* Of two members of one key, the one to keep. */
+static uint32_t better(const eng *e, uint32_t x, uint32_t y)
+{
+	const gnode *gx = eng_gnode(e, x), *gy = eng_gnode(e, y);
+
+	if (x == y || gx->t == gy->t)
+		return x < y ? x : y;
+	return eng_best(gx->t, gy->t) == gx->t ? x : y;
 }
 
 static uint32_t treap(eng *e, uint32_t member, uint32_t left, uint32_t right)
@@ -710,31 +720,32 @@ static uint32_t treap(eng *e, uint32_t member, uint32_t left, uint32_t right)
 	return put_gnode(e, &g);
 }
 
-/* Splits treap t into the members before x (*l) and after it (*r);
-   returns 1 if x is in t. */
-static int split(eng *e, uint32_t t, uint32_t x, uint32_t *l, uint32_t *r)
+/* Splits treap t into the members before key k (*l) and after it (*r);
+   returns t's member of key k, or 0. */
+static uint32_t split(eng *e, uint32_t t, uint64_t k, uint32_t *l, uint32_t *r)
 {
 	const gnode *g;
-	int found;
+	uint32_t found;
 
 	if (!t) {
 		*l = *r = 0;
 		return 0;
 	}
 	g = eng_gnode(e, t);
-	if (g->a == x) {
+	uint64_t gk = key_of(e, g->a);
+	if (gk == k) {
 		*l = g->b;
 		*r = g->c;
-		return 1;
+		return g->a;
 	}
-	if (before(e, g->a, x)) {
+	if (gk < k) {
 		uint32_t rl, rr;
-		found = split(e, g->c, x, &rl, &rr);
+		found = split(e, g->c, k, &rl, &rr);
 		*l = treap(e, g->a, g->b, rl);
 		*r = rr;
 	} else {
 		uint32_t ll, lr;
-		found = split(e, g->b, x, &ll, &lr);
+		found = split(e, g->b, k, &ll, &lr);
 		*l = ll;
 		*r = treap(e, g->a, lr, g->c);
 	}
@@ -745,19 +756,21 @@ static int split(eng *e, uint32_t t, uint32_t x, uint32_t *l, uint32_t *r)
 static uint32_t treap_add(eng *e, uint32_t t, uint32_t x)
 {
 	const gnode *g;
-	uint64_t px = prio(eng_gnode(e, x)->hash);
+	uint64_t kx = key_of(e, x);
 
 	if (!t)
 		return treap(e, x, 0, 0);
 	g = eng_gnode(e, t);
-	if (g->a == x)
-		return t;
-	if (px > prio(eng_gnode(e, g->a)->hash)) {
-		uint32_t l, r;
-		split(e, t, x, &l, &r);
-		return treap(e, x, l, r);
+	uint64_t kg = key_of(e, g->a);
+	if (kg == kx) {
+		uint32_t m = better(e, g->a, x);
+		return m == g->a ? t : treap(e, m, g->b, g->c);
 	}
-	if (before(e, x, g->a)) {
+	if (prio(kx) > prio(kg)) {
+		uint32_t l, r, old = split(e, t, kx, &l, &r);
+		return treap(e, old ? better(e, old, x) : x, l, r);
+	}
+	if (kx < kg) {
 		uint32_t l = treap_add(e, g->b, x);
 		return l == g->b ? t : treap(e, g->a, l, g->c);
 	}
