@@ -536,6 +536,58 @@ static void test_typed_cut(void)
 	typed_cut_case(2100, "sensitive-log@21");
 }
 
+/*
+ * A summary of many events forgets where its personal data was read from
+ * (past MAX_EVENTS / 32 of them), and no flow is lost:
+ *   void relay(FILE *out, struct user *u)
+ *   { fprintf(out, "%s", u->email_0); ... fprintf(out, "%s", u->email_<n-1>); }
+ *   void top(struct user *v) { relay(stderr, v); }
+ * Each line is a finding; the first name their field, the last do not.
+ */
+static void test_many_origins(void)
+{
+	enum { N = 200 };
+	tb t;
+	fx x;
+	char name[32];
+	tb_init(&t, "a.c");
+	common(&t, &x);
+	pf_declid relay = FN(&t, "relay", PF_TY_OTHER, NULL, 0);
+	begin(&t, relay);
+	uint32_t out = PARAM(&t, "out", PF_TY_POINTER, NULL);
+	uint32_t u = PARAM(&t, "u", PF_TY_RECPTR, "user");
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "email_%d", i);
+		pf_declid fd = D(&t, PF_DECL_FIELD, name, "user", PF_TY_STRING, NULL, NULL);
+		CALL(&t, 100 + (uint32_t)i, x.fprintf_, NOPATH, 3, RP(&t, P(PF_BASE_PARAM, out, 0, 0)),
+		     RS(&t, "%s"), RP(&t, P(PF_BASE_PARAM, u, fd, 0)));
+	}
+	end(&t);
+	begin(&t, FN(&t, "top", PF_TY_OTHER, NULL, 0));
+	uint32_t v = PARAM(&t, "v", PF_TY_RECPTR, "user");
+	pf_rval err = RP(&t, P(PF_BASE_GLOBAL, x.stderr_, 0, 0));
+	err.ident = x.stderr_;
+	CALL(&t, 300, relay, NOPATH, 2, err, RP(&t, P(PF_BASE_PARAM, v, 0, 0)));
+	end(&t);
+
+	pf_results *res = run(&t);
+	size_t named = 0, n = 0;
+	for (size_t i = 0; i < res->nfindings; i++) {
+		const pf_finding *f = &res->findings[i];
+		if (f->rule != PF_RULE_SENSITIVE_LOG || f->line < 100 || f->line >= 100 + N)
+			continue;
+		n++;
+		named += strstr(f->message, "email_") != NULL;
+	}
+	if (n != N || named == 0 || named == N) {
+		failures++;
+		printf("FAIL many origins: %zu of %d lines found, %zu name their field\n", n, N, named);
+	} else {
+		printf("ok   many origins: %zu lines, the first %zu name their field\n", n, named);
+	}
+	pf_results_free(res);
+}
+
 /* --- traces: steps and joins, listed in order ----------------------------- */
 
 static pf_tnode nodes[256];
@@ -635,6 +687,7 @@ int main(void)
 	test_return_and_outparam();
 	test_fnptr_target_types();
 	test_typed_cut();
+	test_many_origins();
 	test_trace_steps();
 	pf_catalog_free(cat);
 	pf_policy_free(pol);
