@@ -169,10 +169,9 @@ static void sum_event(fctx *c, const evkey *k, uint32_t sites)
 			event *ev = &s->events.v[i];
 			nh.handles = ev->k.handles;
 			if (key_eq(&ev->k, &nh)) {
-				uint32_t u = eng_union(c->e, ev->sites, sites);
 				uint32_t hs = eng_set_union(c->e, ev->k.handles, k->handles);
-				if (u != ev->sites || hs != ev->k.handles) {
-					ev->sites = u;
+				ev->sites = eng_union(c->e, ev->sites, sites);
+				if (hs != ev->k.handles) {
 					ev->k.handles = hs;
 					s->version++;
 				}
@@ -189,11 +188,9 @@ static void sum_event(fctx *c, const evkey *k, uint32_t sites)
 	while (pf_map_get(s->event_ix, h, &i)) {
 		event *ev = &s->events.v[i];
 		if (key_eq(&ev->k, k)) {
-			uint32_t u = eng_union(c->e, ev->sites, sites);
-			if (u != ev->sites) {
-				ev->sites = u;
-				s->version++;
-			}
+			/* more sites are not a new summary: callers refer to
+			   the event (VIA), and see its sites grow */
+			ev->sites = eng_union(c->e, ev->sites, sites);
 			return;
 		}
 		h = eng_mix(h, 1);
