@@ -138,16 +138,16 @@ static void sum_event(fctx *c, const evkey *k, uint32_t sites)
 		k = &w;
 		eng_widened(c->e, c->fi, "its sink events");
 	}
-	/* a parameter's symbol in many events is widened as outs are: past a
-	   quarter of the bound two elements below the parameter, past half
-	   one (a log of p->a.b is then a log of p->a: more, never less); */
-	int widen = s->events.n >= MAX_EVENTS / 4;
+	/* a parameter's symbol in many events is widened as outs are: past
+	   256 events two elements below the parameter, past 512 one (a log
+	   of p->a.b is then a log of p->a: more, never less); */
+	int widen = s->events.n >= MAX_EVENTS / 16;
 	uint64_t hm = 0;
 	if (widen) {
 		uint32_t none = eng_suffix(c->e, NULL, 0);
 		const label *l = eng_lab(c->e, FK_LABEL(k->data));
 		w = *k;
-		widen_out(c, &none, &w.data, s->events.n >= MAX_EVENTS / 2 ? 1 : 2);
+		widen_out(c, &none, &w.data, s->events.n >= MAX_EVENTS / 8 ? 1 : 2);
 		/* and personal data forgets its owner record, which only tells
 		   callers' consent checks on the same record apart (the guards
 		   checked below are in the key already) */

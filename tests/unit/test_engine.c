@@ -588,6 +588,61 @@ static void test_many_origins(void)
 	pf_results_free(res);
 }
 
+/*
+ * A summary of many symbolic events cuts their symbols (past 256 events
+ * to two elements below the parameter, past 512 to one), and no flow is
+ * lost:
+ *   void relay(FILE *out, struct rec *r)
+ *   { fprintf(out, "%s", r->g0.note); ... fprintf(out, "%s", r->g599.note); }
+ *   void top(struct rec *v, struct user *w)
+ *   { v->g0.note = w->email; ... v->g599.note = w->email; relay(stderr, v); }
+ */
+static void test_many_symbolic_events(void)
+{
+	enum { N = 600 };
+	tb t;
+	fx x;
+	char name[32];
+	pf_declid g[N];
+	tb_init(&t, "a.c");
+	common(&t, &x);
+	pf_declid note = D(&t, PF_DECL_FIELD, "note", "grp", PF_TY_STRING, NULL, NULL);
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "g%d", i);
+		g[i] = D(&t, PF_DECL_FIELD, name, "rec", PF_TY_RECORD, "grp", NULL);
+	}
+	pf_declid relay = FN(&t, "relay", PF_TY_OTHER, NULL, 0);
+	begin(&t, relay);
+	uint32_t out = PARAM(&t, "relay_out", PF_TY_POINTER, NULL);
+	uint32_t r = PARAM(&t, "relay_r", PF_TY_RECPTR, "rec");
+	for (int i = 0; i < N; i++)
+		CALL(&t, 1000 + (uint32_t)i, x.fprintf_, NOPATH, 3, RP(&t, P(PF_BASE_PARAM, out, 0, 0)),
+		     RS(&t, "%s"), RP(&t, P(PF_BASE_PARAM, r, g[i], note)));
+	end(&t);
+	begin(&t, FN(&t, "top", PF_TY_OTHER, NULL, 0));
+	uint32_t v = PARAM(&t, "top_v", PF_TY_RECPTR, "rec");
+	uint32_t w = PARAM(&t, "top_w", PF_TY_RECPTR, "user");
+	for (int i = 0; i < N; i++)
+		ASSIGN(&t, 10, P(PF_BASE_PARAM, v, g[i], note), RP(&t, P(PF_BASE_PARAM, w, x.email, 0)), 0);
+	pf_rval err = RP(&t, P(PF_BASE_GLOBAL, x.stderr_, 0, 0));
+	err.ident = x.stderr_;
+	CALL(&t, 20, relay, NOPATH, 2, err, RP(&t, P(PF_BASE_PARAM, v, 0, 0)));
+	end(&t);
+
+	pf_results *res = run(&t);
+	size_t n = 0;
+	for (size_t i = 0; i < res->nfindings; i++)
+		n += res->findings[i].rule == PF_RULE_SENSITIVE_LOG && res->findings[i].line >= 1000 &&
+		     res->findings[i].line < 1000 + N;
+	if (n != N) {
+		failures++;
+		printf("FAIL many symbolic events: %zu of %d lines found\n", n, N);
+	} else {
+		printf("ok   many symbolic events: all %zu lines found\n", n);
+	}
+	pf_results_free(res);
+}
+
 /* --- traces: steps and joins, listed in order ----------------------------- */
 
 static pf_tnode nodes[256];
@@ -688,6 +743,7 @@ int main(void)
 	test_fnptr_target_types();
 	test_typed_cut();
 	test_many_origins();
+	test_many_symbolic_events();
 	test_trace_steps();
 	pf_catalog_free(cat);
 	pf_policy_free(pol);
