@@ -8,6 +8,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct pf_tu_builder {
@@ -327,18 +328,22 @@ static void merge_func(merge_ctx *m, const pf_func *src)
  */
 void pf_program_merge(pf_program *p, const pf_tu *tu)
 {
-	pf_program_merge_tagged(p, tu, 0, NULL, NULL);
+	pf_program_merge_tagged(p, tu, 0, NULL, 0);
 }
 
 /* The usr of decl s in the program: "usr#tag" if it is the TU's
-   program's own. */
-static pf_sym merged_usr(merge_ctx *m, const pf_decl *s, uint32_t tag,
-                         int (*own)(const void *, const char *), const void *arg)
+   program's own (no shared TU names it). */
+static pf_sym merged_usr(merge_ctx *m, const pf_decl *s, uint32_t tag, const uint64_t *shared,
+                         size_t nshared)
 {
 	const char *usr = pf_strtab_str(m->tu->strs, s->usr);
+	uint64_t h;
 
 	if (!tag || !s->usr || (s->kind != PF_DECL_FUNC && s->kind != PF_DECL_GLOBAL) ||
-	    (s->flags & (PF_DF_STATIC | PF_DF_SYSTEM)) || !own(arg, usr))
+	    (s->flags & (PF_DF_STATIC | PF_DF_SYSTEM)))
+		return msym(m, s->usr);
+	h = pf_hash64_str(usr);
+	if (nshared && bsearch(&h, shared, nshared, sizeof(uint64_t), pf_u64_cmp))
 		return msym(m, s->usr);
 	char *t = pf_asprintf("%s#%u", usr, tag);
 	pf_sym r = pf_strtab_intern(m->p->strs, t);
@@ -346,8 +351,8 @@ static pf_sym merged_usr(merge_ctx *m, const pf_decl *s, uint32_t tag,
 	return r;
 }
 
-void pf_program_merge_tagged(pf_program *p, const pf_tu *tu, uint32_t tag,
-                             int (*own)(const void *arg, const char *usr), const void *arg)
+void pf_program_merge_tagged(pf_program *p, const pf_tu *tu, uint32_t tag, const uint64_t *shared,
+                             size_t nshared)
 {
 	merge_ctx m = {p, tu, NULL, 0, NULL};
 	m.nsyms = pf_strtab_count(tu->strs) + 1;
@@ -357,7 +362,7 @@ void pf_program_merge_tagged(pf_program *p, const pf_tu *tu, uint32_t tag,
 	for (uint32_t i = 1; i < tu->ndecls; i++) {
 		const pf_decl *s = &tu->decls[i];
 		pf_decl d = *s;
-		d.usr = merged_usr(&m, s, tag, own, arg);
+		d.usr = merged_usr(&m, s, tag, shared, nshared);
 		d.name = msym(&m, s->name);
 		d.scope = msym(&m, s->scope);
 		d.type = msym(&m, s->type);

@@ -296,11 +296,12 @@ typedef struct pf_program {
 pf_program *pf_program_new(void);
 void pf_program_merge(pf_program *p, const pf_tu *tu);
 /* The same for a TU that only program `tag` (> 0) of a unit of several
-   has: its external functions and globals for which own(arg, usr) says
-   so are that program's own, kept apart from other programs' of the same
-   name (their usr gets "#tag"). */
-void pf_program_merge_tagged(pf_program *p, const pf_tu *tu, uint32_t tag,
-                             int (*own)(const void *arg, const char *usr), const void *arg);
+   has: its external functions and globals whose usr hash is not in
+   shared[0..nshared) (sorted: what the unit's shared TUs name) are that
+   program's own, kept apart from other programs' of the same name
+   (their usr gets "#tag"). */
+void pf_program_merge_tagged(pf_program *p, const pf_tu *tu, uint32_t tag, const uint64_t *shared,
+                             size_t nshared);
 const pf_func *pf_program_func_of(const pf_program *p, pf_declid decl); /* NULL if no body */
 const char *pf_program_str(const pf_program *p, pf_sym s);
 void pf_program_free(pf_program *p);

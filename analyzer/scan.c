@@ -515,11 +515,6 @@ typedef struct unit_run {
 	char **err;               /* per unit: what failed, or NULL */
 } unit_run;
 
-static int own_symbol(const void *unit, const char *usr)
-{
-	return pf_unit_own_symbol(unit, usr);
-}
-
 static int run_unit(unit_run *ur, size_t k, pf_results *r)
 {
 	const pf_unit *u = &ur->units->v[k];
@@ -541,7 +536,7 @@ static int run_unit(unit_run *ur, size_t k, pf_results *r)
 			rc = PF_ERROR;
 			break;
 		}
-		pf_program_merge_tagged(prog, tu, u->tags ? u->tags[i] : 0, own_symbol, u);
+		pf_program_merge_tagged(prog, tu, u->tags ? u->tags[i] : 0, u->shared, u->nshared);
 		pf_tu_free(tu);
 	}
 	if (rc == PF_OK)

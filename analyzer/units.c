@@ -42,12 +42,6 @@ typedef struct ctx {
 	unsigned char *taken;
 } ctx;
 
-static int u64_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 static int definer_cmp(const void *a, const void *b)
 {
 	const definer *x = a, *y = b;
@@ -61,7 +55,7 @@ static void sort_unique(u64vec *v)
 	size_t i, k = 0;
 
 	if (v->n)
-		qsort(v->v, v->n, sizeof(uint64_t), u64_cmp);
+		qsort(v->v, v->n, sizeof(uint64_t), pf_u64_cmp);
 	for (i = 0; i < v->n; i++)
 		if (k == 0 || v->v[k - 1] != v->v[i])
 			v->v[k++] = v->v[i];
@@ -70,7 +64,7 @@ static void sort_unique(u64vec *v)
 
 static int has(const u64vec *v, uint64_t x)
 {
-	return v->n && bsearch(&x, v->v, v->n, sizeof(uint64_t), u64_cmp) != NULL;
+	return v->n && bsearch(&x, v->v, v->n, sizeof(uint64_t), pf_u64_cmp) != NULL;
 }
 
 static uint64_t usr_of(const pf_tu *tu, pf_declid d)
@@ -279,12 +273,6 @@ static pf_unit join_programs(const ctx *c, const building *bs, const size_t *mem
 	for (size_t i = 0; i < tus.n; i++)
 		own[tus.v[i]] = 0;
 	return u;
-}
-
-int pf_unit_own_symbol(const pf_unit *u, const char *usr)
-{
-	uint64_t h = pf_hash64_str(usr);
-	return !u->nshared || !bsearch(&h, u->shared, u->nshared, sizeof(uint64_t), u64_cmp);
 }
 
 static int same_tus(const pf_unit *a, const pf_unit *b)

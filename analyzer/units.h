@@ -44,13 +44,11 @@ typedef struct pf_unit {
 	size_t nprograms; /* programs joined in it (1 if one, 0 if none) */
 	uint32_t *tags;   /* per TU: 0, or k + 1 if only program k has it (NULL
 	                     if one program) */
-	uint64_t *shared; /* sorted hashes of the external symbols the untagged
-	                     TUs name */
+	uint64_t *shared; /* sorted hashes of the usrs of the external symbols
+	                     the untagged TUs name (pf_program_merge_tagged) */
 	size_t nshared;
 } pf_unit;
 
-/* Whether a tagged TU's external symbol (usr) is its program's own. */
-int pf_unit_own_symbol(const pf_unit *u, const char *usr);
 
 typedef struct pf_units {
 	size_t n;

@@ -181,6 +181,12 @@ uint64_t pf_hash64(const void *data, size_t n)
 	return h;
 }
 
+int pf_u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 uint64_t pf_hash64_str(const char *s)
 {
 	return pf_hash64(s, strlen(s));

@@ -78,6 +78,8 @@ void pf_arena_free(pf_arena *a);
 /* Hashing. */
 uint64_t pf_hash64(const void *data, size_t n);      /* FNV-1a 64 */
 uint64_t pf_hash64_str(const char *s);
+/* qsort/bsearch order of uint64_t values. */
+int pf_u64_cmp(const void *a, const void *b);
 /* SHA-256 of a buffer as 64 lowercase hex digits plus NUL. */
 void pf_sha256_hex(const void *data, size_t n, char out[65]);
 

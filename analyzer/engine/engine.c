@@ -224,12 +224,6 @@ static void run_level(eng *e, comps *cs, size_t from, size_t to, int round)
 }
 
 /* (level << 32 | component): sorting these sorts components by level. */
-static int u64_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* --- the run ------------------------------------------------------------------------- */
 
 static void count_one(void *arg, uint32_t k, uint32_t v)
@@ -412,7 +406,7 @@ int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat
 	uint64_t *lc = pf_calloc(nc ? nc : 1, sizeof(uint64_t));
 	for (uint32_t c = 0; c < nc; c++)
 		lc[c] = (uint64_t)cs.levels.v[c] << 32 | c;
-	qsort(lc, nc, sizeof(uint64_t), u64_cmp);
+	qsort(lc, nc, sizeof(uint64_t), pf_u64_cmp);
 	for (size_t i = 0; i < nc; i++)
 		pf_vec_push(&cs.by_level, (uint32_t)lc[i]);
 	pf_free(lc);

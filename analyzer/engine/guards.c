@@ -106,12 +106,6 @@ static int resolve(fctx *c, const pf_path *p, uint32_t *owner, int depth)
 	return -1;
 }
 
-static int u64_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /*
  * gin[b]: the guard tests that hold on every path from the entry to block
  * b, each (owner path << 32 | guard index << 1 | value). NULL when the
@@ -171,7 +165,7 @@ u64vec *eng_compute_guards(fctx *c)
 					uint64_t owner = test[b] >> 32;
 					uint64_t gi = (test[b] >> 1) & 0xff;
 					pf_vec_push(&out, owner << 32 | gi << 1 | (uint64_t)(value ^ neg));
-					qsort(out.v, out.n, sizeof(uint64_t), u64_cmp);
+					qsort(out.v, out.n, sizeof(uint64_t), pf_u64_cmp);
 				}
 				if (!seen[t]) {
 					seen[t] = 1;
@@ -185,7 +179,7 @@ u64vec *eng_compute_guards(fctx *c)
 				size_t n = 0;
 				for (size_t i = 0; i < gin[t].n; i++) {
 					uint64_t v = gin[t].v[i];
-					if (out.n && bsearch(&v, out.v, out.n, sizeof(uint64_t), u64_cmp))
+					if (out.n && bsearch(&v, out.v, out.n, sizeof(uint64_t), pf_u64_cmp))
 						gin[t].v[n++] = v;
 				}
 				if (n != gin[t].n) {
