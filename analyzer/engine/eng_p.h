@@ -51,6 +51,8 @@
 #define MAX_OUTS 128       /* outs of a summary before it is widened */
 #define MAX_SLOT_SYMS 32  /* parameter symbols one location holds before
                               they are widened (memory.c) */
+#define MAX_HANDLE_SYMS 16 /* parameter symbols one event's handle set
+                              holds before they are widened (summary.c) */
 #define TYPED_SLOTS 2048  /* locations of a function past which a field of
                               another struct is cut (memory.c) */
 #define MAX_PD 16          /* relevant paths of one parameter before the
@@ -111,11 +113,14 @@ void pm_foreach(const pnode *m, void (*fn)(void *, uint32_t, uint32_t), void *ar
  *   RES(kind)                      a handle: socket, file, log, tls, http...
  *   STR(text)                      a constant string that matters: a URL,
  *                                  SQL, a path
- *   SYM(param, suffix)             inside a function: what parameter
- *                                  `param` (its field path `suffix`) holds
+ *   SYM(param, suffix, deep)       inside a function: what parameter
+ *                                  `param` (its field path `suffix`) holds;
+ *                                  as a handle, SYM_DEEP: or anything below
+ *                                  it (a widened handle set, summary.c)
  */
 enum { L_NONE, L_DATA, L_RES, L_STR, L_SYM };
 #define SYM_VARARGS 0xFFFFu
+#define SYM_DEEP 1u
 
 typedef struct label {
 	uint8_t kind;
@@ -413,6 +418,9 @@ const char *eng_note(eng *e, const char *fmt, ...) __attribute__((format(printf,
 uint32_t eng_label(eng *e, int kind, uint32_t a, uint32_t b, uint32_t c);
 const label *eng_lab(const eng *e, uint32_t id);
 uint32_t eng_suffix(eng *e, const pf_declid *el, unsigned n);
+/* A suffix id cut to at most n elements; its constant indexes any when
+   n is 1 or less (the last steps of widening). */
+uint32_t eng_sfx_cut(eng *e, uint32_t sfx, unsigned n);
 const suffix *eng_sfx(const eng *e, uint32_t id);
 uint64_t eng_label_hash(const eng *e, uint32_t id);    /* by content, not id */
 /* Owner paths (DATA labels' owners): interned, so the same record read
@@ -427,6 +435,9 @@ uint32_t eng_set_union(eng *e, uint32_t a, uint32_t b);
 uint32_t eng_set_add(eng *e, uint32_t set, fkey k);
 /* A set's concrete labels and its parameters' symbols, as two sets. */
 void eng_set_split(eng *e, uint32_t set, uint32_t *conc, uint32_t *sym);
+/* The set with its parameter symbols widened past MAX_HANDLE_SYMS (a
+   handle set: the symbols cut become SYM_DEEP). */
+uint32_t eng_set_widen(eng *e, uint32_t set);
 
 /* site graphs */
 uint32_t eng_site(eng *e, const pf_tnode *t, pf_loc loc, uint32_t func, uint32_t sink_func);

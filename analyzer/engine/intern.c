@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,7 @@ typedef struct shard {
 } shard;
 
 struct pf_itab {
+	uint64_t gen;        /* which table this is, for the threads' caches */
 	size_t size;         /* bytes per record in a segment (8-aligned) */
 	size_t rec_size;     /* bytes of a record compared and copied: never
 	                        more than the caller's record holds */
@@ -51,10 +53,26 @@ typedef struct blob_rec {
 	uint64_t hash;
 } blob_rec;
 
+/*
+ * A thread's last records, by hash: most puts find a record the thread
+ * interned or found before, and then take no lock (the locks were a
+ * fifth of the time at -j2 on curl). Keyed by the table's generation,
+ * so a table allocated where a freed one was never sees its ids. A
+ * cached id was published to this thread by the lock of the put that
+ * cached it, so reading its record needs no lock.
+ */
+#define ICACHE 8192
+static _Thread_local struct icache {
+	uint64_t gen, hash;
+	uint32_t id;
+} icache[ICACHE];
+static atomic_uint_fast64_t itab_gens;
+
 pf_itab *pf_itab_new(size_t rec_size)
 {
 	pf_itab *t = pf_calloc(1, sizeof(*t));
 
+	t->gen = atomic_fetch_add(&itab_gens, 1) + 1;
 	t->rec_size = rec_size;
 	t->size = (rec_size + 7) & ~(size_t)7;
 	for (unsigned i = 0; i < NSHARDS; i++)
@@ -141,18 +159,27 @@ static uint32_t put(pf_itab *t, const void *rec, uint64_t hash, int *added)
 {
 	unsigned si = (unsigned)(hash & (NSHARDS - 1));
 	shard *s = &t->shards[si];
+	struct icache *ic = &icache[(hash >> SHARD_BITS ^ t->gen * 0x9e3779b97f4a7c15ull) & (ICACHE - 1)];
 	uint32_t id;
 
+	if (ic->gen == t->gen && ic->hash == hash &&
+	    rec_eq(t, rec_at(t, s, (ic->id >> SHARD_BITS) - 1), rec)) {
+		*added = 0;
+		return ic->id;
+	}
 	pthread_mutex_lock(&s->lock);
 	if ((s->n + 1) * 4 > s->cap * 3)
 		grow(t, s);
 	uint32_t j = (uint32_t)(hash >> SHARD_BITS) & (s->cap - 1);
 	for (; s->slots[j]; j = (j + 1) & (s->cap - 1)) {
 		if (s->hashes[j] == hash && rec_eq(t, rec_at(t, s, s->slots[j] - 1), rec)) {
-			id = s->slots[j];
+			id = s->slots[j] << SHARD_BITS | si;
 			pthread_mutex_unlock(&s->lock);
 			*added = 0;
-			return id << SHARD_BITS | si;
+			ic->gen = t->gen;
+			ic->hash = hash;
+			ic->id = id;
+			return id;
 		}
 	}
 	uint32_t i = s->n++;
@@ -179,10 +206,13 @@ static uint32_t put(pf_itab *t, const void *rec, uint64_t hash, int *added)
 	}
 	s->slots[j] = i + 1;
 	s->hashes[j] = hash;
-	id = i + 1;
+	id = (i + 1) << SHARD_BITS | si;
 	pthread_mutex_unlock(&s->lock);
 	*added = 1;
-	return id << SHARD_BITS | si;
+	ic->gen = t->gen;
+	ic->hash = hash;
+	ic->id = id;
+	return id;
 }
 
 uint32_t pf_itab_put(pf_itab *t, const void *rec, uint64_t hash)
@@ -306,6 +336,20 @@ const suffix *eng_sfx(const eng *e, uint32_t id)
 	return pf_itab_at(e->suffixes, id);
 }
 
+/* A suffix id cut to at most n elements; its constant indexes any when
+   n is 1 or less (the last steps of widening). */
+uint32_t eng_sfx_cut(eng *e, uint32_t sfx, unsigned n)
+{
+	const suffix *x = eng_sfx(e, sfx);
+	pf_declid el[PF_PATH_DEPTH];
+
+	if (n > x->n)
+		n = x->n;
+	for (unsigned i = 0; i < n; i++)
+		el[i] = eng_path_is_index(x->e[i]) && n <= 1 ? PF_ELEM_ANY : x->e[i];
+	return eng_suffix(e, el, n);
+}
+
 static uint64_t path_chash(const pf_path *p)
 {
 	uint64_t h = eng_mix(eng_mix(eng_mix(0x9a74, p->base), p->var), p->depth);
@@ -348,7 +392,7 @@ uint64_t eng_label_hash(const eng *e, uint32_t id)
 		h = eng_mix(h, l->a);
 		for (unsigned i = 0; i < s->n; i++)
 			h = eng_mix(h, s->e[i]);
-		return h;
+		return l->c ? eng_mix(h, l->c) : h;
 	default:
 		return h;
 	}
@@ -513,10 +557,15 @@ static _Thread_local struct { uint32_t a; uint64_t b; uint32_t r; } set_cache[CA
 
 static _Thread_local struct { uint32_t set, conc, sym; } split_cache[CACHE];
 
+/* unions of site graphs (below): a function visited again unites the
+   same graphs again */
+static _Thread_local struct { uint32_t a, b, r; } union_cache[CACHE];
+
 void eng_caches_reset(void)
 {
 	memset(set_cache, 0, sizeof(set_cache));
 	memset(split_cache, 0, sizeof(split_cache));
+	memset(union_cache, 0, sizeof(union_cache));
 }
 
 /* A sorted run of keys as a set. */
@@ -622,6 +671,55 @@ uint32_t eng_set_union(eng *e, uint32_t a, uint32_t b)
 	set_cache[slot].b = b;
 	set_cache[slot].r = r;
 	return r;
+}
+
+/*
+ * Widening of an event's handle set past MAX_HANDLE_SYMS parameter
+ * symbols: each is cut to one element below its parameter, then to the
+ * parameter, and becomes deep (SYM_DEEP): at a call, the handle is then
+ * whatever the argument holds at that path or below it. More, never
+ * less: a sink reached with data->conn->sock is then reached with every
+ * handle below data->conn. What stops is the growth of one merged event
+ * by the paths its callers' structs reach (curl: thousands, each a new
+ * version of the summary around a component).
+ */
+uint32_t eng_set_widen(eng *e, uint32_t set)
+{
+	size_t n, nsym = 0, slot = (size_t)(eng_mix(0x3e1d, set) & (CACHE - 1));
+	const fkey *k = eng_set_keys(e, set, &n);
+
+	if (set_cache[slot].a == set && set_cache[slot].b == 1ull << 62 && set_cache[slot].r)
+		return set_cache[slot].r;
+
+	for (size_t i = 0; i < n; i++)
+		nsym += eng_lab(e, FK_LABEL(k[i]))->kind == L_SYM;
+	if (nsym <= MAX_HANDLE_SYMS)
+		return set;
+	/* (a small set is returned uncached: counting is as cheap) */
+	fkey *w = pf_malloc(n * sizeof(fkey));
+	uint32_t ns = set;
+	for (unsigned depth = 1;; depth--) {
+		for (size_t i = 0; i < n; i++) {
+			const label *l = eng_lab(e, FK_LABEL(k[i]));
+			w[i] = k[i];
+			if (l->kind == L_SYM && l->a != SYM_VARARGS && eng_sfx(e, l->b)->n > depth)
+				w[i] = FK(eng_label(e, L_SYM, l->a, eng_sfx_cut(e, l->b, depth), SYM_DEEP),
+				          FK_TR(k[i]));
+		}
+		ns = eng_set(e, w, n);
+		size_t nn;
+		const fkey *v = eng_set_keys(e, ns, &nn);
+		nsym = 0;
+		for (size_t i = 0; i < nn; i++)
+			nsym += eng_lab(e, FK_LABEL(v[i]))->kind == L_SYM;
+		if (nsym <= MAX_HANDLE_SYMS || depth == 0)
+			break;
+	}
+	pf_free(w);
+	set_cache[slot].a = set;
+	set_cache[slot].b = 1ull << 62;
+	set_cache[slot].r = ns;
+	return ns;
 }
 
 /* --- site graphs ---------------------------------------------------------------- */
@@ -810,16 +908,30 @@ uint32_t eng_union(eng *e, uint32_t a, uint32_t b)
 		return a;
 	if (!a)
 		return b;
+	if (a > b) {
+		uint32_t t = a;
+		a = b;
+		b = t;
+	}
+	size_t slot = (size_t)(eng_mix(eng_mix(0x6e10, a), b) & (CACHE - 1));
+	if (union_cache[slot].a == a && union_cache[slot].b == b && union_cache[slot].r)
+		return union_cache[slot].r;
 	ga = eng_gnode(e, a);
 	gb = eng_gnode(e, b);
+	uint32_t r;
 	if (ga->kind != G_UNION && gb->kind != G_UNION)
-		return treap_add(e, treap(e, a, 0, 0), b);
-	if (ga->kind != G_UNION)
-		return treap_add(e, b, a);
-	if (gb->kind != G_UNION)
-		return treap_add(e, a, b);
+		r = treap_add(e, treap(e, a, 0, 0), b);
+	else if (ga->kind != G_UNION)
+		r = treap_add(e, b, a);
+	else if (gb->kind != G_UNION)
+		r = treap_add(e, a, b);
 	/* both unions: the smaller into the larger */
-	if (treap_size(e, a, 64) < treap_size(e, b, 64))
-		return treap_add_all(e, b, a);
-	return treap_add_all(e, a, b);
+	else if (treap_size(e, a, 64) < treap_size(e, b, 64))
+		r = treap_add_all(e, b, a);
+	else
+		r = treap_add_all(e, a, b);
+	union_cache[slot].a = a;
+	union_cache[slot].b = b;
+	union_cache[slot].r = r;
+	return r;
 }

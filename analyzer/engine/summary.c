@@ -29,20 +29,6 @@ static uint64_t out_hash(int base, uint32_t var, uint32_t sfx, fkey k)
 	return eng_mix(eng_mix(eng_mix(eng_mix(0x0a7, (uint64_t)base), var), sfx), k);
 }
 
-/* A suffix id cut to at most n elements; its constant indexes any when
-   n is 1 or less (the last steps of widening). */
-static uint32_t sfx_cut(eng *e, uint32_t sfx, unsigned n)
-{
-	const suffix *x = eng_sfx(e, sfx);
-	pf_declid el[PF_PATH_DEPTH];
-
-	if (n > x->n)
-		n = x->n;
-	for (unsigned i = 0; i < n; i++)
-		el[i] = eng_path_is_index(x->e[i]) && n <= 1 ? PF_ELEM_ANY : x->e[i];
-	return eng_suffix(e, el, n);
-}
-
 /*
  * Widening of a summary past MAX_OUTS: the out is kept at most two
  * elements below its base and a parameter's symbol two below the
@@ -59,9 +45,9 @@ static void widen_out(fctx *c, uint32_t *sfx, fkey *k, unsigned depth)
 	eng *e = c->e;
 	const label *l = eng_lab(e, FK_LABEL(*k));
 
-	*sfx = sfx_cut(e, *sfx, depth);
+	*sfx = eng_sfx_cut(e, *sfx, depth);
 	if (l->kind == L_SYM && l->a != SYM_VARARGS)
-		*k = FK(eng_label(e, L_SYM, l->a, sfx_cut(e, l->b, depth), l->c), FK_TR(*k));
+		*k = FK(eng_label(e, L_SYM, l->a, eng_sfx_cut(e, l->b, depth), l->c), FK_TR(*k));
 }
 
 void eng_sum_out(fctx *c, int base, uint32_t var, uint32_t sfx, fkey k, const pf_tnode *t)
@@ -122,10 +108,12 @@ static int key_eq(const evkey *a, const evkey *b)
 static void sum_event(fctx *c, const evkey *k, uint32_t sites)
 {
 	summary *s = c->sum;
-	evkey w;
+	evkey w, kw = *k;
 	uint64_t h;
 	uint32_t i;
 
+	kw.handles = eng_set_widen(c->e, k->handles);
+	k = &kw;
 	/* a summary of many events first forgets which declaration their
 	   personal data was read from: no caller looks at it, only the
 	   report's wording does ("user.email (field account.email)" becomes
@@ -169,7 +157,7 @@ static void sum_event(fctx *c, const evkey *k, uint32_t sites)
 			event *ev = &s->events.v[i];
 			nh.handles = ev->k.handles;
 			if (key_eq(&ev->k, &nh)) {
-				uint32_t hs = eng_set_union(c->e, ev->k.handles, k->handles);
+				uint32_t hs = eng_set_widen(c->e, eng_set_union(c->e, ev->k.handles, k->handles));
 				ev->sites = eng_union(c->e, ev->sites, sites);
 				if (hs != ev->k.handles) {
 					ev->k.handles = hs;
@@ -362,6 +350,12 @@ static void translate(fctx *c, vtree *out, const pf_insn *in, uint32_t callee, f
 	const suffix *s = eng_sfx(e, l->b);
 	uint32_t first = l->a, last = l->a + 1;
 	size_t from = out->n;
+	/* a widened handle: whatever lies below the argument's path, and
+	   the caller's own symbols found there stand for what lies below
+	   them */
+	int deep = mode == R_HANDLE && (l->c & SYM_DEEP);
+	if (deep)
+		mode = R_WHOLE;
 
 	if (l->a == SYM_VARARGS) {
 		first = cf->nparams;
@@ -397,6 +391,11 @@ static void translate(fctx *c, vtree *out, const pf_insn *in, uint32_t callee, f
 			f->sfx = eng_suffix(e, el, n > PF_PATH_DEPTH ? PF_PATH_DEPTH : n);
 		}
 		f->key |= FK_TR(key);
+		if (deep && kind == L_SYM) {
+			const label *fl = eng_lab(e, FK_LABEL(f->key));
+			if (fl->a != SYM_VARARGS)
+				f->key = FK(eng_label(e, L_SYM, fl->a, fl->b, SYM_DEEP), FK_TR(f->key));
+		}
 		if (eng_traced(e, kind)) {
 			f->t = eng_concat(e, eng_step(e, f->t, in->use, passed), t);
 			if (via)
