@@ -9,6 +9,7 @@
  * checker sees them, so that the reports never depend on the order the
  * threads found them in.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -87,9 +88,9 @@ typedef struct xflow {
 typedef PF_VEC(xflow) xflows;
 
 /* The flow of event `ce` at site `leaf` on handle `handle` (0 for a
-   fixed sink), its trace after `prefix`; 0 if the channel is not a sink. */
-static int make_flow(eng *e, xflow *x, const cevent *ce, const gnode *leaf, uint32_t handle,
-                     const pf_tnode *prefix)
+   fixed sink), without its trace (flow_trace); 0 if the channel is not
+   a sink. */
+static int make_flow(eng *e, xflow *x, const cevent *ce, const gnode *leaf, uint32_t handle)
 {
 	const evkey *k = &ce->k;
 	const label *d = eng_lab(e, FK_LABEL(k->data));
@@ -144,20 +145,129 @@ static int make_flow(eng *e, xflow *x, const cevent *ce, const gnode *leaf, uint
 		fl->guard_id = eng_note(e, "%s:%s", e->guards[g].kind == G_CONSENT ? "consent" : "optout",
 		                        e->guards[g].use);
 	}
+	return 1;
+}
+
+/* The trace of a flow made by make_flow, and its length before it is built. */
+static uint64_t flow_trace_len(const pf_tnode *prefix, const gnode *leaf)
+{
+	uint64_t n = leaf->t && leaf->t->len > 1 ? (prefix ? prefix->len : 0) + leaf->t->len - 1
+	                                         : prefix ? prefix->len : 0;
+	return (n > UINT32_MAX / 2 ? UINT32_MAX / 2 : n) + 1;
+}
+
+static void flow_trace(eng *e, xflow *x, const pf_tnode *prefix, const gnode *leaf)
+{
+	pf_flow *fl = &x->fl;
+
 	fl->trace = eng_step(e, eng_concat(e, prefix, leaf->t), leaf->loc,
 	                     eng_note(e, "reaches %s() (%s%s%s)", fl->sink_func, pf_sink_id(fl->sink),
 	                              fl->recipient ? ", recipient " : "",
 	                              fl->recipient ? fl->recipient : ""));
-	return 1;
 }
+
+static int str_cmp(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static _Thread_local const eng *sort_eng; /* the units' engines run in threads */
+
+/* Flows by what they are: all but their trace. */
+static int flow_id_cmp(const void *pa, const void *pb)
+{
+	const pf_flow *a = &((const xflow *)pa)->fl, *b = &((const xflow *)pb)->fl;
+	const eng *e = sort_eng;
+	int c;
+
+	if (a->loc.file != b->loc.file &&
+	    (c = strcmp(eng_pstr(e, a->loc.file), eng_pstr(e, b->loc.file))))
+		return c;
+	if (a->loc.line != b->loc.line)
+		return a->loc.line < b->loc.line ? -1 : 1;
+	if (a->loc.col != b->loc.col)
+		return a->loc.col < b->loc.col ? -1 : 1;
+	if ((c = str_cmp(a->category, b->category)) || (c = str_cmp(a->sink_func, b->sink_func)) ||
+	    (c = str_cmp(a->recipient, b->recipient)) || (c = str_cmp(a->host, b->host)) ||
+	    (c = str_cmp(a->store, b->store)) || (c = str_cmp(a->purpose, b->purpose)) ||
+	    (c = str_cmp(a->guard_id, b->guard_id)) || (c = str_cmp(a->function, b->function)))
+		return c;
+	if (a->origin != b->origin)
+		return a->origin < b->origin ? -1 : 1;
+	if (a->sink != b->sink)
+		return a->sink < b->sink ? -1 : 1;
+	if (a->transforms != b->transforms)
+		return a->transforms < b->transforms ? -1 : 1;
+	if (a->guard_missing != b->guard_missing)
+		return a->guard_missing - b->guard_missing;
+	if (a->guard_wrong != b->guard_wrong)
+		return a->guard_wrong - b->guard_wrong;
+	return 0;
+}
+
+/* Flows in report order: what they are, then the best trace first. */
+static int flow_cmp(const void *pa, const void *pb)
+{
+	const pf_flow *a = &((const xflow *)pa)->fl, *b = &((const xflow *)pb)->fl;
+	int c = flow_id_cmp(pa, pb);
+
+	if (c)
+		return c;
+	if (a->trace->len != b->trace->len)
+		return a->trace->len < b->trace->len ? -1 : 1;
+	if (a->trace->hash != b->trace->hash)
+		return a->trace->hash < b->trace->hash ? -1 : 1;
+	return 0;
+}
+
 
 typedef struct walk {
 	eng *e;
 	xflows *out;
+	pf_map *ids;        /* hash of a flow without its trace -> index in out */
 	pf_map *seen;       /* (node, event key) walked already */
+	size_t walked, made; /* nodes walked, flows made (PF_STATS) */
 	const cevent *ce;
 	uint64_t kh;
 } walk;
+
+static uint64_t flow_id_hash(const pf_flow *f)
+{
+	uint64_t h = eng_mix(eng_mix(eng_mix(0xf10, f->loc.file), f->loc.line), f->loc.col);
+	const void *p[] = {f->category, f->sink_func, f->recipient, f->host, f->store, f->purpose,
+	                   f->guard_id, f->function};
+
+	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++)
+		h = eng_mix(h, (uint64_t)(uintptr_t)p[i]);
+	h = eng_mix(eng_mix(eng_mix(h, f->origin), (uint64_t)(int64_t)f->sink), f->transforms);
+	return eng_mix(h, (uint64_t)f->guard_missing << 1 | (uint64_t)f->guard_wrong);
+}
+
+/* Keeps one flow of each identity, the one of the best trace, built only
+   when it may be the best: many events reach one site by many paths
+   (curl: the flows of one link unit did not fit in 24 GB). */
+static void add_flow(walk *w, xflow *x, const pf_tnode *prefix, const gnode *leaf)
+{
+	uint64_t h = flow_id_hash(&x->fl);
+	uint32_t i;
+
+	w->made++;
+	while (pf_map_get(w->ids, h, &i)) {
+		xflow *o = &w->out->v[i];
+		if (flow_id_cmp(o, x) == 0) {
+			if (o->fl.trace->len < flow_trace_len(prefix, leaf))
+				return;
+			flow_trace(w->e, x, prefix, leaf);
+			if (flow_cmp(x, o) < 0)
+				*o = *x;
+			return;
+		}
+		h = eng_mix(h, 1);
+	}
+	flow_trace(w->e, x, prefix, leaf);
+	pf_map_put(w->ids, h, (uint32_t)w->out->n);
+	pf_vec_push(w->out, *x);
+}
 
 static void walk_node(walk *w, uint32_t node, const pf_tnode *prefix)
 {
@@ -168,18 +278,19 @@ static void walk_node(walk *w, uint32_t node, const pf_tnode *prefix)
 	if (pf_map_get(w->seen, key, NULL))
 		return;
 	pf_map_put(w->seen, key, 1);
+	w->walked++;
 	switch (g->kind) {
 	case G_SITE: {
 		xflow x;
 		size_t nh;
 		const fkey *h = eng_set_keys(e, w->ce->k.handles, &nh);
 		if (!w->ce->k.handles) {
-			if (make_flow(e, &x, w->ce, g, 0, prefix))
-				pf_vec_push(w->out, x);
+			if (make_flow(e, &x, w->ce, g, 0))
+				add_flow(w, &x, prefix, g);
 		}
 		for (size_t i = 0; i < nh; i++)
-			if (make_flow(e, &x, w->ce, g, FK_LABEL(h[i]), prefix))
-				pf_vec_push(w->out, x);
+			if (make_flow(e, &x, w->ce, g, FK_LABEL(h[i])))
+				add_flow(w, &x, prefix, g);
 		break;
 	}
 	case G_VIA:
@@ -197,9 +308,15 @@ static void walk_node(walk *w, uint32_t node, const pf_tnode *prefix)
 	}
 }
 
-static uint64_t evkey_chash(const eng *e, const evkey *k)
+/* An event key's hash by content; without the data's owner record when
+   `owner` is 0 (a flow does not name it). */
+static uint64_t evkey_chash(const eng *e, const evkey *k, int owner)
 {
-	uint64_t h = eng_mix(eng_label_hash(e, FK_LABEL(k->data)), FK_TR(k->data));
+	const label *d = eng_lab(e, FK_LABEL(k->data));
+	uint64_t h = owner || d->kind != L_DATA
+	                     ? eng_label_hash(e, FK_LABEL(k->data))
+	                     : eng_mix(eng_mix(eng_hash_str(eng_cstr(e, d->a)), d->b), 0xda7a);
+	h = eng_mix(h, FK_TR(k->data));
 	size_t nh;
 	const fkey *hs = eng_set_keys(e, k->handles, &nh);
 	uint64_t hh = 0;
@@ -229,81 +346,43 @@ static int ordered_cmp(const void *a, const void *b)
 	return x->h < y->h ? -1 : x->h > y->h;
 }
 
-static int str_cmp(const char *a, const char *b)
-{
-	return strcmp(a ? a : "", b ? b : "");
-}
-
-static const eng *sort_eng;
-
-static int flow_cmp(const void *pa, const void *pb)
-{
-	const pf_flow *a = &((const xflow *)pa)->fl, *b = &((const xflow *)pb)->fl;
-	const eng *e = sort_eng;
-	int c;
-
-	if (a->loc.file != b->loc.file &&
-	    (c = strcmp(eng_pstr(e, a->loc.file), eng_pstr(e, b->loc.file))))
-		return c;
-	if (a->loc.line != b->loc.line)
-		return a->loc.line < b->loc.line ? -1 : 1;
-	if (a->loc.col != b->loc.col)
-		return a->loc.col < b->loc.col ? -1 : 1;
-	if ((c = str_cmp(a->category, b->category)) || (c = str_cmp(a->sink_func, b->sink_func)) ||
-	    (c = str_cmp(a->recipient, b->recipient)) || (c = str_cmp(a->host, b->host)) ||
-	    (c = str_cmp(a->store, b->store)) || (c = str_cmp(a->purpose, b->purpose)) ||
-	    (c = str_cmp(a->guard_id, b->guard_id)) || (c = str_cmp(a->function, b->function)))
-		return c;
-	if (a->origin != b->origin)
-		return a->origin < b->origin ? -1 : 1;
-	if (a->sink != b->sink)
-		return a->sink < b->sink ? -1 : 1;
-	if (a->transforms != b->transforms)
-		return a->transforms < b->transforms ? -1 : 1;
-	if (a->guard_missing != b->guard_missing)
-		return a->guard_missing - b->guard_missing;
-	if (a->guard_wrong != b->guard_wrong)
-		return a->guard_wrong - b->guard_wrong;
-	if (a->trace->len != b->trace->len)
-		return a->trace->len < b->trace->len ? -1 : 1;
-	if (a->trace->hash != b->trace->hash)
-		return a->trace->hash < b->trace->hash ? -1 : 1;
-	return 0;
-}
-
-
 void eng_emit_all(eng *e)
 {
 	PF_VEC(ordered) all = {0};
 	xflows flows = {0};
-	walk w = {e, &flows, pf_map_new(), NULL, 0};
+	walk w = {e, &flows, pf_map_new(), pf_map_new(), 0, 0, NULL, 0};
+
+	sort_eng = e;
 
 	for (size_t f = 0; f < e->prog->funcs.n; f++)
 		for (size_t i = 0; i < e->fi[f].found.n; i++) {
 			const cevent *ce = &e->fi[f].found.v[i];
-			ordered o = {ce, eng_mix(eng_gnode(e, ce->sites)->hash, evkey_chash(e, &ce->k))};
+			ordered o = {ce, eng_mix(eng_gnode(e, ce->sites)->hash, evkey_chash(e, &ce->k, 1))};
 			pf_vec_push(&all, o);
 		}
 	if (all.n)
 		qsort(all.v, all.n, sizeof(ordered), ordered_cmp);
 	for (size_t i = 0; i < all.n; i++) {
 		w.ce = all.v[i].ce;
-		w.kh = evkey_chash(e, &w.ce->k);
+		w.kh = evkey_chash(e, &w.ce->k, 0);
 		walk_node(&w, w.ce->sites, NULL);
 	}
-	sort_eng = e;
+	if (getenv("PF_STATS"))
+		fprintf(stderr, "stats: %zu complete events, %zu graph nodes walked, %zu flows made, %zu kept\n",
+		        all.n, w.walked, w.made, flows.n);
 	if (flows.n)
 		qsort(flows.v, flows.n, sizeof(xflow), flow_cmp);
 	for (size_t i = 0; i < flows.n; i++) {
 		const xflow *x = &flows.v[i];
-		if (i && flow_cmp(&flows.v[i - 1], x) == 0)
-			continue;
+		if (i && flow_id_cmp(&flows.v[i - 1], x) == 0)
+			continue; /* the same flow by another trace (pointer-distinct strings) */
 		eng_u32_add_once(&e->fi[x->func].out_cats, x->cat);
 		if (x->fl.sink == PF_SINK_STORAGE)
 			eng_note_stored(e, x->store, x->cat, x->fl.loc);
 		pf_checker_flow(e->chk, &x->fl);
 	}
 	pf_map_free(w.seen);
+	pf_map_free(w.ids);
 	pf_vec_free(&all);
 	pf_vec_free(&flows);
 }
