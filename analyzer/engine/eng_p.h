@@ -389,6 +389,8 @@ struct eng {
 	struct { uint32_t cat; pf_loc loc; } stored[256];
 	size_t nstored;
 	size_t ntruncated;
+	size_t grew[2][3];     /* summary growths on early and late visits:
+	                          new outs, events, handle sets (PF_STATS) */
 	size_t nwidened;       /* functions with a widened summary or location */
 	u32vec truncated;      /* functions that reached a bound */
 	int rounds;

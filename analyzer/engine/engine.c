@@ -378,6 +378,9 @@ static void print_stats(eng *e, const comps *cs)
 		if (e->fi[i].sum.events.n > mx)
 			mx = e->fi[i].sum.events.n, mi = i;
 	}
+	fprintf(stderr, "stats: summary growths (early/late visits): %zu/%zu outs, %zu/%zu events, "
+	        "%zu/%zu handle sets\n", e->grew[0][0], e->grew[1][0], e->grew[0][1], e->grew[1][1],
+	        e->grew[0][2], e->grew[1][2]);
 	fprintf(stderr, "stats: %zu functions, %zu components, %zu levels, %zu labels, %zu suffixes, "
 	        "%zu slots, %zu tnodes, %zu sets, %zu graph nodes, %zu outs, %zu events (max %zu in %s), "
 	        "%zu found, %zu truncated, %zu widened, %d rounds\n",

@@ -148,23 +148,6 @@ static int make_flow(eng *e, xflow *x, const cevent *ce, const gnode *leaf, uint
 	return 1;
 }
 
-/* The trace of a flow made by make_flow, and its length before it is built. */
-static uint64_t flow_trace_len(const pf_tnode *prefix, const gnode *leaf)
-{
-	uint64_t n = leaf->t && leaf->t->len > 1 ? (prefix ? prefix->len : 0) + leaf->t->len - 1
-	                                         : prefix ? prefix->len : 0;
-	return (n > UINT32_MAX / 2 ? UINT32_MAX / 2 : n) + 1;
-}
-
-static void flow_trace(eng *e, xflow *x, const pf_tnode *prefix, const gnode *leaf)
-{
-	pf_flow *fl = &x->fl;
-
-	fl->trace = eng_step(e, eng_concat(e, prefix, leaf->t), leaf->loc,
-	                     eng_note(e, "reaches %s() (%s%s%s)", fl->sink_func, pf_sink_id(fl->sink),
-	                              fl->recipient ? ", recipient " : "",
-	                              fl->recipient ? fl->recipient : ""));
-}
 
 static int str_cmp(const char *a, const char *b)
 {
@@ -225,11 +208,38 @@ typedef struct walk {
 	eng *e;
 	xflows *out;
 	pf_map *ids;        /* hash of a flow without its trace -> index in out */
-	pf_map *seen;       /* (node, event key) walked already */
+	pf_map *seen;       /* nodes walked already for this class of events */
 	size_t walked, made; /* nodes walked, flows made (PF_STATS) */
 	const cevent *ce;
-	uint64_t kh;
+	/* the VIA traces from the event down to the node walked: the prefix
+	   of a flow's trace, built only for a flow that may be kept */
+	PF_VEC(const pf_tnode *) via;
+	uint64_t plen;      /* the prefix's length */
 } walk;
+
+/* The length of a trace `base` of length n joined with `chain`, as
+   eng_concat counts it. */
+static uint64_t concat_len(uint64_t n, const pf_tnode *chain)
+{
+	if (chain && chain->len > 1)
+		n += chain->len - 1;
+	return n > UINT32_MAX / 2 ? UINT32_MAX / 2 : n;
+}
+
+/* The trace of a flow made by make_flow: the walk's prefix, the leaf's
+   trace, and the sink step. */
+static void flow_trace(eng *e, xflow *x, const walk *w, const gnode *leaf)
+{
+	pf_flow *fl = &x->fl;
+	const pf_tnode *prefix = NULL;
+
+	for (size_t i = 0; i < w->via.n; i++)
+		prefix = eng_concat(e, prefix, w->via.v[i]);
+	fl->trace = eng_step(e, eng_concat(e, prefix, leaf->t), leaf->loc,
+	                     eng_note(e, "reaches %s() (%s%s%s)", fl->sink_func, pf_sink_id(fl->sink),
+	                              fl->recipient ? ", recipient " : "",
+	                              fl->recipient ? fl->recipient : ""));
+}
 
 static uint64_t flow_id_hash(const pf_flow *f)
 {
@@ -246,7 +256,7 @@ static uint64_t flow_id_hash(const pf_flow *f)
 /* Keeps one flow of each identity, the one of the best trace, built only
    when it may be the best: many events reach one site by many paths
    (curl: the flows of one link unit did not fit in 24 GB). */
-static void add_flow(walk *w, xflow *x, const pf_tnode *prefix, const gnode *leaf)
+static void add_flow(walk *w, xflow *x, const gnode *leaf)
 {
 	uint64_t h = flow_id_hash(&x->fl);
 	uint32_t i;
@@ -255,29 +265,28 @@ static void add_flow(walk *w, xflow *x, const pf_tnode *prefix, const gnode *lea
 	while (pf_map_get(w->ids, h, &i)) {
 		xflow *o = &w->out->v[i];
 		if (flow_id_cmp(o, x) == 0) {
-			if (o->fl.trace->len < flow_trace_len(prefix, leaf))
+			if (o->fl.trace->len < concat_len(w->plen, leaf->t) + 1)
 				return;
-			flow_trace(w->e, x, prefix, leaf);
+			flow_trace(w->e, x, w, leaf);
 			if (flow_cmp(x, o) < 0)
 				*o = *x;
 			return;
 		}
 		h = eng_mix(h, 1);
 	}
-	flow_trace(w->e, x, prefix, leaf);
+	flow_trace(w->e, x, w, leaf);
 	pf_map_put(w->ids, h, (uint32_t)w->out->n);
 	pf_vec_push(w->out, *x);
 }
 
-static void walk_node(walk *w, uint32_t node, const pf_tnode *prefix)
+static void walk_node(walk *w, uint32_t node)
 {
 	eng *e = w->e;
 	const gnode *g = eng_gnode(e, node);
-	uint64_t key = eng_mix(w->kh, node);
 
-	if (pf_map_get(w->seen, key, NULL))
+	if (pf_map_get(w->seen, node, NULL))
 		return;
-	pf_map_put(w->seen, key, 1);
+	pf_map_put(w->seen, node, 1);
 	w->walked++;
 	switch (g->kind) {
 	case G_SITE: {
@@ -286,22 +295,28 @@ static void walk_node(walk *w, uint32_t node, const pf_tnode *prefix)
 		const fkey *h = eng_set_keys(e, w->ce->k.handles, &nh);
 		if (!w->ce->k.handles) {
 			if (make_flow(e, &x, w->ce, g, 0))
-				add_flow(w, &x, prefix, g);
+				add_flow(w, &x, g);
 		}
 		for (size_t i = 0; i < nh; i++)
 			if (make_flow(e, &x, w->ce, g, FK_LABEL(h[i])))
-				add_flow(w, &x, prefix, g);
+				add_flow(w, &x, g);
 		break;
 	}
-	case G_VIA:
-		walk_node(w, e->fi[g->a].sum.events.v[g->b].sites, eng_concat(e, prefix, g->t));
+	case G_VIA: {
+		uint64_t plen = w->plen;
+		pf_vec_push(&w->via, g->t);
+		w->plen = concat_len(plen, g->t);
+		walk_node(w, e->fi[g->a].sum.events.v[g->b].sites);
+		w->via.n--;
+		w->plen = plen;
 		break;
+	}
 	case G_UNION: /* in order: left, member, right */
 		if (g->b)
-			walk_node(w, g->b, prefix);
-		walk_node(w, g->a, prefix);
+			walk_node(w, g->b);
+		walk_node(w, g->a);
 		if (g->c)
-			walk_node(w, g->c, prefix);
+			walk_node(w, g->c);
 		break;
 	default:
 		break;
@@ -333,14 +348,20 @@ static uint64_t evkey_chash(const eng *e, const evkey *k, int owner)
 	return eng_mix(h, k->guard_wrong);
 }
 
+/* Complete events by class (what their flows are made of), then in a
+   canonical order: a class is walked at once, and its nodes forgotten
+   after it, so the walk's memory is one class's, not all of them. */
 typedef struct ordered {
 	const cevent *ce;
+	uint64_t kh;
 	uint64_t h;
 } ordered;
 
 static int ordered_cmp(const void *a, const void *b)
 {
 	const ordered *x = a, *y = b;
+	if (x->kh != y->kh)
+		return x->kh < y->kh ? -1 : 1;
 	if (x->ce->func != y->ce->func)
 		return x->ce->func < y->ce->func ? -1 : 1;
 	return x->h < y->h ? -1 : x->h > y->h;
@@ -350,22 +371,26 @@ void eng_emit_all(eng *e)
 {
 	PF_VEC(ordered) all = {0};
 	xflows flows = {0};
-	walk w = {e, &flows, pf_map_new(), pf_map_new(), 0, 0, NULL, 0};
+	walk w = {.e = e, .out = &flows, .ids = pf_map_new()};
 
 	sort_eng = e;
 
 	for (size_t f = 0; f < e->prog->funcs.n; f++)
 		for (size_t i = 0; i < e->fi[f].found.n; i++) {
 			const cevent *ce = &e->fi[f].found.v[i];
-			ordered o = {ce, eng_mix(eng_gnode(e, ce->sites)->hash, evkey_chash(e, &ce->k, 1))};
+			ordered o = {ce, evkey_chash(e, &ce->k, 0),
+			             eng_mix(eng_gnode(e, ce->sites)->hash, evkey_chash(e, &ce->k, 1))};
 			pf_vec_push(&all, o);
 		}
 	if (all.n)
 		qsort(all.v, all.n, sizeof(ordered), ordered_cmp);
 	for (size_t i = 0; i < all.n; i++) {
+		if (!i || all.v[i].kh != all.v[i - 1].kh) {
+			pf_map_free(w.seen);
+			w.seen = pf_map_new();
+		}
 		w.ce = all.v[i].ce;
-		w.kh = evkey_chash(e, &w.ce->k, 0);
-		walk_node(&w, w.ce->sites, NULL);
+		walk_node(&w, w.ce->sites);
 	}
 	if (getenv("PF_STATS"))
 		fprintf(stderr, "stats: %zu complete events, %zu graph nodes walked, %zu flows made, %zu kept\n",
@@ -383,6 +408,7 @@ void eng_emit_all(eng *e)
 	}
 	pf_map_free(w.seen);
 	pf_map_free(w.ids);
+	pf_vec_free(&w.via);
 	pf_vec_free(&all);
 	pf_vec_free(&flows);
 }

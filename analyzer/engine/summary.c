@@ -60,6 +60,11 @@ void eng_sum_out(fctx *c, int base, uint32_t var, uint32_t sfx, fkey k, const pf
 	if (late || s->outs.n >= MAX_OUTS) {
 		widen_out(c, &sfx, &k,
 		          s->outs.n >= 8 * MAX_OUTS ? 0 : late || s->outs.n >= 4 * MAX_OUTS ? 1 : 2);
+		/* late in a cycle, personal data also forgets the declaration
+		   and the record it was read from, as events do */
+		const label *l = eng_lab(c->e, FK_LABEL(k));
+		if (late && l->kind == L_DATA && (l->b || l->c))
+			k = FK(eng_label(c->e, L_DATA, l->a, 0, 0), FK_TR(k));
 		eng_widened(c->e, c->fi, "its summary");
 	}
 	h = out_hash(base, var, sfx, k);
@@ -81,6 +86,7 @@ void eng_sum_out(fctx *c, int base, uint32_t var, uint32_t sfx, fkey k, const pf
 	pf_map_put(s->out_ix, h, (uint32_t)s->outs.n);
 	pf_vec_push(&s->outs, o);
 	s->version++;
+	c->e->grew[late][0]++;
 }
 
 static uint64_t key_hash(const evkey *k)
@@ -165,6 +171,7 @@ static void sum_event(fctx *c, const evkey *k, uint32_t sites)
 				if (hs != ev->k.handles) {
 					ev->k.handles = hs;
 					s->version++;
+					c->e->grew[late][2]++;
 				}
 				return;
 			}
@@ -199,6 +206,7 @@ static void sum_event(fctx *c, const evkey *k, uint32_t sites)
 	pf_map_put(s->event_ix, h, (uint32_t)s->events.n);
 	pf_vec_push(&s->events, ev);
 	s->version++;
+	c->e->grew[late][1]++;
 }
 
 /* Records a complete event: one per key, its sites merged (a block
