@@ -23,6 +23,7 @@
 struct pf_store {
 	sqlite3 *db;
 	char *path;
+	int writer;     /* opened by a scan, in WAL mode */
 };
 
 /* Migration i brings the schema from user_version i to i + 1. */
@@ -229,6 +230,7 @@ int pf_store_open(pf_store **out, const char *path)
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, 10000);
+	st->writer = 1;
 	if ((err = exec(st, "PRAGMA journal_mode = WAL")) ||
 	    (err = exec(st, "PRAGMA foreign_keys = ON")) ||
 	    (err = exec(st, "PRAGMA synchronous = NORMAL")) ||
@@ -351,6 +353,13 @@ void pf_store_close(pf_store *st)
 {
 	if (!st)
 		return;
+	/* WAL lets a report read while a scan writes; once the scan is
+	   done, the store goes back to a rollback journal, so that a
+	   read-only open (report --db) leaves no -wal and -shm files
+	   beside it. If another connection is open, this fails and the
+	   store stays in WAL mode: harmless. */
+	if (st->writer && st->db)
+		sqlite3_exec(st->db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
 	sqlite3_close(st->db);
 	pf_free(st->path);
 	pf_free(st);

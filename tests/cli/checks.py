@@ -272,6 +272,17 @@ def report_empty_store(ctx):
 
 
 @check
+def report_leaves_no_wal(ctx):
+    """A scan leaves its store in rollback mode, so report --db (read-only)
+    leaves no -wal or -shm file beside it."""
+    db = make_store(ctx)
+    rc, _, err = ctx.run("report", "--db", db, "--format", "json", "-o", os.devnull)
+    expect(rc == 1, "report: exit %d: %s" % (rc, err))
+    left = [n for n in os.listdir(ctx.tmp) if n.startswith("s.db-")]
+    expect(not left, "left beside the store: %s" % left)
+
+
+@check
 def report_view_store(ctx):
     """A store whose findings table is a view is refused."""
     db = make_store(ctx)
