@@ -43,8 +43,9 @@
 
 #define TRACE_MAX PF_TRACE_STEPS /* steps a chain of steps keeps (start and newest) */
 #define SCC_ROUNDS 12      /* iterations of a recursive component */
-#define WIDEN_VISIT 4      /* visits of a function in its component after
-                              which its summary grows widened (summary.c) */
+#define LATE_VISIT 4       /* visits of a function in its component after
+                              which its summary's growth counts as late
+                              (PF_STATS: what keeps a component going) */
 #define GLOBAL_ROUNDS 6    /* rounds of the program-wide globals */
 #define MAX_TARGETS 64     /* functions one pointer call may reach */
 #define RECORD_DEPTH 3     /* nested records a whole-struct read expands */
@@ -300,8 +301,7 @@ typedef struct funcinfo {
 	uint32_t binding;      /* purpose the policy binds its file to */
 	int ncallers;
 	size_t visits;         /* blocks visited by its last analysis (PF_TRACE) */
-	int late;              /* analysed WIDEN_VISIT times in its component:
-	                          what it adds to its summary is widened */
+	int late;              /* analysed LATE_VISIT times in its component */
 	int purpose_above;     /* some caller (transitively) gives a purpose */
 	u32vec callees;
 	uint32_t scc;          /* its component */

@@ -153,11 +153,8 @@ static void analyse_one(eng *e, uint32_t f, int round, int it, size_t n)
  * the component's order, where a function is analysed again only when
  * the summary of a callee in the component grew since (so a component of
  * hundreds of functions tied by function pointers costs what changes in
- * it, not its size times its rounds). From its WIDEN_VISIT-th visit on,
- * what a function adds to its summary is widened as if the summary were
- * past its bounds (summary.c), so that what still grows around a cycle
- * stops; a function analysed SCC_ROUNDS times without its callees
- * settling is reported.
+ * it, not its size times its rounds). A function analysed SCC_ROUNDS
+ * times without its callees settling is reported.
  */
 static void analyse_component(eng *e, comps *cs, uint32_t c, int round)
 {
@@ -200,7 +197,7 @@ static void analyse_component(eng *e, comps *cs, uint32_t c, int round)
 				continue;
 			}
 			uint64_t before = e->fi[f].sum.version;
-			e->fi[f].late = visits[k] >= WIDEN_VISIT;
+			e->fi[f].late = visits[k] >= LATE_VISIT;
 			analyse_one(e, f, round, visits[k]++, n);
 			e->fi[f].late = 0;
 			if (e->fi[f].sum.version == before)

@@ -683,39 +683,82 @@ uint32_t eng_set_union(eng *e, uint32_t a, uint32_t b)
  * by the paths its callers' structs reach (curl: thousands, each a new
  * version of the summary around a component).
  */
+/* Whether deep symbol d stands for symbol x: the same parameter, and d's
+   suffix a prefix of x's (an any-index element covers an index). */
+static int sym_covers(const eng *e, const label *d, const label *x)
+{
+	const suffix *ds = eng_sfx(e, d->b), *xs = eng_sfx(e, x->b);
+
+	if (d == x || d->a != x->a || ds->n > xs->n || (ds->n == xs->n && (x->c & SYM_DEEP)))
+		return 0;
+	for (unsigned i = 0; i < ds->n; i++)
+		if (ds->e[i] != xs->e[i] && !(ds->e[i] == PF_ELEM_ANY && eng_path_is_index(xs->e[i])))
+			return 0;
+	return 1;
+}
+
+/* Set v without the symbols a deep symbol of it stands for. */
+static uint32_t drop_covered(eng *e, uint32_t set)
+{
+	size_t n, m = 0;
+	const fkey *k = eng_set_keys(e, set, &n);
+	fkey *w = pf_malloc((n ? n : 1) * sizeof(fkey));
+
+	for (size_t i = 0; i < n; i++) {
+		const label *x = eng_lab(e, FK_LABEL(k[i]));
+		int covered = 0;
+		for (size_t j = 0; j < n && !covered && x->kind == L_SYM; j++) {
+			const label *d = eng_lab(e, FK_LABEL(k[j]));
+			covered = d->kind == L_SYM && (d->c & SYM_DEEP) && FK_TR(k[j]) == FK_TR(k[i]) &&
+			          sym_covers(e, d, x);
+		}
+		if (!covered)
+			w[m++] = k[i];
+	}
+	uint32_t r = m == n ? set : eng_set(e, w, m);
+	pf_free(w);
+	return r;
+}
+
 uint32_t eng_set_widen(eng *e, uint32_t set)
 {
-	size_t n, nsym = 0, slot = (size_t)(eng_mix(0x3e1d, set) & (CACHE - 1));
+	size_t n, nsym = 0, ndeep = 0, slot = (size_t)(eng_mix(0x3e1d, set) & (CACHE - 1));
 	const fkey *k = eng_set_keys(e, set, &n);
 
 	if (set_cache[slot].a == set && set_cache[slot].b == 1ull << 62 && set_cache[slot].r)
 		return set_cache[slot].r;
 
-	for (size_t i = 0; i < n; i++)
-		nsym += eng_lab(e, FK_LABEL(k[i]))->kind == L_SYM;
-	if (nsym <= MAX_HANDLE_SYMS)
-		return set;
-	/* (a small set is returned uncached: counting is as cheap) */
-	fkey *w = pf_malloc(n * sizeof(fkey));
-	uint32_t ns = set;
-	for (unsigned depth = 1;; depth--) {
-		for (size_t i = 0; i < n; i++) {
-			const label *l = eng_lab(e, FK_LABEL(k[i]));
-			w[i] = k[i];
-			if (l->kind == L_SYM && l->a != SYM_VARARGS && eng_sfx(e, l->b)->n > depth)
-				w[i] = FK(eng_label(e, L_SYM, l->a, eng_sfx_cut(e, l->b, depth), SYM_DEEP),
-				          FK_TR(k[i]));
-		}
-		ns = eng_set(e, w, n);
-		size_t nn;
-		const fkey *v = eng_set_keys(e, ns, &nn);
-		nsym = 0;
-		for (size_t i = 0; i < nn; i++)
-			nsym += eng_lab(e, FK_LABEL(v[i]))->kind == L_SYM;
-		if (nsym <= MAX_HANDLE_SYMS || depth == 0)
-			break;
+	for (size_t i = 0; i < n; i++) {
+		const label *l = eng_lab(e, FK_LABEL(k[i]));
+		nsym += l->kind == L_SYM;
+		ndeep += l->kind == L_SYM && (l->c & SYM_DEEP);
 	}
-	pf_free(w);
+	if (nsym <= MAX_HANDLE_SYMS && !ndeep)
+		return set; /* (uncached: counting is as cheap) */
+	uint32_t ns = set;
+	if (nsym > MAX_HANDLE_SYMS) {
+		fkey *w = pf_malloc(n * sizeof(fkey));
+		for (unsigned depth = 1;; depth--) {
+			for (size_t i = 0; i < n; i++) {
+				const label *l = eng_lab(e, FK_LABEL(k[i]));
+				w[i] = k[i];
+				if (l->kind == L_SYM && l->a != SYM_VARARGS && eng_sfx(e, l->b)->n > depth)
+					w[i] = FK(eng_label(e, L_SYM, l->a, eng_sfx_cut(e, l->b, depth), SYM_DEEP),
+					          FK_TR(k[i]));
+			}
+			ns = drop_covered(e, eng_set(e, w, n));
+			size_t nn;
+			const fkey *v = eng_set_keys(e, ns, &nn);
+			nsym = 0;
+			for (size_t i = 0; i < nn; i++)
+				nsym += eng_lab(e, FK_LABEL(v[i]))->kind == L_SYM;
+			if (nsym <= MAX_HANDLE_SYMS || depth == 0)
+				break;
+		}
+		pf_free(w);
+	} else {
+		ns = drop_covered(e, set);
+	}
 	set_cache[slot].a = set;
 	set_cache[slot].b = 1ull << 62;
 	set_cache[slot].r = ns;

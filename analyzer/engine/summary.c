@@ -57,14 +57,8 @@ void eng_sum_out(fctx *c, int base, uint32_t var, uint32_t sfx, fkey k, const pf
 	uint32_t i;
 
 	int late = c->info->late;
-	if (late || s->outs.n >= MAX_OUTS) {
-		widen_out(c, &sfx, &k,
-		          s->outs.n >= 8 * MAX_OUTS ? 0 : late || s->outs.n >= 4 * MAX_OUTS ? 1 : 2);
-		/* late in a cycle, personal data also forgets the declaration
-		   and the record it was read from, as events do */
-		const label *l = eng_lab(c->e, FK_LABEL(k));
-		if (late && l->kind == L_DATA && (l->b || l->c))
-			k = FK(eng_label(c->e, L_DATA, l->a, 0, 0), FK_TR(k));
+	if (s->outs.n >= MAX_OUTS) {
+		widen_out(c, &sfx, &k, s->outs.n >= 8 * MAX_OUTS ? 0 : s->outs.n >= 4 * MAX_OUTS ? 1 : 2);
 		eng_widened(c->e, c->fi, "its summary");
 	}
 	h = out_hash(base, var, sfx, k);
@@ -128,8 +122,8 @@ static void sum_event(fctx *c, const evkey *k, uint32_t sites)
 	   "user.email"), and it multiplies the events by the fields of a
 	   struct (curl: about 85 per category) */
 	const label *dl = eng_lab(c->e, FK_LABEL(k->data));
-	int late = c->info->late; /* a late visit in a cycle: as if past all steps */
-	if ((late || s->events.n >= MAX_EVENTS / 32) && dl->kind == L_DATA && dl->b) {
+	int late = c->info->late;
+	if (s->events.n >= MAX_EVENTS / 32 && dl->kind == L_DATA && dl->b) {
 		w = *k;
 		w.data = FK(eng_label(c->e, L_DATA, dl->a, 0, dl->c), FK_TR(k->data));
 		k = &w;
@@ -138,13 +132,13 @@ static void sum_event(fctx *c, const evkey *k, uint32_t sites)
 	/* a parameter's symbol in many events is widened as outs are: past
 	   256 events two elements below the parameter, past 512 one (a log
 	   of p->a.b is then a log of p->a: more, never less); */
-	int widen = late || s->events.n >= MAX_EVENTS / 16;
+	int widen = s->events.n >= MAX_EVENTS / 16;
 	uint64_t hm = 0;
 	if (widen) {
 		uint32_t none = eng_suffix(c->e, NULL, 0);
 		const label *l = eng_lab(c->e, FK_LABEL(k->data));
 		w = *k;
-		widen_out(c, &none, &w.data, late || s->events.n >= MAX_EVENTS / 8 ? 1 : 2);
+		widen_out(c, &none, &w.data, s->events.n >= MAX_EVENTS / 8 ? 1 : 2);
 		/* and personal data forgets its owner record, which only tells
 		   callers' consent checks on the same record apart (the guards
 		   checked below are in the key already) */
