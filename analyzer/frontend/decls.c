@@ -57,7 +57,7 @@ fe_file *fe_file_info(fe_tu *x, CXFile f)
 	uint32_t idx;
 	if (pf_map_get(x->file_map, (uint64_t)(uintptr_t)f, &idx))
 		return &x->files.v[idx];
-	fe_file e = {f, 0, 1};
+	fe_file e = {f, 0, 1, 0, NULL, 0};
 	CXString s = clang_getFileName(f);
 	const char *name = clang_getCString(s);
 	char *abs = pf_path_absnorm(x->cmd->directory, name ? name : "");
@@ -79,6 +79,18 @@ fe_file *fe_file_info(fe_tu *x, CXFile f)
 	pf_map_put(x->file_map, (uint64_t)(uintptr_t)f, (uint32_t)x->files.n);
 	pf_vec_push(&x->files, e);
 	return &x->files.v[x->files.n - 1];
+}
+
+const char *fe_file_text(fe_tu *x, CXFile f, size_t *size)
+{
+	fe_file *fi = fe_file_info(x, f);
+
+	if (!fi->has_text) {
+		fi->text = clang_getFileContents(x->tu, f, &fi->size);
+		fi->has_text = 1;
+	}
+	*size = fi->text ? fi->size : 0;
+	return fi->text;
 }
 
 static pf_loc mkloc(fe_tu *x, CXFile f, unsigned line, unsigned col)

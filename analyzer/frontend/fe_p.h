@@ -41,6 +41,9 @@ typedef struct fe_file {
 	CXFile file;
 	pf_sym sym;
 	uint8_t project; /* under the root */
+	uint8_t has_text;
+	const char *text; /* its contents (fe_file_text) */
+	size_t size;
 } fe_file;
 
 typedef struct fe_cached {
@@ -119,6 +122,10 @@ void fe_kids_get(kids *k, CXCursor c);
 void fe_kids_free(kids *k);
 int fe_is_expr(CXCursor c);
 fe_file *fe_file_info(fe_tu *x, CXFile f);
+/* The contents of f, asked of libclang once per file: each call of
+   clang_getFileContents searches the TU's source locations, which a
+   unity TU full of macros has millions of. */
+const char *fe_file_text(fe_tu *x, CXFile f, size_t *size);
 pf_loc fe_loc_spell(fe_tu *x, CXSourceLocation l);
 pf_loc fe_loc_expand(fe_tu *x, CXSourceLocation l);
 CXSourceLocation fe_start_of(CXCursor c);

@@ -102,7 +102,7 @@ static void inclusion_visit(CXFile f, CXSourceLocation *stack, unsigned n,
 	memset(&pf, 0, sizeof(pf));
 	pf.path = fi->sym;
 	size_t size = 0;
-	const char *text = clang_getFileContents(x->tu, f, &size);
+	const char *text = fe_file_text(x, f, &size);
 	pf_sha256_hex(text ? text : "", text ? size : 0, pf.sha256);
 	CXSourceLocation start = clang_getLocationForOffset(x->tu, f, 0);
 	pf.system = (uint8_t)(!fi->project || clang_Location_isInSystemHeader(start));

@@ -90,7 +90,7 @@ int fe_binop_kind(fe_tu *x, CXCursor e, CXCursor l, CXCursor r)
 	clang_getSpellingLocation(fe_start_of(r), &f2, NULL, NULL, &o2);
 	if (f1 && f2 && clang_File_isEqual(f1, f2) && o1 <= o2 && o2 - o1 < 512) {
 		size_t size = 0;
-		const char *text = clang_getFileContents(x->tu, f1, &size);
+		const char *text = fe_file_text(x, f1, &size);
 		if (text && o2 <= size) {
 			const char *end = text + o2;
 			const char *p = fe_skip_ws(text + o1, end);
@@ -113,7 +113,7 @@ int fe_binop_kind(fe_tu *x, CXCursor e, CXCursor l, CXCursor r)
 	(void)e;
 	if (spelled_token(x, fe_start_of(r), &f, &off, tok, sizeof(tok))) {
 		size_t size = 0;
-		const char *text = clang_getFileContents(x->tu, f, &size);
+		const char *text = fe_file_text(x, f, &size);
 		if (text && off <= size) {
 			const char *p = text + off;
 			while (p > text && (p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n' ||
@@ -160,7 +160,7 @@ int fe_unop_kind(fe_tu *x, CXCursor e, CXCursor sub)
 	clang_getSpellingLocation(fe_start_of(sub), &f2, NULL, NULL, &o2);
 	if (f1 && f2 && clang_File_isEqual(f1, f2)) {
 		size_t size = 0;
-		const char *text = clang_getFileContents(x->tu, f1, &size);
+		const char *text = fe_file_text(x, f1, &size);
 		if (text && o1 < o2 && o2 <= size && o2 - o1 < 256) {
 			size_t n = 0;
 			int op = unop_from_prefix(text + o1, o2 - o1, &n);

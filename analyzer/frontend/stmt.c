@@ -233,7 +233,7 @@ static void for_parts(fe_tu *x, CXCursor s, const kids *k, CXCursor part[3])
 	unsigned o = 0;
 	clang_getSpellingLocation(fe_start_of(s), &f, NULL, NULL, &o);
 	size_t size = 0;
-	const char *text = f ? clang_getFileContents(x->tu, f, &size) : NULL;
+	const char *text = f ? fe_file_text(x, f, &size) : NULL;
 	unsigned semi[2] = {0, 0};
 	int nsemi = 0;
 	if (text && o + 3 < size && strncmp(text + o, "for", 3) == 0) {
