@@ -444,6 +444,13 @@ void eng_set_split(eng *e, uint32_t set, uint32_t *conc, uint32_t *sym);
 /* The set with its parameter symbols widened past MAX_HANDLE_SYMS (a
    handle set: the symbols cut become SYM_DEEP). */
 uint32_t eng_set_widen(eng *e, uint32_t set);
+/* The parameter symbols of a set. */
+size_t eng_set_nsyms(const eng *e, uint32_t set);
+/* Keys k[0..n) into w, each parameter symbol more than `depth` elements
+   below its parameter cut to `depth` (its constant indexes any, as
+   eng_sfx_cut does, if `any`) and given the label flags `flags`. */
+void eng_keys_cut(eng *e, const fkey *k, size_t n, unsigned depth, int any, uint32_t flags,
+                  fkey *w);
 
 /* site graphs */
 uint32_t eng_site(eng *e, const pf_tnode *t, pf_loc loc, uint32_t func, uint32_t sink_func);

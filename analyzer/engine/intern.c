@@ -673,16 +673,29 @@ uint32_t eng_set_union(eng *e, uint32_t a, uint32_t b)
 	return r;
 }
 
-/*
- * Widening of an event's handle set past MAX_HANDLE_SYMS parameter
- * symbols: each is cut to one element below its parameter, then to the
- * parameter, and becomes deep (SYM_DEEP): at a call, the handle is then
- * whatever the argument holds at that path or below it. More, never
- * less: a sink reached with data->conn->sock is then reached with every
- * handle below data->conn. What stops is the growth of one merged event
- * by the paths its callers' structs reach (curl: thousands, each a new
- * version of the summary around a component).
- */
+size_t eng_set_nsyms(const eng *e, uint32_t set)
+{
+	size_t n, m = 0;
+	const fkey *k = eng_set_keys(e, set, &n);
+
+	for (size_t i = 0; i < n; i++)
+		m += eng_lab(e, FK_LABEL(k[i]))->kind == L_SYM;
+	return m;
+}
+
+void eng_keys_cut(eng *e, const fkey *k, size_t n, unsigned depth, int any, uint32_t flags,
+                  fkey *w)
+{
+	for (size_t i = 0; i < n; i++) {
+		const label *l = eng_lab(e, FK_LABEL(k[i]));
+		w[i] = k[i];
+		if (l->kind != L_SYM || l->a == SYM_VARARGS || eng_sfx(e, l->b)->n <= depth)
+			continue;
+		uint32_t sfx = any ? eng_sfx_cut(e, l->b, depth) : eng_suffix(e, eng_sfx(e, l->b)->e, depth);
+		w[i] = FK(eng_label(e, L_SYM, l->a, sfx, l->c | flags), FK_TR(k[i]));
+	}
+}
+
 /* Whether deep symbol d stands for symbol x: the same parameter, and d's
    suffix a prefix of x's (an any-index element covers an index). */
 static int sym_covers(const eng *e, const label *d, const label *x)
@@ -720,6 +733,16 @@ static uint32_t drop_covered(eng *e, uint32_t set)
 	return r;
 }
 
+/*
+ * Widening of an event's handle set past MAX_HANDLE_SYMS parameter
+ * symbols: each is cut to one element below its parameter, then to the
+ * parameter, and becomes deep (SYM_DEEP): at a call, the handle is then
+ * whatever the argument holds at that path or below it. More, never
+ * less: a sink reached with data->conn->sock is then reached with every
+ * handle below data->conn. What stops is the growth of one merged event
+ * by the paths its callers' structs reach (curl: thousands, each a new
+ * version of the summary around a component).
+ */
 uint32_t eng_set_widen(eng *e, uint32_t set)
 {
 	size_t n, nsym = 0, ndeep = 0, slot = (size_t)(eng_mix(0x3e1d, set) & (CACHE - 1));
@@ -739,20 +762,9 @@ uint32_t eng_set_widen(eng *e, uint32_t set)
 	if (nsym > MAX_HANDLE_SYMS) {
 		fkey *w = pf_malloc(n * sizeof(fkey));
 		for (unsigned depth = 1;; depth--) {
-			for (size_t i = 0; i < n; i++) {
-				const label *l = eng_lab(e, FK_LABEL(k[i]));
-				w[i] = k[i];
-				if (l->kind == L_SYM && l->a != SYM_VARARGS && eng_sfx(e, l->b)->n > depth)
-					w[i] = FK(eng_label(e, L_SYM, l->a, eng_sfx_cut(e, l->b, depth), SYM_DEEP),
-					          FK_TR(k[i]));
-			}
+			eng_keys_cut(e, k, n, depth, 1, SYM_DEEP, w);
 			ns = drop_covered(e, eng_set(e, w, n));
-			size_t nn;
-			const fkey *v = eng_set_keys(e, ns, &nn);
-			nsym = 0;
-			for (size_t i = 0; i < nn; i++)
-				nsym += eng_lab(e, FK_LABEL(v[i]))->kind == L_SYM;
-			if (nsym <= MAX_HANDLE_SYMS || depth == 0)
+			if (eng_set_nsyms(e, ns) <= MAX_HANDLE_SYMS || depth == 0)
 				break;
 		}
 		pf_free(w);

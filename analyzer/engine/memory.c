@@ -176,35 +176,20 @@ static int slotkey_cmp(const void *a, const void *b)
 static uint32_t widen_slot(fctx *c, uint32_t s, uint32_t set)
 {
 	eng *e = c->e;
-	size_t n, nsym = 0, m;
+	size_t n;
 	const fkey *k = eng_set_keys(e, set, &n);
 
-	for (size_t i = 0; i < n; i++)
-		nsym += eng_lab(e, FK_LABEL(k[i]))->kind == L_SYM;
-	if (nsym <= MAX_SLOT_SYMS)
+	if (eng_set_nsyms(e, set) <= MAX_SLOT_SYMS)
 		return set;
 	fkey *w = pf_malloc(n * sizeof(fkey));
 	uint32_t ns = set;
 	for (unsigned depth = 1;; depth--) {
-		m = 0;
-		for (size_t i = 0; i < n; i++) {
-			const label *l = eng_lab(e, FK_LABEL(k[i]));
-			w[m] = k[i];
-			if (l->kind == L_SYM && l->a != SYM_VARARGS && eng_sfx(e, l->b)->n > depth) {
-				const suffix *x = eng_sfx(e, l->b);
-				w[m] = FK(eng_label(e, L_SYM, l->a, eng_suffix(e, x->e, depth), l->c),
-				          FK_TR(k[i]));
-				eng_set_trace(c, s, w[m], eng_trace_of(c, s, k[i]));
-			}
-			m++;
-		}
-		ns = eng_set(e, w, m);
-		size_t nn;
-		const fkey *v = eng_set_keys(e, ns, &nn);
-		nsym = 0;
-		for (size_t i = 0; i < nn; i++)
-			nsym += eng_lab(e, FK_LABEL(v[i]))->kind == L_SYM;
-		if (nsym <= MAX_SLOT_SYMS || depth == 0)
+		eng_keys_cut(e, k, n, depth, 0, 0, w);
+		for (size_t i = 0; i < n; i++)
+			if (w[i] != k[i])
+				eng_set_trace(c, s, w[i], eng_trace_of(c, s, k[i]));
+		ns = eng_set(e, w, n);
+		if (eng_set_nsyms(e, ns) <= MAX_SLOT_SYMS || depth == 0)
 			break;
 	}
 	pf_free(w);
