@@ -396,6 +396,9 @@ struct eng {
 	int rounds;
 	int events;            /* the second pass: sink events are recorded */
 	int trace;             /* PF_TRACE: report slow functions on stderr */
+	int stats;             /* PF_STATS: counters and pass times at the end */
+	double pass_ms[2];     /* time in function analyses, per pass (PF_STATS) */
+	size_t pass_n[2];
 };
 
 /* Whether facts of a label kind carry traces: personal data always; a

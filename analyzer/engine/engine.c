@@ -134,13 +134,17 @@ static void analyse_one(eng *e, uint32_t f, int round, int it, size_t n)
 {
 	struct timespec t0, t1;
 
-	if (e->trace)
+	if (e->trace || e->stats)
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 	eng_analyse(e, f);
-	if (!e->trace)
+	if (!e->trace && !e->stats)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+	e->pass_ms[e->events] += ms;
+	e->pass_n[e->events]++;
+	if (!e->trace)
+		return;
 	if (ms > 20)
 		fprintf(stderr, "trace: %s (round %d, visit %d, comp of %zu): %.0f ms, %zu slots, "
 		        "%zu outs, %zu events, %zu found, %zu of %u blocks visited\n", eng_fname(e, f), round,
@@ -375,6 +379,8 @@ static void print_stats(eng *e, const comps *cs)
 		if (e->fi[i].sum.events.n > mx)
 			mx = e->fi[i].sum.events.n, mi = i;
 	}
+	fprintf(stderr, "stats: first pass %zu analyses in %.0f ms, events pass %zu in %.0f ms\n",
+	        e->pass_n[0], e->pass_ms[0], e->pass_n[1], e->pass_ms[1]);
 	fprintf(stderr, "stats: summary growths (early/late visits): %zu/%zu outs, %zu/%zu events, "
 	        "%zu/%zu handle sets\n", e->grew[0][0], e->grew[1][0], e->grew[0][1], e->grew[1][1],
 	        e->grew[0][2], e->grew[1][2]);
@@ -397,6 +403,7 @@ int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat
 	memset(&cs, 0, sizeof(cs));
 	setup(&e, prog, cat, pol, res);
 	e.trace = getenv("PF_TRACE") != NULL;
+	e.stats = getenv("PF_STATS") != NULL;
 	eng_guards_setup(&e);
 	eng_classify_sources(&e);
 	eng_prepare_specs(&e);

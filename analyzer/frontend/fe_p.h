@@ -27,6 +27,14 @@ struct pf_frontend {
 	char *include_arg; /* "-I<include_dir>" or NULL */
 	char *install_dir; /* the clang driver's directory, or NULL */
 	char *resource_dir; /* libclang's built-in headers, or NULL */
+	/* Digests of the files parsed so far, by file identity: a worker parses
+	   many TUs, and hashing every header of each was 7 % of sudo's scan. */
+	pf_map *digest_map; /* hash of the identity -> index in digests */
+	PF_VEC(struct fe_digest {
+		unsigned long long id[3]; /* device, inode, modification time */
+		size_t size;
+		char hex[65];
+	}) digests;
 };
 
 /* Children of a cursor, in order. Small inline buffer: most nodes have

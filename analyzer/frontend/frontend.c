@@ -93,6 +93,38 @@ static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent, CXClientDa
 	return CXChildVisit_Continue;
 }
 
+/*
+ * The sha256 of f's contents, out[65]. A file seen before in this worker
+ * with the same device, inode, time and size has its digest reused (a
+ * header rewritten within one second to the same size is not seen).
+ */
+static void file_digest(fe_tu *x, CXFile f, const char *text, size_t size, char *out)
+{
+	pf_frontend *fe = x->fe;
+	CXFileUniqueID id;
+	uint64_t h = 0;
+	uint32_t k;
+
+	if (clang_getFileUniqueID(f, &id) != 0) {
+		pf_sha256_hex(text, size, out);
+		return;
+	}
+	h = pf_hash64(id.data, sizeof(id.data)) ^ (uint64_t)size * 0x9e3779b97f4a7c15u;
+	if (pf_map_get(fe->digest_map, h, &k) &&
+	    !memcmp(fe->digests.v[k].id, id.data, sizeof(id.data)) &&
+	    fe->digests.v[k].size == size) {
+		memcpy(out, fe->digests.v[k].hex, 65);
+		return;
+	}
+	pf_sha256_hex(text, size, out);
+	struct fe_digest e;
+	memcpy(e.id, id.data, sizeof(id.data));
+	e.size = size;
+	memcpy(e.hex, out, 65);
+	pf_map_put(fe->digest_map, h, (uint32_t)fe->digests.n);
+	pf_vec_push(&fe->digests, e);
+}
+
 static void inclusion_visit(CXFile f, CXSourceLocation *stack, unsigned n,
                             CXClientData d)
 {
@@ -103,7 +135,7 @@ static void inclusion_visit(CXFile f, CXSourceLocation *stack, unsigned n,
 	pf.path = fi->sym;
 	size_t size = 0;
 	const char *text = fe_file_text(x, f, &size);
-	pf_sha256_hex(text ? text : "", text ? size : 0, pf.sha256);
+	file_digest(x, f, text ? text : "", text ? size : 0, pf.sha256);
 	CXSourceLocation start = clang_getLocationForOffset(x->tu, f, 0);
 	pf.system = (uint8_t)(!fi->project || clang_Location_isInSystemHeader(start));
 	pf_tub_file(x->b, &pf);
@@ -191,6 +223,7 @@ pf_frontend *pf_frontend_new(const pf_frontend_opts *opts)
 {
 	pf_frontend *fe = pf_calloc(1, sizeof(*fe));
 	fe->index = clang_createIndex(0, 0);
+	fe->digest_map = pf_map_new();
 	if (opts && opts->root && *opts->root) {
 		char cwd[PATH_MAX];
 		const char *base = getcwd(cwd, sizeof(cwd)) ? cwd : "/";
@@ -220,6 +253,8 @@ void pf_frontend_free(pf_frontend *fe)
 	pf_free(fe->include_arg);
 	pf_free(fe->install_dir);
 	pf_free(fe->resource_dir);
+	pf_map_free(fe->digest_map);
+	pf_vec_free(&fe->digests);
 	pf_free(fe);
 }
 
