@@ -44,7 +44,7 @@ static const char *const effect_kinds[PF_EFF_COUNT] = {
 	[PF_EFF_SOURCE] = "source",   [PF_EFF_SINK] = "sink",
 	[PF_EFF_SANITIZE] = "sanitize", [PF_EFF_PROPAGATE] = "propagate",
 	[PF_EFF_HANDLE] = "handle",   [PF_EFF_URL] = "url",
-	[PF_EFF_ERASE] = "erase",
+	[PF_EFF_ERASE] = "erase",     [PF_EFF_RECEIVE] = "receive",
 };
 
 static const char *const type_names[] = {
@@ -597,6 +597,34 @@ done:
 	return rc;
 }
 
+/* An effect's "sink" and "handle": the channel a sink or a receive uses. */
+static int load_channel(const pf_jcur *c, pf_effect *e)
+{
+	const char *s;
+	pf_jcur m;
+	int rc;
+
+	if ((rc = pf_jcur_string(c, "sink", 1, &s)) < 0)
+		return rc;
+	pf_jcur_member(&m, c, "sink");
+	if (strcmp(s, "by_handle") == 0)
+		e->sink = PF_SINK_BY_HANDLE;
+	else if (strcmp(s, "by_url") == 0)
+		e->sink = PF_SINK_BY_URL;
+	else if ((e->sink = pf_sink_from_id(s)) < 0)
+		return pf_jcur_error(&m, "unknown sink \"%s\" (log, storage, network, "
+		                         "network.tls, by_handle, by_url)", s);
+	if (pf_jcur_member(&m, c, "handle")) {
+		if (e->sink >= 0)
+			return pf_jcur_error(&m, "\"handle\" only goes with sink by_handle or by_url");
+		if ((rc = arg_of(&m, 0, &e->handle)) < 0)
+			return rc;
+	} else if (e->sink < 0) {
+		return pf_jcur_error(c, "sink %s needs \"handle\" (the handle argument)", s);
+	}
+	return 0;
+}
+
 static int load_effect(loadctx *lc, const pf_jcur *c, pf_effect *e)
 {
 	/* Keys each effect kind accepts, besides "kind" and "when". */
@@ -608,6 +636,7 @@ static int load_effect(loadctx *lc, const pf_jcur *c, pf_effect *e)
 		[PF_EFF_HANDLE] = {"to", "resource", "from"},
 		[PF_EFF_URL] = {"from", "to"},
 		[PF_EFF_ERASE] = {"from", "from_rest"},
+		[PF_EFF_RECEIVE] = {"to", "sink", "handle"},
 	};
 	const char *keys[12];
 	const char *s;
@@ -632,7 +661,7 @@ static int load_effect(loadctx *lc, const pf_jcur *c, pf_effect *e)
 	pf_jcur_member(&m, c, "kind");
 	if (kind == PF_EFF_COUNT)
 		return pf_jcur_error(&m, "unknown effect kind \"%s\" (source, sink, sanitize, "
-		                         "propagate, handle, url, erase)", s);
+		                         "propagate, handle, url, erase, receive)", s);
 	e->kind = (uint8_t)kind;
 	{
 		size_t n = 0;
@@ -677,25 +706,12 @@ static int load_effect(loadctx *lc, const pf_jcur *c, pf_effect *e)
 			return pf_jcur_error(&m, "\"%s\" is not a dotted category id", e->category);
 		}
 		break;
+	case PF_EFF_RECEIVE:
 	case PF_EFF_SINK:
-		if ((rc = pf_jcur_string(c, "sink", 1, &s)) < 0)
+		if ((rc = load_channel(c, e)) < 0)
 			return rc;
-		pf_jcur_member(&m, c, "sink");
-		if (strcmp(s, "by_handle") == 0)
-			e->sink = PF_SINK_BY_HANDLE;
-		else if (strcmp(s, "by_url") == 0)
-			e->sink = PF_SINK_BY_URL;
-		else if ((e->sink = pf_sink_from_id(s)) < 0)
-			return pf_jcur_error(&m, "unknown sink \"%s\" (log, storage, network, "
-			                         "network.tls, by_handle, by_url)", s);
-		if (pf_jcur_member(&m, c, "handle")) {
-			if (e->sink >= 0)
-				return pf_jcur_error(&m, "\"handle\" only goes with sink by_handle or by_url");
-			if ((rc = arg_of(&m, 0, &e->handle)) < 0)
-				return rc;
-		} else if (e->sink < 0) {
-			return pf_jcur_error(c, "sink %s needs \"handle\" (the handle argument)", s);
-		}
+		if (kind == PF_EFF_RECEIVE)
+			break;
 		if (pf_jcur_member(&m, c, "store") && (rc = arg_of(&m, 0, &e->store_arg)) < 0)
 			return rc;
 		if ((rc = pf_jcur_string(c, "recipient", 0, &e->recipient)) < 0 ||
@@ -743,6 +759,8 @@ static int load_effect(loadctx *lc, const pf_jcur *c, pf_effect *e)
 		return pf_jcur_error(c, "a %s effect needs \"to\"", effect_kinds[kind]);
 	if (kind == PF_EFF_URL && e->to < 0)
 		return pf_jcur_error(c, "a url effect's \"to\" is the handle argument, not \"ret\"");
+	if (kind == PF_EFF_RECEIVE && e->to < 0)
+		return pf_jcur_error(c, "a receive effect's \"to\" is the buffer argument, not \"ret\"");
 
 	/* when */
 	if (pf_jcur_member(&m, c, "when")) {

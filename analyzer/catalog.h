@@ -60,6 +60,7 @@ enum pf_effect_kind {
 	PF_EFF_HANDLE,     /* `to` is a new handle of kind `resource` */
 	PF_EFF_URL,        /* handle `to` gets the URL in arg `from` (libcurl) */
 	PF_EFF_ERASE,      /* deletes the store named by args `from` (issue 3) */
+	PF_EFF_RECEIVE,    /* buffer `to` is filled from channel `sink` (recv) */
 	PF_EFF_COUNT
 };
 
@@ -81,9 +82,9 @@ typedef struct pf_effect {
 	int transform;         /* SANITIZE: enum pf_transform */
 	int overwrite;         /* PROPAGATE/SANITIZE: `to` is overwritten, not
 	                          appended to (strcpy, snprintf; not strcat) */
-	int sink;              /* SINK: enum pf_sink_kind, PF_SINK_BY_HANDLE
-	                          or PF_SINK_BY_URL */
-	int handle;            /* SINK by handle/URL: the handle argument */
+	int sink;              /* SINK, RECEIVE: enum pf_sink_kind,
+	                          PF_SINK_BY_HANDLE or PF_SINK_BY_URL */
+	int handle;            /* ... by handle/URL: the handle argument */
 	int store_arg;         /* SINK: the argument whose constant strings
 	                          (SQL text, a path) name the store; -1 none */
 	const char *resource;  /* HANDLE: "socket", "file", "log", "tls",

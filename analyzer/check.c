@@ -153,7 +153,7 @@ static void add_use(pf_checker *c, const pf_flow *fl)
 	uint64_t key = 0x05e;
 
 	u.category = fl->category;
-	u.kind = fl->sink >= 0 && fl->sink < 4 ? kinds[fl->sink] : "processed";
+	u.kind = fl->received ? "received" : fl->sink >= 0 && fl->sink < 4 ? kinds[fl->sink] : "processed";
 	u.sink = pf_sink_id(fl->sink);
 	u.target = fl->recipient ? fl->recipient : fl->store ? fl->store : fl->host;
 	u.purpose = fl->purpose;
@@ -193,6 +193,18 @@ void pf_checker_flow(pf_checker *c, const pf_flow *fl)
 		return;
 	pf_transforms_str(fl->transforms, tr, sizeof(tr));
 	what(c, fl, w, sizeof(w));
+
+	if (fl->received) {
+		/* data coming in is not a use: only its channel can break a promise */
+		if (fl->sink == PF_SINK_NETWORK && pol->require_tls &&
+		    !(fl->transforms & pol->transport_transforms)) {
+			snprintf(msg, sizeof(msg), "%s is received over a cleartext channel by %s()%s%s",
+			         w, fn, fl->host ? " from " : "", fl->host ? fl->host : "");
+			add_finding(c, PF_RULE_CLEARTEXT_TRANSPORT, fl, msg,
+			            rule_ref(pol, PF_RULE_CLEARTEXT_TRANSPORT, pol->transport_ref));
+		}
+		return;
+	}
 
 	if (fl->sink == PF_SINK_LOG && !(fl->transforms & pol->log_transforms) &&
 	    !list_covers(&pol->log_allowed, fl->category)) {

@@ -35,6 +35,8 @@ typedef struct pf_flow {
 	pf_declid origin;        /* the source declaration (0: source call) */
 	unsigned transforms;
 	int sink;                /* enum pf_sink_kind */
+	int received;            /* the data comes in over the sink's channel
+	                            (recv, SSL_read): only its transport counts */
 	const char *sink_func;   /* called function where the data leaves */
 	const char *recipient;   /* policy recipient id, or NULL */
 	const char *host;        /* URL host, or NULL */

@@ -437,7 +437,7 @@ static void put_inventory(html *h)
 			if (!u->category || strcmp(u->category, cat))
 				continue;
 			set_add(&pur, u->purpose);
-			if (!u->kind || !strcmp(u->kind, "collected"))
+			if (!u->kind || !strcmp(u->kind, "collected") || !strcmp(u->kind, "received"))
 				set_add(&col, where(h, u));
 			else if (!strcmp(u->kind, "stored"))
 				set_add(&sto, u->target ? u->target : where(h, u));

@@ -202,6 +202,8 @@ typedef struct evkey {
 	uint32_t guard_ok;     /* guards checked with the right polarity on
 	                          the data's owner (bit = index in eng.guards) */
 	uint32_t guard_wrong;  /* ... checked, but wrongly */
+	uint32_t received;     /* the data comes in over the channel (recv),
+	                          it does not leave by it */
 } evkey;
 
 typedef struct event {

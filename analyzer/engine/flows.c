@@ -108,6 +108,7 @@ static int make_flow(eng *e, xflow *x, const cevent *ce, const gnode *leaf, uint
 	fl->loc = leaf->loc;
 	fl->function = eng_fname(e, leaf->a);
 	fl->sink = k->sink;
+	fl->received = (int)k->received;
 	x->func = leaf->a;
 	x->cat = d->a;
 	if (k->store && eng_lab(e, k->store)->kind == L_STR) {
@@ -137,8 +138,10 @@ static int make_flow(eng *e, xflow *x, const cevent *ce, const gnode *leaf, uint
 			return 0;
 		}
 	}
+	if (fl->received && fl->sink != PF_SINK_NETWORK && fl->sink != PF_SINK_NETWORK_TLS)
+		return 0; /* read from a file or a pipe: nothing crosses a network */
 	uint32_t purpose = k->purpose ? k->purpose : k->binding;
-	int g = eng_purpose_guard(e, purpose, fl->sink);
+	int g = fl->received ? -1 : eng_purpose_guard(e, purpose, fl->sink);
 	if (g >= 0 && !(k->guard_ok & (1u << g))) {
 		fl->guard_missing = 1;
 		fl->guard_wrong = (k->guard_wrong >> g) & 1;
@@ -185,7 +188,7 @@ static int flow_id_cmp(const void *pa, const void *pb)
 		return a->guard_missing - b->guard_missing;
 	if (a->guard_wrong != b->guard_wrong)
 		return a->guard_wrong - b->guard_wrong;
-	return 0;
+	return a->received - b->received;
 }
 
 /* Flows in report order: what they are, then the best trace first. */
@@ -236,7 +239,8 @@ static void flow_trace(eng *e, xflow *x, const walk *w, const gnode *leaf)
 	for (size_t i = 0; i < w->via.n; i++)
 		prefix = eng_concat(e, prefix, w->via.v[i]);
 	fl->trace = eng_step(e, eng_concat(e, prefix, leaf->t), leaf->loc,
-	                     eng_note(e, "reaches %s() (%s%s%s)", fl->sink_func, pf_sink_id(fl->sink),
+	                     eng_note(e, "%s %s() (%s%s%s)", fl->received ? "received by" : "reaches",
+	                              fl->sink_func, pf_sink_id(fl->sink),
 	                              fl->recipient ? ", recipient " : "",
 	                              fl->recipient ? fl->recipient : ""));
 }
@@ -250,7 +254,8 @@ static uint64_t flow_id_hash(const pf_flow *f)
 	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++)
 		h = eng_mix(h, (uint64_t)(uintptr_t)p[i]);
 	h = eng_mix(eng_mix(eng_mix(h, f->origin), (uint64_t)(int64_t)f->sink), f->transforms);
-	return eng_mix(h, (uint64_t)f->guard_missing << 1 | (uint64_t)f->guard_wrong);
+	return eng_mix(h, (uint64_t)f->received << 2 | (uint64_t)f->guard_missing << 1 |
+	                      (uint64_t)f->guard_wrong);
 }
 
 /* Keeps one flow of each identity, the one of the best trace, built only
@@ -345,6 +350,7 @@ static uint64_t evkey_chash(const eng *e, const evkey *k, int owner)
 	h = eng_mix(h, k->binding ? eng_hash_str(eng_cstr(e, k->binding)) : 0);
 	h = eng_mix(h, k->store_annot);
 	h = eng_mix(h, k->guard_ok);
+	h = eng_mix(h, k->received);
 	return eng_mix(h, k->guard_wrong);
 }
 
@@ -401,7 +407,8 @@ void eng_emit_all(eng *e)
 		const xflow *x = &flows.v[i];
 		if (i && flow_id_cmp(&flows.v[i - 1], x) == 0)
 			continue; /* the same flow by another trace (pointer-distinct strings) */
-		eng_u32_add_once(&e->fi[x->func].out_cats, x->cat);
+		if (!x->fl.received) /* what an export sends, not what it reads */
+			eng_u32_add_once(&e->fi[x->func].out_cats, x->cat);
 		if (x->fl.sink == PF_SINK_STORAGE)
 			eng_note_stored(e, x->store, x->cat, x->fl.loc);
 		pf_checker_flow(e->chk, &x->fl);

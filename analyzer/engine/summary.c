@@ -94,6 +94,7 @@ static uint64_t key_hash(const evkey *k)
 	h = eng_mix(h, k->store);
 	h = eng_mix(h, k->store_annot);
 	h = eng_mix(h, k->guard_ok);
+	h = eng_mix(h, k->received);
 	return eng_mix(h, k->guard_wrong);
 }
 
@@ -103,7 +104,7 @@ static int key_eq(const evkey *a, const evkey *b)
 	       a->recipient == b->recipient && a->purpose == b->purpose &&
 	       a->binding == b->binding && a->store == b->store &&
 	       a->store_annot == b->store_annot && a->guard_ok == b->guard_ok &&
-	       a->guard_wrong == b->guard_wrong;
+	       a->guard_wrong == b->guard_wrong && a->received == b->received;
 }
 
 /* Adds (k, sites) to the summary, merging the sites of an equal key. */

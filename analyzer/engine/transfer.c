@@ -205,15 +205,22 @@ static void spec_sink(fctx *c, const pf_insn *in, const char *name, const spec *
 	vtree data = {0}, hf = {0}, sf = {0};
 	uint32_t store;
 
-	effect_inputs(c, &data, in, ef, R_WHOLE);
+	/* what leaves: the arguments; what comes in: the buffer, whose name
+	   or annotation says what it receives, as a field's does */
+	if (ef->kind == PF_EFF_RECEIVE) {
+		if (ef->to >= 0 && (uint32_t)ef->to < in->nargs)
+			eng_read_rval(c, &data, &in->args[ef->to], in->loc, R_WHOLE);
+	} else {
+		effect_inputs(c, &data, in, ef, R_WHOLE);
+	}
 	if (ef->sink < 0 && ef->handle >= 0 && (uint32_t)ef->handle < in->nargs)
 		eng_read_rval(c, &hf, &in->args[ef->handle], in->loc, R_HANDLE);
 	if (ef->store_arg >= 0 && (uint32_t)ef->store_arg < in->nargs)
 		eng_read_rval(c, &sf, &in->args[ef->store_arg], in->loc, R_HANDLE);
 	else if (ef->handle >= 0 && (uint32_t)ef->handle < in->nargs)
 		eng_read_rval(c, &sf, &in->args[ef->handle], in->loc, R_HANDLE);
-	store = eng_pick_store(c, &sf, ef->store_arg >= 0);
-	if (sp->store)
+	store = ef->kind == PF_EFF_RECEIVE ? 0 : eng_pick_store(c, &sf, ef->store_arg >= 0);
+	if (sp->store && ef->kind != PF_EFF_RECEIVE)
 		store = eng_label(e, L_STR, eng_str(e, sp->store), 0, 0);
 	for (size_t i = 0; i < data.n; i++) {
 		if (!is_data(e, data.v[i].key))
@@ -221,6 +228,7 @@ static void spec_sink(fctx *c, const pf_insn *in, const char *name, const spec *
 		evkey k = {0};
 		k.data = data.v[i].key;
 		k.sink = ef->sink;
+		k.received = ef->kind == PF_EFF_RECEIVE;
 		k.recipient = eng_str(e, ef->recipient);
 		k.purpose = eng_str(e, ef->purpose ? ef->purpose : sp->purpose);
 		k.store = store;
@@ -305,6 +313,7 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 			break;
 		}
 		case PF_EFF_SINK:
+		case PF_EFF_RECEIVE:
 			if (c->emit && e->events)
 				spec_sink(c, in, name, sp, ef);
 			break;

@@ -168,6 +168,13 @@ static void test_bundled_catalog(void)
 	CHECK(f && (e = effect_of(f, PF_EFF_SINK)) && e->sink == PF_SINK_STORAGE && e->from == 4u);
 	f = pf_catalog_func(cat, "send");
 	CHECK(f && (e = effect_of(f, PF_EFF_SINK)) && e->sink == PF_SINK_NETWORK);
+	f = pf_catalog_func(cat, "recv");
+	CHECK(f && (e = effect_of(f, PF_EFF_RECEIVE)) && e->sink == PF_SINK_NETWORK && e->to == 1);
+	f = pf_catalog_func(cat, "fgets");
+	CHECK(f && (e = effect_of(f, PF_EFF_RECEIVE)) && e->sink == PF_SINK_BY_HANDLE &&
+	      e->handle == 2 && e->to == 0);
+	f = pf_catalog_func(cat, "SSL_read");
+	CHECK(f && (e = effect_of(f, PF_EFF_RECEIVE)) && e->sink == PF_SINK_NETWORK_TLS);
 	f = pf_catalog_func(cat, "curl_easy_perform");
 	CHECK(f && (e = effect_of(f, PF_EFF_SINK)) && e->sink == PF_SINK_BY_URL && e->handle == 0);
 	f = pf_catalog_func(cat, "crypt");
@@ -645,6 +652,22 @@ static void test_malformed(void)
 		"                     \"to\": -1 } ] }\n"              /* 5 */
 		"  ] }\n");
 	expect_error(rc, "cat-arg.json", 5, "functions[0].effects[0].to", "out of range");
+
+	rc = load_catalog_text("cat-recv.json",
+		"{ \"version\": 1,\n"
+		"  \"functions\": [\n"
+		"    { \"name\": \"my_recv\",\n"
+		"      \"effects\": [ { \"kind\": \"receive\", \"to\": \"ret\", \"sink\": \"network\" } ] }\n" /* 4 */
+		"  ] }\n");
+	expect_error(rc, "cat-recv.json", 4, "functions[0].effects[0]", "the buffer argument");
+
+	rc = load_catalog_text("cat-recv-handle.json",
+		"{ \"version\": 1,\n"
+		"  \"functions\": [\n"
+		"    { \"name\": \"my_read\",\n"
+		"      \"effects\": [ { \"kind\": \"receive\", \"to\": 1, \"sink\": \"by_handle\" } ] }\n" /* 4 */
+		"  ] }\n");
+	expect_error(rc, "cat-recv-handle.json", 4, "functions[0].effects[0]", "needs \"handle\"");
 
 	rc = load_catalog_text("cat-key.json",
 		"{ \"version\": 1,\n"
