@@ -145,6 +145,9 @@ static const char *rule_ref(const pf_policy *pol, int rule, const char *fallback
 
 static void check_purpose(pf_checker *c, const pf_flow *fl, const char *w);
 
+/* What a finding on a write of unknown kind says of its handle. */
+#define UNKNOWN_NOTE " to a handle of unknown kind (a FILE * or descriptor privflow could not trace)"
+
 static void add_use(pf_checker *c, const pf_flow *fl)
 {
 	static const char *const kinds[] = {"logged", "stored", "sent", "sent"};
@@ -153,7 +156,9 @@ static void add_use(pf_checker *c, const pf_flow *fl)
 	uint64_t key = 0x05e;
 
 	u.category = fl->category;
-	u.kind = fl->received ? "received" : fl->sink >= 0 && fl->sink < 4 ? kinds[fl->sink] : "processed";
+	u.kind = fl->received ? "received"
+	         : fl->sink == PF_SINK_UNKNOWN ? "written"
+	         : fl->sink >= 0 && fl->sink < 4 ? kinds[fl->sink] : "processed";
 	u.sink = pf_sink_id(fl->sink);
 	u.target = fl->recipient ? fl->recipient : fl->store ? fl->store : fl->host;
 	u.purpose = fl->purpose;
@@ -186,6 +191,7 @@ void pf_checker_flow(pf_checker *c, const pf_flow *fl)
 	const pf_pol_category *pc = pol ? pf_policy_category(pol, fl->category) : NULL;
 	char w[256], msg[768], tr[96];
 	const char *fn = fl->sink_func;
+	int unknown = fl->sink == PF_SINK_UNKNOWN;
 
 	c->nflows++;
 	add_use(c, fl);
@@ -213,15 +219,17 @@ void pf_checker_flow(pf_checker *c, const pf_flow *fl)
 	}
 	if (pc && pc->credential && !(fl->transforms & pc->credential_transforms)) {
 		static const char *const verbs[] = {"logged", "stored", "sent", "sent"};
-		snprintf(msg, sizeof(msg), "%s is %s by %s() without hashing%s%s%s", w,
-		         verbs[fl->sink >= 0 && fl->sink < 4 ? fl->sink : 2], fn,
-		         tr[0] ? " (only " : "", tr, tr[0] ? ")" : "");
+		snprintf(msg, sizeof(msg), "%s is %s by %s()%s without hashing%s%s%s", w,
+		         fl->sink == PF_SINK_UNKNOWN ? "written"
+		                                     : verbs[fl->sink >= 0 && fl->sink < 4 ? fl->sink : 2],
+		         fn, unknown ? UNKNOWN_NOTE : "", tr[0] ? " (only " : "", tr, tr[0] ? ")" : "");
 		add_finding(c, PF_RULE_PLAINTEXT_CREDENTIAL, fl, msg, rule_ref(pol, PF_RULE_PLAINTEXT_CREDENTIAL, pc->ref));
 	}
-	if (fl->sink == PF_SINK_STORAGE && pc && pc->never_stored &&
+	if ((fl->sink == PF_SINK_STORAGE || unknown) && pc && pc->never_stored &&
 	    !(fl->transforms & pc->stored_transforms)) {
-		snprintf(msg, sizeof(msg), "%s is stored by %s(), but the policy says it is never stored%s%s",
-		         w, fn, fl->store ? " (store " : "", fl->store ? fl->store : "");
+		snprintf(msg, sizeof(msg), "%s is %s by %s()%s, but the policy says it is never stored%s%s",
+		         w, unknown ? "written" : "stored", fn, unknown ? UNKNOWN_NOTE : "",
+		         fl->store ? " (store " : "", fl->store ? fl->store : "");
 		if (fl->store)
 			strncat(msg, ")", sizeof(msg) - strlen(msg) - 1);
 		add_finding(c, PF_RULE_FORBIDDEN_STORAGE, fl, msg, rule_ref(pol, PF_RULE_FORBIDDEN_STORAGE, pc->ref));
@@ -232,6 +240,8 @@ void pf_checker_flow(pf_checker *c, const pf_flow *fl)
 		         fl->host ? " to " : "", fl->host ? fl->host : "");
 		add_finding(c, PF_RULE_CLEARTEXT_TRANSPORT, fl, msg, rule_ref(pol, PF_RULE_CLEARTEXT_TRANSPORT, pol->transport_ref));
 	}
+	if (unknown)
+		return; /* only the rules that hold for every kind of sink */
 	check_purpose(c, fl, w);
 	if (fl->recipient) {
 		const pf_pol_recipient *r = pf_policy_recipient(pol, fl->recipient);

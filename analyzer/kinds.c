@@ -66,6 +66,8 @@ int pf_rule_from_id(const char *id)
 
 const char *pf_sink_id(int sink)
 {
+	if (sink == PF_SINK_UNKNOWN)
+		return "unknown";
 	return sink >= 0 && sink < PF_SINK_COUNT ? sinks[sink] : "?";
 }
 

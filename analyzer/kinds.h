@@ -20,6 +20,10 @@ enum pf_sink_kind {
 #undef PF_SINK
 	PF_SINK_COUNT
 };
+/* A write to a handle whose kind could not be traced (a FILE * or a
+   descriptor of unknown origin): not a kind one can declare, but never a
+   dropped sink (DESIGN.md, Handles). */
+#define PF_SINK_UNKNOWN PF_SINK_COUNT
 
 /* Transforms are a bit set: 1u << PF_TR_x. */
 enum pf_transform {

@@ -122,6 +122,8 @@ void pm_foreach(const pnode *m, void (*fn)(void *, uint32_t, uint32_t), void *ar
  *                                  it (a widened handle set, summary.c)
  */
 enum { L_NONE, L_DATA, L_RES, L_STR, L_SYM };
+/* RES of a handle nothing is known of (eng_handle_set) */
+#define UNKNOWN_HANDLE "?unknown" 
 #define SYM_VARARGS 0xFFFFu
 #define SYM_DEEP 1u
 

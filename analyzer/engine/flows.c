@@ -38,6 +38,8 @@ uint32_t eng_handle_set(eng *e, const vtree *v, int sink)
 			continue;
 		k[n++] = FK(l, 0);
 	}
+	if (!n) /* nothing known of the handle: a write of unknown kind */
+		k[n++] = FK(eng_label(e, L_RES, eng_str(e, UNKNOWN_HANDLE), 0, 0), 0);
 	set = eng_set(e, k, n);
 	if (k != small)
 		pf_free(k);
@@ -118,7 +120,9 @@ static int make_flow(eng *e, xflow *x, const cevent *ce, const gnode *leaf, uint
 	}
 	if (k->sink < 0) {
 		const label *h = eng_lab(e, handle);
-		if (h->kind == L_RES) {
+		if (h->kind == L_SYM || (h->kind == L_RES && !strcmp(eng_cstr(e, h->a), UNKNOWN_HANDLE))) {
+			fl->sink = PF_SINK_UNKNOWN; /* a parameter no caller gives, or untraced */
+		} else if (h->kind == L_RES) {
 			fl->sink = resource_sink(e, eng_cstr(e, h->a));
 			if (fl->sink < 0)
 				return 0;

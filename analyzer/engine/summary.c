@@ -284,6 +284,14 @@ void eng_event(fctx *c, evkey k, uint32_t sites)
 	uint32_t conc = 0, sym = 0;
 	if (k.handles)
 		eng_set_split(e, k.handles, &conc, &sym);
+	if (sym && !conc && info->ncallers == 0) {
+		/* nothing is known of the handle and no caller will tell: one
+		   of unknown origin (symbols beside a known handle are the data
+		   the handle object holds, not where it comes from) */
+		fkey u = FK(eng_label(e, L_RES, eng_str(e, UNKNOWN_HANDLE), 0, 0), 0);
+		conc = eng_set(e, &u, 1);
+		sym = 0;
+	}
 	if (dl->kind != L_SYM && (!k.handles || conc) && eng_label_concrete(e, k.store)) {
 		uint32_t purpose = k.purpose ? k.purpose : k.binding;
 		int g = eng_purpose_guard(e, purpose, k.sink);
