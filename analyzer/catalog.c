@@ -764,7 +764,8 @@ static int load_effect(loadctx *lc, const pf_jcur *c, pf_effect *e)
 
 	/* when */
 	if (pf_jcur_member(&m, c, "when")) {
-		static const char *const wkeys[] = {"arg", "string", "ident", NULL};
+		static const char *const wkeys[] = {"arg", "string", "ident", "int", NULL};
+		pf_jcur wi;
 		if ((rc = pf_jcur_object(&m, wkeys)) < 0)
 			return rc;
 		if ((rc = pf_jcur_int(&m, "arg", 1, &ll)) < 0)
@@ -778,8 +779,11 @@ static int load_effect(loadctx *lc, const pf_jcur *c, pf_effect *e)
 		if ((rc = pf_jcur_string(&m, "string", 0, &e->when_str)) < 0 ||
 		    (rc = pf_jcur_string(&m, "ident", 0, &e->when_ident)) < 0)
 			return rc;
-		if (!e->when_str && !e->when_ident)
-			return pf_jcur_error(&m, "needs \"string\" or \"ident\"");
+		if ((e->has_when_int = pf_jcur_member(&wi, &m, "int")) &&
+		    (rc = pf_jcur_int(&m, "int", 1, &e->when_int)) < 0)
+			return rc;
+		if (!e->when_str && !e->when_ident && !e->has_when_int)
+			return pf_jcur_error(&m, "needs one of \"string\", \"ident\" or \"int\"");
 	}
 	e->category = cstr(lc->cat, e->category);
 	e->resource = cstr(lc->cat, e->resource);

@@ -93,10 +93,13 @@ typedef struct pf_effect {
 	const char *purpose;   /* SINK: a purpose id, or NULL */
 	/* Condition: the effect applies only when argument `when_arg` is
 	   the string `when_str` (glob), or names the enum constant / macro
-	   `when_ident` (either may be NULL). */
+	   `when_ident` (either may be NULL), or is an integer (below). */
 	int when_arg;          /* -1: unconditional */
 	const char *when_str;
 	const char *when_ident;
+	int has_when_int;      /* ... or is the integer constant when_int
+	                          (MinGW's stderr: __acrt_iob_func(2)) */
+	long long when_int;
 } pf_effect;
 
 typedef struct pf_func_spec {

@@ -107,6 +107,8 @@ static int effect_applies(fctx *c, const pf_insn *in, const pf_effect *ef)
 		return a->ident && strcmp(eng_pstr(e, eng_decl(e, a->ident)->name), ef->when_ident) == 0;
 	if (ef->when_str)
 		return (a->flags & PF_RV_STR) && a->str && pf_glob_match(ef->when_str, a->str);
+	if (ef->has_when_int)
+		return (a->flags & PF_RV_INT) && !a->npaths && a->ival == ef->when_int;
 	return 1;
 }
 

@@ -168,6 +168,9 @@ static void test_bundled_catalog(void)
 	CHECK(f && (e = effect_of(f, PF_EFF_SINK)) && e->sink == PF_SINK_STORAGE && e->from == 4u);
 	f = pf_catalog_func(cat, "send");
 	CHECK(f && (e = effect_of(f, PF_EFF_SINK)) && e->sink == PF_SINK_NETWORK);
+	f = pf_catalog_func(cat, "__acrt_iob_func");
+	CHECK(f && (e = effect_of(f, PF_EFF_HANDLE)) && e->has_when_int && e->when_arg == 0 &&
+	      e->when_int == 2 && !strcmp(e->resource, "log"));
 	f = pf_catalog_func(cat, "recv");
 	CHECK(f && (e = effect_of(f, PF_EFF_RECEIVE)) && e->sink == PF_SINK_NETWORK && e->to == 1);
 	f = pf_catalog_func(cat, "fgets");
