@@ -519,8 +519,12 @@ enum {
 	R_TREE = 0,   /* the value and what lies below it, fields kept apart */
 	R_WHOLE = 1,  /* everything below collapsed onto the value (a sink
 	                 that writes the whole object, a formatted string) */
-	R_HANDLE = 2  /* the value only: what a handle's fields hold does not
+	R_HANDLE = 2, /* the value only: what a handle's fields hold does not
 	                 matter */
+	R_DECLARED = 4 /* with R_WHOLE: what the path is declared to hold
+	                  (its name, its annotation, its record's source
+	                  fields) and the parameters' symbols, not the facts
+	                  written there: a buffer a channel fills (recv) */
 };
 
 uint32_t eng_slot(fctx *c, const pf_path *p);

@@ -587,11 +587,19 @@ static void read_one(fctx *c, vtree *out, const pf_path *p, pf_loc loc, int mode
 {
 	eng *e = c->e;
 	pf_declid d;
+	size_t from = out->n;
 
 	if (eng_is_program_global(e, p))
 		read_global(c, out, p, mode);
 	else
 		read_local(c, out, p, mode);
+	if (mode & R_DECLARED) { /* the symbols only: what callers will name */
+		size_t k = from;
+		for (size_t i = from; i < out->n; i++)
+			if (eng_lab(e, FK_LABEL(out->v[i].key))->kind == L_SYM)
+				out->v[k++] = out->v[i];
+		out->n = k;
+	}
 	if (!src)
 		return;
 	/* sources: the declaration read, and a whole struct's fields */
@@ -680,7 +688,8 @@ void eng_read(fctx *c, vtree *out, const pf_path *p0, pf_loc loc, int mode)
 			pf_path q;
 			if (c->aliases.v[i].var == p.var && rebase(&p, &c->aliases.v[i].to, &q)) {
 				path_norm(&q);
-				read_one(c, out, &q, loc, mode, NULL);
+				/* what a cursor points into is declared by its target */
+				read_one(c, out, &q, loc, mode, mode & R_DECLARED ? &q : NULL);
 			}
 		}
 	}
@@ -923,7 +932,11 @@ static int alias_add(fctx *c, uint32_t var, const pf_path *to)
 /*
  * Which local pointers point into which locations, flow-insensitively:
  * `p = &x`, `p = buf` (an array), `p = buf + n`, `p = q` for q such a
- * pointer, to a fixpoint.
+ * pointer, to a fixpoint. Not a cursor into a parameter's buffer
+ * (`p = buf; p += snprintf(p, ...)` in a function given buf): aliasing
+ * those, even only the locals never set otherwise, doubled sudo's
+ * findings' flows and tripled its memory; that needs a flow-sensitive
+ * points-to for locals.
  */
 void eng_aliases(fctx *c)
 {

@@ -635,8 +635,8 @@ static void call_events(fctx *c, const pf_insn *in, uint32_t ci, const summary *
 		vtree data = {0}, handles = {0};
 		uint32_t store = ev->k.store, hset = 0;
 
-		translate(c, &data, in, ci, ev->k.data, NULL, NULL, eng_suffix(e, NULL, 0), R_WHOLE,
-		          passed);
+		translate(c, &data, in, ci, ev->k.data, NULL, NULL, eng_suffix(e, NULL, 0),
+		          R_WHOLE | (ev->k.received ? R_DECLARED : 0), passed);
 		if (ev->k.handles) {
 			uint64_t hk = eng_mix(ev->k.handles, (uint64_t)(int64_t)ev->k.sink);
 			uint32_t m;

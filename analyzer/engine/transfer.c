@@ -211,7 +211,7 @@ static void spec_sink(fctx *c, const pf_insn *in, const char *name, const spec *
 	   or annotation says what it receives, as a field's does */
 	if (ef->kind == PF_EFF_RECEIVE) {
 		if (ef->to >= 0 && (uint32_t)ef->to < in->nargs)
-			eng_read_rval(c, &data, &in->args[ef->to], in->loc, R_WHOLE);
+			eng_read_rval(c, &data, &in->args[ef->to], in->loc, R_WHOLE | R_DECLARED);
 	} else {
 		effect_inputs(c, &data, in, ef, R_WHOLE);
 	}
