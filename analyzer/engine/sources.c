@@ -232,6 +232,21 @@ static const spec *make_spec(eng *e, pf_declid fn)
 		                .purpose = purpose, .when_arg = -1};
 		pf_vec_push(&effs, ef);
 	}
+	if (effs.n == 0 && !(d->flags & PF_DF_SYSTEM) && !(d->flags & PF_DF_DEFINED) &&
+	    !pf_catalog_func(e->cat, eng_pstr(e, d->name))) {
+		/* a getter the code base declares but whose body is not in it (a
+		   library's API, an opaque handle's accessor): its name says
+		   what it returns, as a field's does (get_account_email()) */
+		classify_by_name(e, fn);
+		if (e->src_cat[fn] && !e->src_tr[fn]) {
+			pf_effect ef = {.kind = PF_EFF_SOURCE, .to = PF_ARG_RET,
+			                .category = eng_cstr(e, e->src_cat[fn]), .from_rest = -1,
+			                .when_arg = -1, .handle = -1, .store_arg = -1};
+			pf_vec_push(&effs, ef);
+		}
+		e->src_cat[fn] = 0; /* a function is not a declaration that holds data */
+		e->src_tr[fn] = 0;
+	}
 	if (effs.n == 0 && (cs = pf_catalog_func(e->cat, eng_pstr(e, d->name)))) {
 		s = pf_arena_alloc(e->arena, sizeof(*s));
 		s->n = cs->neffects;
