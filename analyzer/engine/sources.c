@@ -45,20 +45,58 @@ static int words_contain(char words[][32], size_t n, const char *w)
 	return 0;
 }
 
-/* Position where the pattern's words occur consecutively, or -1. */
-static int words_match(char words[][32], size_t n, const char **pat)
+/* Whether name words w[0..n) joined are exactly s ("post", "code" and
+   "postcode"). */
+static int joined_is(char w[][32], size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(w[i]);
+		if (strncmp(s, w[i], l) != 0)
+			return 0;
+		s += l;
+	}
+	return *s == '\0';
+}
+
+/* How many name words from words[i] the pattern matches, or 0: each
+   pattern word is a name word, or two or three run together
+   (homePostCode: "postcode"); or the whole pattern is one name word run
+   together (firstname: "first_name"). */
+static size_t match_at(char words[][32], size_t n, size_t i, const char **pat, size_t plen)
+{
+	size_t j = i, k = 0;
+
+	for (; k < plen && j < n; k++) {
+		size_t m = 1;
+		while (m <= 3 && j + m <= n && !joined_is(&words[j], m, pat[k]))
+			m++;
+		if (m > 3 || j + m > n)
+			break;
+		j += m;
+	}
+	if (k == plen)
+		return j - i;
+	if (plen > 1) {
+		char joined[96] = "";
+		for (k = 0; k < plen && strlen(joined) + strlen(pat[k]) < sizeof(joined); k++)
+			strcat(joined, pat[k]);
+		if (k == plen && strcmp(words[i], joined) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Position where the pattern's words occur consecutively, or -1; *span:
+   how many of the name's words they take. */
+static int words_match(char words[][32], size_t n, const char **pat, size_t *span)
 {
 	size_t plen = 0;
 
 	while (pat[plen])
 		plen++;
-	for (size_t i = 0; plen && i + plen <= n; i++) {
-		size_t k = 0;
-		while (k < plen && strcmp(words[i + k], pat[k]) == 0)
-			k++;
-		if (k == plen)
+	for (size_t i = 0; plen && i < n; i++)
+		if ((*span = match_at(words, n, i, pat, plen)))
 			return (int)i;
-	}
 	return -1;
 }
 
@@ -100,12 +138,8 @@ static void classify_by_name(eng *e, pf_declid id)
 			continue;
 		if (rule->types && !(rule->types & (1u << d->tclass)))
 			continue;
-		for (size_t p = 0; p < rule->npatterns && at < 0; p++) {
-			at = words_match(words, nw, rule->patterns[p]);
-			if (at >= 0)
-				for (plen = 0; rule->patterns[p][plen]; plen++)
-					;
-		}
+		for (size_t p = 0; p < rule->npatterns && at < 0; p++)
+			at = words_match(words, nw, rule->patterns[p], &plen);
 		if (at < 0)
 			continue;
 		if (rule->nscopes) {
