@@ -279,12 +279,16 @@ static void check_purpose(pf_checker *c, const pf_flow *fl, const char *w)
 		add_finding(c, PF_RULE_UNDECLARED_PURPOSE, fl, msg, rule_ref(pol, PF_RULE_UNDECLARED_PURPOSE, NULL));
 		return;
 	}
-	if (pp->categories.n && !list_covers(&pp->categories, fl->category)) {
+	int allowed = !pp->categories.n || list_covers(&pp->categories, fl->category);
+
+	if (!allowed) {
 		snprintf(msg, sizeof(msg), "%s is used by %s() for %s, a purpose the policy does not allow for this category",
 		         w, fl->sink_func, pp->id);
 		add_finding(c, PF_RULE_UNDECLARED_PURPOSE, fl, msg, rule_ref(pol, PF_RULE_UNDECLARED_PURPOSE, pp->ref));
 	}
-	if (pp->requires_transforms && !(fl->transforms & pp->requires_transforms)) {
+	/* a category the purpose does not take at all is that purpose's
+	   finding alone: no advice to anonymise it */
+	if (allowed && pp->requires_transforms && !(fl->transforms & pp->requires_transforms)) {
 		pf_transforms_str(pp->requires_transforms, tr, sizeof(tr));
 		snprintf(msg, sizeof(msg), "%s reaches %s() for %s without being %s first",
 		         w, fl->sink_func, pp->id, tr);
