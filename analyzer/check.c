@@ -70,6 +70,8 @@ static void trace_copy(pf_checker *c, pf_finding *f, const pf_tnode *t)
 }
 
 
+static const char *what(pf_checker *c, const pf_flow *fl, char *buf, size_t size);
+
 static void add_finding(pf_checker *c, int rule, const pf_flow *fl, const char *message,
                         const char *ref)
 {
@@ -101,6 +103,15 @@ static void add_finding(pf_checker *c, int rule, const pf_flow *fl, const char *
 	f.line = fl->loc.line;
 	f.col = fl->loc.col;
 	f.message = keep(c, message);
+	{
+		char w[256];
+		what(c, fl, w, sizeof(w));
+		size_t n = strlen(w);
+		if (rule != PF_RULE_UNDECLARED_CATEGORY && !strncmp(message, w, n) &&
+		    (!strncmp(message + n, " is ", 4) || !strncmp(message + n, " leaves ", 8) ||
+		     !strncmp(message + n, " reaches ", 9)))
+			f.subject = (uint32_t)n;
+	}
 	f.policy_ref = keep(c, ref);
 	trace_copy(c, &f, fl->trace);
 	pf_vec_push(&c->findings, f);

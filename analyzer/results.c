@@ -66,6 +66,7 @@ static int cmp_finding_fact(const pf_finding *a, const pf_finding *b)
 	    (c = cmp_u32(a->col, b->col)) ||
 	    (c = cmp_str(rule_name(a->rule), rule_name(b->rule))) ||
 	    (c = cmp_str(a->category, b->category)) ||
+	    (c = cmp_str(a->categories, b->categories)) ||
 	    (c = cmp_str(a->message, b->message)) ||
 	    (c = cmp_str(a->purpose, b->purpose)) ||
 	    (c = cmp_str(a->recipient, b->recipient)) ||
@@ -164,6 +165,18 @@ static void sb_add(strbuf *sb, const char *s)
 	sb->v[sb->n++] = s ? '\x1f' : '\x1e';
 }
 
+static void sb_catn(strbuf *sb, const char *s, size_t n)
+{
+	pf_vec_grow(sb, sb->n + n + 1);
+	memcpy(sb->v + sb->n, s, n);
+	sb->n += n;
+}
+
+static void sb_cat(strbuf *sb, const char *s)
+{
+	sb_catn(sb, s, strlen(s));
+}
+
 /*
  * Appends `msg` without the numbers that are line or column numbers:
  * digits right after ':' ("app.c:42:7") or after "line " / "lines ".
@@ -200,6 +213,99 @@ static void sb_add_message(strbuf *sb, const char *msg)
 	sb_add(sb, "");
 }
 
+/* Findings that differ only in the data they name: one call, one sink,
+   one broken promise. */
+static int cmp_group(const pf_finding *a, const pf_finding *b)
+{
+	int c;
+
+	if ((c = cmp_str(a->file, b->file)) || (c = cmp_u32(a->line, b->line)) ||
+	    (c = cmp_u32(a->col, b->col)) ||
+	    (c = cmp_str(rule_name(a->rule), rule_name(b->rule))) ||
+	    (c = cmp_str(a->purpose, b->purpose)) ||
+	    (c = cmp_str(a->recipient, b->recipient)) || (c = cmp_str(a->sink, b->sink)) ||
+	    (c = cmp_str(a->function, b->function)) ||
+	    (c = (a->severity > b->severity) - (a->severity < b->severity)) ||
+	    (c = cmp_str(a->policy_ref, b->policy_ref)))
+		return c;
+	/* the same words after the data's name */
+	return !a->subject || !b->subject ? (a->subject > b->subject) - (a->subject < b->subject)
+	                                  : cmp_str(a->message + a->subject, b->message + b->subject);
+}
+
+static int cmp_group_q(const void *pa, const void *pb)
+{
+	int c = cmp_group(pa, pb);
+
+	return c ? c : cmp_finding(pa, pb);
+}
+
+/* "is written ..." for several: "are written ...". */
+static void plural_rest(strbuf *sb, const char *rest)
+{
+	static const char *const verbs[][2] = {
+		{" is ", " are "}, {" leaves ", " leave "}, {" reaches ", " reach "}};
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		size_t n = strlen(verbs[i][0]);
+		if (!strncmp(rest, verbs[i][0], n)) {
+			sb_cat(sb, verbs[i][1]);
+			sb_cat(sb, rest + n);
+			return;
+		}
+	}
+	sb_cat(sb, rest);
+}
+
+/*
+ * Joins the findings that differ only in their data into one naming it
+ * all: "a (field u.email) and b (field u.name) are sent by send()", the
+ * first category's trace. One signup call to an ad network was eleven
+ * findings, one per category.
+ */
+static void group_findings(pf_results *r)
+{
+	size_t i, j, k = 0;
+	strbuf sb = {0};
+
+	if (r->nfindings < 2)
+		return;
+	qsort(r->findings, r->nfindings, sizeof(*r->findings), cmp_group_q);
+	for (i = 0; i < r->nfindings; i = j) {
+		pf_finding f = r->findings[i];
+		for (j = i + 1; j < r->nfindings && f.subject && r->findings[j].subject &&
+		                !cmp_group(&f, &r->findings[j]);
+		     j++)
+			;
+		if (j - i > 1) {
+			sb.n = 0;
+			for (size_t m = i; m < j; m++) {
+				const pf_finding *g = &r->findings[m];
+				if (m > i)
+					sb_cat(&sb, m + 1 == j ? " and " : ", ");
+				sb_catn(&sb, g->message, g->subject);
+			}
+			size_t subject = sb.n;
+			plural_rest(&sb, f.message + f.subject);
+			f.message = pf_arena_strndup(r->arena, sb.v, sb.n);
+			sb.n = 0;
+			for (size_t m = i; m < j; m++) {
+				const char *cat = r->findings[m].category ? r->findings[m].category : "";
+				if (m > i && !strcmp(cat, r->findings[m - 1].category ? r->findings[m - 1].category : ""))
+					continue;
+				if (sb.n)
+					sb_cat(&sb, ",");
+				sb_cat(&sb, cat);
+			}
+			f.categories = memchr(sb.v, ',', sb.n) ? pf_arena_strndup(r->arena, sb.v, sb.n)
+			                                       : NULL;
+			f.subject = (uint32_t)subject;
+		}
+		r->findings[k++] = f;
+	}
+	r->nfindings = k;
+	pf_vec_free(&sb);
+}
+
 /*
  * Sorts and fingerprints. A fingerprint is the first 32 hex digits of the
  * SHA-256 of "privflow/v1", the rule id, file, function, category, sink,
@@ -214,6 +320,7 @@ void pf_results_finish(pf_results *r)
 	pf_map *seen = NULL;
 	size_t i;
 
+	group_findings(r);
 	pf_results_sort(r);
 	seen = pf_map_new();
 	for (i = 0; i < r->nfindings; i++) {
@@ -227,7 +334,7 @@ void pf_results_finish(pf_results *r)
 		sb_add(&sb, rule_name(f->rule));
 		sb_add(&sb, f->file);
 		sb_add(&sb, f->function);
-		sb_add(&sb, f->category);
+		sb_add(&sb, f->categories ? f->categories : f->category);
 		sb_add(&sb, f->sink);
 		sb_add(&sb, f->recipient);
 		sb_add(&sb, f->purpose);
@@ -278,6 +385,7 @@ void pf_results_absorb(pf_results *dst, const pf_results *src)
 		pf_step *t = f->ntrace ? pf_arena_alloc(a, f->ntrace * sizeof(*t)) : NULL;
 
 		f->category = DUP(a, f->category);
+		f->categories = DUP(a, f->categories);
 		f->purpose = DUP(a, f->purpose);
 		f->recipient = DUP(a, f->recipient);
 		f->sink = DUP(a, f->sink);

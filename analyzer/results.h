@@ -19,7 +19,12 @@ typedef struct pf_step {
 typedef struct pf_finding {
 	int rule;             /* enum pf_rule */
 	int severity;         /* enum pf_severity */
-	const char *category; /* fideslang id, or NULL */
+	const char *category; /* fideslang id, or NULL; the first of them when
+	                         several reach one sink by one call */
+	const char *categories; /* those, "a,b,c" sorted, or NULL for one */
+	uint32_t subject;     /* length of the message's opening that names
+	                         the data ("user.contact.email (field u.email)"),
+	                         0 if the message does not open so */
 	const char *purpose;  /* or NULL */
 	const char *recipient;/* or NULL */
 	const char *sink;     /* sink kind id ("log"), or NULL */

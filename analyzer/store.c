@@ -97,6 +97,9 @@ static const char *const migrations[] = {
 	/* 1 -> 2: TUs with errors are analysed as far as clang parsed them. */
 	"ALTER TABLE runs ADD COLUMN ntus_partial INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE files ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;",
+	/* 2 -> 3: several categories reaching one sink by one call are one
+	   finding ("a,b,c"; NULL for one). */
+	"ALTER TABLE findings ADD COLUMN categories TEXT;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -411,8 +414,8 @@ int pf_store_record(pf_store *st, int64_t *run_id, const pf_results *r,
 	    (err = prepare(st, &qfind,
 	                   "INSERT INTO findings (run_id, rule, severity, "
 	                   "category, purpose, recipient, sink, function, file, "
-	                   "line, col, message, policy_ref, fingerprint) "
-	                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) ||
+	                   "line, col, message, policy_ref, fingerprint, categories) "
+	                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) ||
 	    (err = prepare(st, &qstep,
 	                   "INSERT INTO trace_steps (finding_id, idx, file, line, "
 	                   "col, note) VALUES (?, ?, ?, ?, ?, ?)")) ||
@@ -486,6 +489,7 @@ int pf_store_record(pf_store *st, int64_t *run_id, const pf_results *r,
 		bind_str(qfind, 12, f->message);
 		bind_str(qfind, 13, f->policy_ref);
 		bind_str(qfind, 14, f->fingerprint);
+		bind_str(qfind, 15, f->categories);
 		if ((err = insert(st, qfind, "recording a finding")))
 			goto done;
 		fid = sqlite3_last_insert_rowid(st->db);
@@ -705,8 +709,8 @@ functions_done:
 	                   "SELECT id, rule, severity, category, purpose, "
 	                   "recipient, sink, function, file, line, col, message, "
 	                   "policy_ref, fingerprint, (SELECT count(*) FROM "
-	                   "trace_steps t WHERE t.finding_id = findings.id) "
-	                   "FROM findings WHERE run_id = ? ORDER BY id")) ||
+	                   "trace_steps t WHERE t.finding_id = findings.id), "
+	                   "categories FROM findings WHERE run_id = ? ORDER BY id")) ||
 	    (err = prepare(st, &qs,
 	                   "SELECT file, line, col, note FROM trace_steps "
 	                   "WHERE finding_id = ? ORDER BY idx")))
@@ -741,6 +745,7 @@ functions_done:
 		f->col = col_u32(q, 10);
 		f->message = col_str(a, q, 11);
 		f->policy_ref = col_str(a, q, 12);
+		f->categories = col_str(a, q, 15);
 		if (fp) {
 			strncpy(f->fingerprint, fp, sizeof(f->fingerprint) - 1);
 			f->fingerprint[sizeof(f->fingerprint) - 1] = '\0';

@@ -63,6 +63,21 @@ static json_t *split_list(const char *s)
 	return a;
 }
 
+json_t *pf_report_json_list(const char *csv)
+{
+	json_t *a = json_array();
+
+	for (const char *p = csv; p && *p;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		char *item = pf_strndup(p, n);
+		json_array_append_new(a, pf_report_json_str(item));
+		pf_free(item);
+		p += n + (end != NULL);
+	}
+	return a;
+}
+
 static json_t *finding_json(const pf_finding *f)
 {
 	json_t *o = json_object(), *trace = json_array();
@@ -72,6 +87,8 @@ static json_t *finding_json(const pf_finding *f)
 	json_object_set_new(o, "severity",
 	                    json_string(pf_severity_id(f->severity)));
 	json_object_set_new(o, "category", pf_report_json_str(f->category));
+	if (f->categories)
+		json_object_set_new(o, "categories", pf_report_json_list(f->categories));
 	json_object_set_new(o, "purpose", pf_report_json_str(f->purpose));
 	json_object_set_new(o, "recipient", pf_report_json_str(f->recipient));
 	json_object_set_new(o, "sink", pf_report_json_str(f->sink));

@@ -47,5 +47,7 @@ int pf_report_json_dump(char **out, size_t *len, struct json_t *root);
 /* A new JSON string for `s` (null for NULL; a byte that is not UTF-8
    becomes the text \xNN, so the name can be recovered). */
 struct json_t *pf_report_json_str(const char *s);
+/* A JSON array of the items of "a,b,c". */
+struct json_t *pf_report_json_list(const char *csv);
 
 #endif

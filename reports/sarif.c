@@ -251,6 +251,8 @@ static json_t *result_json(const pf_results *r, const pf_finding *f)
 	json_object_set_new(res, "partialFingerprints", fp);
 	if (f->category)
 		json_object_set_new(props, "category", pf_report_json_str(f->category));
+	if (f->categories)
+		json_object_set_new(props, "categories", pf_report_json_list(f->categories));
 	if (f->purpose)
 		json_object_set_new(props, "purpose", pf_report_json_str(f->purpose));
 	if (f->recipient)

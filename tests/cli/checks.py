@@ -282,6 +282,42 @@ def report_leaves_no_wal(ctx):
     expect(not left, "left beside the store: %s" % left)
 
 
+SIGNUP = b"""#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+struct signup { char email[128]; char first_name[64]; char phone[32]; };
+int track(int sock, const struct signup *s)
+{
+	char body[512];
+	snprintf(body, sizeof body, "e=%s&n=%s&p=%s", s->email, s->first_name, s->phone);
+	return (int)send(sock, body, strlen(body), 0);
+}
+"""
+
+
+@check
+def one_call_one_finding(ctx):
+    """Three categories reaching one send() are one cleartext-transport
+    finding naming the three, not three findings; the store keeps them."""
+    ctx.write("proj/signup.c", SIGNUP, "wb")
+    db = ctx.path("s.db")
+    pol = os.path.join(REPO, "rules", "facturi.policy.json")
+    rc, out, err = ctx.run("scan", "signup.c", "--policy", pol, "--db", db, "--format", "json",
+                           cwd=ctx.path("proj"))
+    expect(rc == 1, "scan: exit %d: %s" % (rc, err))
+    for label, text in (("scan", out), ("report", None)):
+        if text is None:
+            rc, text, err = ctx.run("report", "--db", db, "--format", "json")
+            expect(rc == 1, "report: exit %d: %s" % (rc, err))
+        fs = [f for f in json.loads(text)["findings"] if f["rule"] == "cleartext-transport"]
+        expect(len(fs) == 1, "%s: %d cleartext-transport findings" % (label, len(fs)))
+        cats = fs[0].get("categories") or []
+        expect(cats == sorted(cats) and len(cats) == 3 and fs[0]["category"] == cats[0],
+               "%s: categories %s" % (label, cats))
+        expect(" and " in fs[0]["message"] and " leave over " in fs[0]["message"],
+               "%s: message %r" % (label, fs[0]["message"]))
+
+
 @check
 def report_view_store(ctx):
     """A store whose findings table is a view is refused."""
