@@ -61,16 +61,22 @@ static int joined_is(char w[][32], size_t n, const char *s)
 /* How many name words from words[i] the pattern matches, or 0: each
    pattern word is a name word, or two or three run together
    (homePostCode: "postcode"); or the whole pattern is one name word run
-   together (firstname: "first_name"). */
+   together (firstname: "first_name"). A number is not run into a word:
+   `ipv6` is split at its digit and is no IP address (curl's `BIT(ipv6)`
+   flags became one, and the scan's events quadrupled). */
 static size_t match_at(char words[][32], size_t n, size_t i, const char **pat, size_t plen)
 {
 	size_t j = i, k = 0;
 
-	for (; k < plen && j < n; k++) {
-		size_t m = 1;
-		while (m <= 3 && j + m <= n && !joined_is(&words[j], m, pat[k]))
-			m++;
-		if (m > 3 || j + m > n)
+	for (; k < plen; k++) {
+		size_t m = 0;
+		for (size_t t = 1; t <= 3 && j + t <= n && !m; t++) {
+			if (t > 1 && !(words[j + t - 1][0] >= 'a' && words[j + t - 1][0] <= 'z'))
+				break;
+			if (joined_is(&words[j], t, pat[k]))
+				m = t;
+		}
+		if (!m)
 			break;
 		j += m;
 	}
