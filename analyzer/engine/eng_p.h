@@ -599,6 +599,7 @@ int eng_label_concrete(const eng *e, uint32_t l);
 /* The handles of a sink kind, as a set: of v, those a sink of kind
    `sink` can take (a URL for PF_SINK_BY_URL, a handle for BY_HANDLE). */
 uint32_t eng_handle_set(eng *e, const vtree *v, int sink);
+uint32_t eng_unknown_handles(eng *e, fkey key);
 void eng_emit_all(eng *e);
 
 #endif

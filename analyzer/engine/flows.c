@@ -38,12 +38,33 @@ uint32_t eng_handle_set(eng *e, const vtree *v, int sink)
 			continue;
 		k[n++] = FK(l, 0);
 	}
-	if (!n) /* nothing known of the handle: a write of unknown kind */
-		k[n++] = FK(eng_label(e, L_RES, eng_str(e, UNKNOWN_HANDLE), 0, 0), 0);
 	set = eng_set(e, k, n);
 	if (k != small)
 		pf_free(k);
 	return set;
+}
+
+/*
+ * The handle set of a write of unknown kind, for data `key` whose handle
+ * nothing is known of; 0 when that data breaks no rule on such a write.
+ * Only the rules that hold for every kind of sink apply there (a
+ * credential unhashed, a category never stored), so only their data is
+ * worth an event: an unknown handle for every category made curl's
+ * summaries grow past their bounds and merge with its logs' events.
+ */
+uint32_t eng_unknown_handles(eng *e, fkey key)
+{
+	const label *d = eng_lab(e, FK_LABEL(key));
+	const pf_pol_category *pc;
+	fkey u;
+
+	if (d->kind != L_DATA || !e->pol || !(pc = pf_policy_category(e->pol, eng_cstr(e, d->a))))
+		return 0;
+	if (!(pc->credential && !(FK_TR(key) & pc->credential_transforms)) &&
+	    !(pc->never_stored && !(FK_TR(key) & pc->stored_transforms)))
+		return 0;
+	u = FK(eng_label(e, L_RES, eng_str(e, UNKNOWN_HANDLE), 0, 0), 0);
+	return eng_set(e, &u, 1);
 }
 
 /* Host of a URL ("https://api.x.com:443/p" -> "api.x.com"). */

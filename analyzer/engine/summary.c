@@ -284,14 +284,10 @@ void eng_event(fctx *c, evkey k, uint32_t sites)
 	uint32_t conc = 0, sym = 0;
 	if (k.handles)
 		eng_set_split(e, k.handles, &conc, &sym);
-	if (sym && !conc && info->ncallers == 0) {
-		/* nothing is known of the handle and no caller will tell: one
-		   of unknown origin (symbols beside a known handle are the data
-		   the handle object holds, not where it comes from) */
-		fkey u = FK(eng_label(e, L_RES, eng_str(e, UNKNOWN_HANDLE), 0, 0), 0);
-		conc = eng_set(e, &u, 1);
-		sym = 0;
-	}
+	if (sym && !conc && info->ncallers == 0 && (conc = eng_unknown_handles(e, k.data)))
+		sym = 0; /* nothing is known of the handle and no caller will
+		            tell: one of unknown origin (symbols beside a known
+		            handle are the data the handle object holds) */
 	if (dl->kind != L_SYM && (!k.handles || conc) && eng_label_concrete(e, k.store)) {
 		uint32_t purpose = k.purpose ? k.purpose : k.binding;
 		int g = eng_purpose_guard(e, purpose, k.sink);
@@ -660,9 +656,19 @@ static void call_events(fctx *c, const pf_insn *in, uint32_t ci, const summary *
 				}
 			}
 			if (!hset) {
+				/* the caller's handle is nothing this sink takes: a
+				   write of unknown kind, for the data that matters
+				   there (nothing comes in from an unknown channel) */
+				size_t keep = 0;
+				for (size_t d = 0; d < data.n && !ev->k.received; d++)
+					if (eng_unknown_handles(e, data.v[d].key))
+						data.v[keep++] = data.v[d];
+				data.n = keep;
+			}
+			if (!hset && !data.n) {
 				pf_vec_free(&data);
 				pf_vec_free(&handles);
-				continue; /* the caller's handle is nothing this sink takes */
+				continue;
 			}
 		}
 		if (store && eng_lab(e, store)->kind == L_SYM) {
@@ -685,7 +691,7 @@ static void call_events(fctx *c, const pf_insn *in, uint32_t ci, const summary *
 			evkey k = ev->k;
 			k.data = data.v[d].key;
 			k.store = store;
-			k.handles = hset;
+			k.handles = hset || !ev->k.handles ? hset : eng_unknown_handles(e, k.data);
 			eng_event(c, k, sites);
 		}
 		pf_vec_free(&data);

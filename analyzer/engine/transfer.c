@@ -235,8 +235,9 @@ static void spec_sink(fctx *c, const pf_insn *in, const char *name, const spec *
 		k.purpose = eng_str(e, ef->purpose ? ef->purpose : sp->purpose);
 		k.store = store;
 		uint32_t site = eng_site(e, data.v[i].t, in->use, c->fi, eng_str(e, name));
-		if (ef->sink < 0)
-			k.handles = eng_handle_set(e, &hf, ef->sink);
+		if (ef->sink < 0 && !(k.handles = eng_handle_set(e, &hf, ef->sink)) &&
+		    !(k.handles = eng_unknown_handles(e, k.data)))
+			continue; /* nothing known of the handle, and no rule for it */
 		eng_event(c, k, site);
 	}
 	pf_vec_free(&data);
