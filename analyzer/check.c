@@ -107,10 +107,8 @@ static void add_finding(pf_checker *c, int rule, const pf_flow *fl, const char *
 		char w[256];
 		what(c, fl, w, sizeof(w));
 		size_t n = strlen(w);
-		if (rule != PF_RULE_UNDECLARED_CATEGORY && !strncmp(message, w, n) &&
-		    (!strncmp(message + n, " is ", 4) || !strncmp(message + n, " leaves ", 8) ||
-		     !strncmp(message + n, " reaches ", 9)))
-			f.subject = (uint32_t)n;
+		if (rule != PF_RULE_UNDECLARED_CATEGORY && !strncmp(message, w, n))
+			f.subject = (uint32_t)n; /* results.c groups by the rest */
 	}
 	f.policy_ref = keep(c, ref);
 	trace_copy(c, &f, fl->trace);

@@ -141,8 +141,8 @@ static int make_flow(eng *e, xflow *x, const cevent *ce, const gnode *leaf, uint
 	}
 	if (k->sink < 0) {
 		const label *h = eng_lab(e, handle);
-		if (h->kind == L_SYM || (h->kind == L_RES && !strcmp(eng_cstr(e, h->a), UNKNOWN_HANDLE))) {
-			fl->sink = PF_SINK_UNKNOWN; /* a parameter no caller gives, or untraced */
+		if (h->kind == L_RES && !strcmp(eng_cstr(e, h->a), UNKNOWN_HANDLE)) {
+			fl->sink = PF_SINK_UNKNOWN; /* eng_unknown_handles */
 		} else if (h->kind == L_RES) {
 			fl->sink = resource_sink(e, eng_cstr(e, h->a));
 			if (fl->sink < 0)
