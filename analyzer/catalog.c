@@ -23,11 +23,16 @@ typedef struct scope_set {
 	const char **words;
 } scope_set;
 
+typedef PF_VEC(const char *) word_vec;
+typedef PF_VEC(pf_word_transform) tword_vec;
+
 struct pf_catalog {
 	pf_arena *arena;
 	PF_VEC(pf_name_rule) rules;
-	PF_VEC(const char *) exclude;
-	PF_VEC(pf_word_transform) twords;
+	word_vec exclude;
+	tword_vec twords;
+	tword_vec fwords;   /* in a function's name: it transforms */
+	word_vec fexclude;  /* ... unless the name has one of these */
 	PF_VEC(pf_global_spec) globals;
 	PF_VEC(pf_resource_sink) rsinks;
 	PF_VEC(scope_set) scopes;
@@ -84,6 +89,8 @@ void pf_catalog_free(pf_catalog *cat)
 	pf_vec_free(&cat->rules);
 	pf_vec_free(&cat->exclude);
 	pf_vec_free(&cat->twords);
+	pf_vec_free(&cat->fwords);
+	pf_vec_free(&cat->fexclude);
 	pf_vec_free(&cat->globals);
 	pf_vec_free(&cat->rsinks);
 	pf_vec_free(&cat->scopes);
@@ -207,6 +214,15 @@ size_t pf_catalog_transform_words(const pf_catalog *cat, const pf_word_transform
 {
 	*out = cat->twords.v;
 	return cat->twords.n;
+}
+
+size_t pf_catalog_transform_functions(const pf_catalog *cat, const pf_word_transform **words,
+                                      const char *const **exclude, size_t *nexclude)
+{
+	*words = cat->fwords.v;
+	*exclude = cat->fexclude.v;
+	*nexclude = cat->fexclude.n;
+	return cat->fwords.n;
 }
 
 size_t pf_catalog_globals(const pf_catalog *cat, const pf_global_spec **out)
@@ -338,12 +354,13 @@ static int load_resource_sinks(loadctx *lc, const pf_jcur *root)
 	return 0;
 }
 
-static int load_exclude_words(loadctx *lc, const pf_jcur *root)
+/* A list of words (exclude_words, transform_function_exclude), merged. */
+static int load_words(loadctx *lc, const pf_jcur *root, const char *key, word_vec *out)
 {
 	pf_jcur arr;
 	int present, rc;
 
-	if ((rc = pf_jcur_array(root, "exclude_words", 0, &arr, &present)) < 0 || !present)
+	if ((rc = pf_jcur_array(root, key, 0, &arr, &present)) < 0 || !present)
 		return rc;
 	for (size_t i = 0; i < json_array_size(arr.value); i++) {
 		pf_jcur e = pf_jcur_element(&arr, i);
@@ -351,22 +368,24 @@ static int load_exclude_words(loadctx *lc, const pf_jcur *root)
 		size_t j;
 		if ((rc = word_of(&e, &w)) < 0)
 			return rc;
-		for (j = 0; j < lc->cat->exclude.n; j++)
-			if (strcmp(lc->cat->exclude.v[j], w) == 0)
+		for (j = 0; j < out->n; j++)
+			if (strcmp(out->v[j], w) == 0)
 				break;
-		if (j == lc->cat->exclude.n)
-			pf_vec_push(&lc->cat->exclude, cstr(lc->cat, w));
+		if (j == out->n)
+			pf_vec_push(out, cstr(lc->cat, w));
 	}
 	return 0;
 }
 
-static int load_transform_words(loadctx *lc, const pf_jcur *root)
+/* word -> transform (transform_words, transform_function_words), merged. */
+static int load_transform_words(loadctx *lc, const pf_jcur *root, const char *name,
+                                tword_vec *out)
 {
 	pf_jcur obj, m;
 	const char *key;
 	json_t *v;
 
-	if (!pf_jcur_member(&obj, root, "transform_words"))
+	if (!pf_jcur_member(&obj, root, name))
 		return 0;
 	if (!json_is_object(obj.value))
 		return pf_jcur_error(&obj, "expected an object (word -> transform)");
@@ -381,13 +400,13 @@ static int load_transform_words(loadctx *lc, const pf_jcur *root)
 		wt.word = cstr(lc->cat, key);
 		wt.transform = pf_transform_from_id(json_string_value(v));
 		size_t i;
-		for (i = 0; i < lc->cat->twords.n; i++)
-			if (strcmp(lc->cat->twords.v[i].word, key) == 0)
+		for (i = 0; i < out->n; i++)
+			if (strcmp(out->v[i].word, key) == 0)
 				break;
-		if (i < lc->cat->twords.n)
-			lc->cat->twords.v[i] = wt;
+		if (i < out->n)
+			out->v[i] = wt;
 		else
-			pf_vec_push(&lc->cat->twords, wt);
+			pf_vec_push(out, wt);
 	}
 	return 0;
 }
@@ -913,7 +932,8 @@ static int load_globals(loadctx *lc, const pf_jcur *root)
 int pf_catalog_load(pf_catalog *cat, const char *path)
 {
 	static const char *const keys[] = {"$schema", "version", "description", "exclude_words",
-	                                   "transform_words", "scope_sets", "name_rules",
+	                                   "transform_words", "transform_function_words",
+	                                   "transform_function_exclude", "scope_sets", "name_rules",
 	                                   "functions", "globals", "resource_sinks", NULL};
 	pf_json_doc *doc = NULL;
 	char *text = NULL;
@@ -943,8 +963,14 @@ int pf_catalog_load(pf_catalog *cat, const char *path)
 	    (rc = pf_jcur_string(&root, "description", 0, &s)) < 0)
 		goto done;
 	/* Order matters: resources and scope sets before what refers to them. */
-	if ((rc = load_resource_sinks(&lc, &root)) < 0 || (rc = load_exclude_words(&lc, &root)) < 0 ||
-	    (rc = load_transform_words(&lc, &root)) < 0 || (rc = load_scope_sets(&lc, &root)) < 0 ||
+	if ((rc = load_resource_sinks(&lc, &root)) < 0 ||
+	    (rc = load_words(&lc, &root, "exclude_words", &cat->exclude)) < 0 ||
+	    (rc = load_transform_words(&lc, &root, "transform_words", &cat->twords)) < 0 ||
+	    (rc = load_transform_words(&lc, &root, "transform_function_words",
+	                               &cat->fwords)) < 0 ||
+	    (rc = load_words(&lc, &root, "transform_function_exclude",
+	                     &cat->fexclude)) < 0 ||
+	    (rc = load_scope_sets(&lc, &root)) < 0 ||
 	    (rc = load_globals(&lc, &root)) < 0)
 		goto done;
 	if ((rc = pf_jcur_array(&root, "name_rules", 0, &arr, &present)) < 0)

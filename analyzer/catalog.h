@@ -139,6 +139,10 @@ void pf_catalog_free(pf_catalog *cat);
 size_t pf_catalog_name_rules(const pf_catalog *cat, const pf_name_rule **out);
 size_t pf_catalog_exclude_words(const pf_catalog *cat, const char *const **out);
 size_t pf_catalog_transform_words(const pf_catalog *cat, const pf_word_transform **out);
+/* Words of a function's name that make it a transform ("encrypt" ->
+   encrypted), and the words that say it is not one (hash_insert). */
+size_t pf_catalog_transform_functions(const pf_catalog *cat, const pf_word_transform **words,
+                                      const char *const **exclude, size_t *nexclude);
 size_t pf_catalog_globals(const pf_catalog *cat, const pf_global_spec **out);
 size_t pf_catalog_resource_sinks(const pf_catalog *cat, const pf_resource_sink **out);
 /* The spec of a function by name (exact names first, then globs), or NULL. */

@@ -88,7 +88,9 @@ typedef struct pf_decl {
 	uint8_t tclass;  /* enum pf_type_class; for functions: of the return */
 	uint16_t flags;  /* enum pf_decl_flag */
 	uint32_t nparams;   /* functions: number of named parameters */
-	int64_t value;      /* enum constants: their value */
+	int64_t value;      /* enum constants: their value; functions: bit i
+	                       set if parameter i points to non-const text or
+	                       bytes (an output buffer) */
 	uint32_t nannots;
 	pf_sym *annots;  /* annotate() strings starting "privflow:", e.g.
 	                    "privflow:data:user.contact.email" */

@@ -36,6 +36,14 @@
 /* Function: its result is its input transformed: hashed, encrypted,
    anonymized, redacted, pseudonymized. */
 #define PRIVFLOW_SANITIZER(transform) PRIVFLOW_ANNOTATE("privflow:sanitizer:" transform)
+/* Function: as PRIVFLOW_SANITIZER, and says where the result goes: an
+   argument's index from 0 (PRIVFLOW_SANITIZER_TO("encrypted", 1): the
+   buffer in argument 1) or ret. Without it, a function that returns a
+   pointer or a struct leaves its result there; one that returns a length,
+   a status or nothing, in its output buffers (pointers to non-const text
+   or bytes). */
+#define PRIVFLOW_SANITIZER_TO(transform, where) \
+	PRIVFLOW_ANNOTATE("privflow:sanitizer:" transform ":" #where)
 /* Field or function: true means the user opted out of that use. */
 #define PRIVFLOW_OPTOUT(use) PRIVFLOW_ANNOTATE("privflow:optout:" use)
 /* Field or function: true means the user consented to that use. */

@@ -7,6 +7,7 @@
  * else its catalogue entry; a function with neither is its body (or, with
  * no body, an unknown external function).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "eng_p.h"
@@ -230,13 +231,99 @@ void eng_classify_sources(eng *e)
 	}
 }
 
+typedef PF_VEC(pf_effect) effect_vec;
+
+#define TO_AUTO (-3)
+
+/*
+ * A transform's effects: the arguments, with transform `tr` added, go to
+ * `to` (an argument, PF_ARG_RET), or with TO_AUTO where the function
+ * leaves its result: its return value if it returns a pointer or a
+ * record; else (it returns a length, a status, nothing) its output
+ * buffers, the parameters that point to non-const text or bytes, which
+ * covers a buffer encrypted in place and a digest written into `out`.
+ */
+static void transform_effects(const pf_decl *d, int tr, int to, effect_vec *effs)
+{
+	pf_effect ef = {.kind = PF_EFF_SANITIZE, .from_rest = 0, .transform = tr, .when_arg = -1,
+	                .handle = -1, .store_arg = -1, .overwrite = 1};
+	int by_ret = d->tclass == PF_TY_STRING || d->tclass == PF_TY_BYTES ||
+	             d->tclass == PF_TY_POINTER || d->tclass == PF_TY_RECPTR ||
+	             d->tclass == PF_TY_RECORD;
+	uint64_t outs = (uint64_t)d->value;
+
+	if (to != TO_AUTO || by_ret || !outs) {
+		ef.to = to == TO_AUTO ? PF_ARG_RET : to;
+		pf_vec_push(effs, ef);
+		return;
+	}
+	for (int k = 0; k < 64; k++)
+		if (outs >> k & 1) {
+			ef.to = k;
+			pf_vec_push(effs, ef);
+		}
+}
+
+/* The transform a PRIVFLOW_SANITIZER annotation names ("hashed", and
+   where the result goes: "encrypted:1", "hashed:ret"), or -1. */
+static int sanitizer_annot(const char *v, int *to)
+{
+	const char *colon = strchr(v, ':');
+	char id[32];
+	size_t n = colon ? (size_t)(colon - v) : strlen(v);
+
+	if (n >= sizeof(id))
+		return -1;
+	memcpy(id, v, n);
+	id[n] = '\0';
+	*to = TO_AUTO;
+	if (colon && strcmp(colon + 1, "ret") == 0) {
+		*to = PF_ARG_RET;
+	} else if (colon) {
+		char *end;
+		long k = strtol(colon + 1, &end, 10);
+		if (end == colon + 1 || *end || k < 0 || k > 63)
+			return -1;
+		*to = (int)k;
+	}
+	return pf_transform_from_id(id);
+}
+
+/* The transform a function's name says it does (encrypt_card, sha256_hex,
+   pw_hash, maskEmail), or -1: none, or a word of the exclusions says
+   it is something else (hash_insert, sigmask_add, verify_hash). */
+static int transform_by_name(const eng *e, const pf_decl *d)
+{
+	const pf_word_transform *tw;
+	const char *const *excl;
+	size_t nexcl, ntw = pf_catalog_transform_functions(e->cat, &tw, &excl, &nexcl);
+	char words[16][32], two[64];
+	size_t nw = split_words(eng_pstr(e, d->name), words, 16);
+	int tr = -1;
+
+	for (size_t i = 0; i < nw; i++) {
+		for (size_t x = 0; x < nexcl; x++)
+			if (strcmp(words[i], excl[x]) == 0)
+				return -1;
+		/* a word, or two run together: sha + 256, en + crypt */
+		size_t l = strlen(words[i]);
+		memcpy(two, words[i], l);
+		strcpy(two + l, i + 1 < nw ? words[i + 1] : "");
+		for (size_t x = 0; x < ntw && tr < 0; x++)
+			if (strcmp(words[i], tw[x].word) == 0 || strcmp(two, tw[x].word) == 0)
+				tr = tw[x].transform;
+	}
+	return tr;
+}
+
 /* The spec of a called function: annotations first, then the catalogue. */
 static const spec *make_spec(eng *e, pf_declid fn)
 {
 	const pf_decl *d;
 	const pf_func_spec *cs;
-	PF_VEC(pf_effect) effs = {0};
+	effect_vec effs = {0};
 	const char *v, *purpose;
+	int tr, to;
 	spec *s;
 
 	d = eng_decl(e, fn);
@@ -247,11 +334,8 @@ static const spec *make_spec(eng *e, pf_declid fn)
 		pf_vec_push(&effs, ef);
 	}
 	if ((v = eng_annot(e, d, "sanitizer"))) {
-		int tr = pf_transform_from_id(v);
-		pf_effect ef = {.kind = PF_EFF_SANITIZE, .to = PF_ARG_RET, .from_rest = 0,
-		                .transform = tr < 0 ? PF_TR_REDACTED : tr, .when_arg = -1,
-		                .handle = -1, .store_arg = -1};
-		pf_vec_push(&effs, ef);
+		tr = sanitizer_annot(v, &to);
+		transform_effects(d, tr < 0 ? PF_TR_REDACTED : tr, tr < 0 ? TO_AUTO : to, &effs);
 	}
 	const char *sinkv = eng_annot(e, d, "sink");
 	const char *recip = eng_annot(e, d, "recipient");
@@ -271,6 +355,13 @@ static const spec *make_spec(eng *e, pf_declid fn)
 		                .sink = k < 0 ? PF_SINK_STORAGE : k, .recipient = recip,
 		                .purpose = purpose, .when_arg = -1};
 		pf_vec_push(&effs, ef);
+	}
+	if (effs.n == 0 && !(d->flags & PF_DF_SYSTEM) &&
+	    !pf_catalog_func(e->cat, eng_pstr(e, d->name)) && (tr = transform_by_name(e, d)) >= 0) {
+		/* a transform the code base writes itself: the call is the
+		   transform, its body's arithmetic is not followed (a hash
+		   would pass its input on, in the clear) */
+		transform_effects(d, tr, TO_AUTO, &effs);
 	}
 	if (effs.n == 0 && !(d->flags & PF_DF_SYSTEM) && !(d->flags & PF_DF_DEFINED) &&
 	    !pf_catalog_func(e->cat, eng_pstr(e, d->name))) {

@@ -169,8 +169,53 @@ static pf_sym record_name(fe_tu *x, CXCursor rec);
 
 /* Type class of `t` (enum pf_type_class); *rec gets the record's name for
    records and pointers/arrays to them. */
+/* `t` behind its typedefs and elaborations, one layer at a time. */
+static CXType desugar(CXType t)
+{
+	if (t.kind == CXType_Elaborated)
+		return clang_Type_getNamedType(t);
+	if (t.kind == CXType_Typedef)
+		return clang_getTypedefDeclUnderlyingType(clang_getTypeDeclaration(t));
+	return t;
+}
+
+/*
+ * Whether pointer or array type `t` holds wide characters. In C, wchar_t,
+ * char16_t and char32_t are typedefs of integers (wchar_t is int on
+ * Linux, unsigned short on Windows targets), so only the typedef's name
+ * says that a `wchar_t password[64]` is text.
+ */
+static int wide_text(CXType t)
+{
+	static const char *const names[] = {"wchar_t", "char16_t", "char32_t", "WCHAR", "TCHAR",
+	                                    "OLECHAR", "UChar", "gunichar2", "gunichar"};
+	int i;
+
+	for (i = 0; i < 8 && !fe_is_ptr_or_array(t.kind); i++)
+		t = desugar(t);
+	if (!fe_is_ptr_or_array(t.kind))
+		return 0;
+	t = t.kind == CXType_Pointer ? clang_getPointeeType(t) : clang_getArrayElementType(t);
+	for (i = 0; i < 8 && (t.kind == CXType_Typedef || t.kind == CXType_Elaborated); i++) {
+		if (t.kind == CXType_Typedef) {
+			CXString s = clang_getTypedefName(t);
+			const char *n = clang_getCString(s);
+			size_t k = 0;
+			while (k < sizeof(names) / sizeof(names[0]) && strcmp(n, names[k]) != 0)
+				k++;
+			clang_disposeString(s);
+			if (k < sizeof(names) / sizeof(names[0]))
+				return 1;
+		}
+		t = desugar(t);
+	}
+	return 0;
+}
+
 static int type_class(fe_tu *x, CXType t, pf_sym *rec)
 {
+	if (wide_text(t))
+		return PF_TY_STRING;
 	t = clang_getCanonicalType(t);
 	*rec = 0;
 	if (t.kind == CXType_Record) {
@@ -205,6 +250,25 @@ static int type_class(fe_tu *x, CXType t, pf_sym *rec)
 	/* arrays of scalars: the element's class */
 	int c = type_class(x, e, rec);
 	return c == PF_TY_OTHER ? PF_TY_OTHER : c;
+}
+
+/* Bit i: parameter i of function type `ft` is a pointer to non-const
+   text or bytes (char *, unsigned char *, void *), where a function
+   can leave its result (a hash into `out`, a buffer encrypted in place). */
+static uint64_t out_buffers(fe_tu *x, CXType ft)
+{
+	int n = clang_getNumArgTypes(ft);
+	uint64_t bits = 0;
+	pf_sym rec;
+
+	for (int i = 0; i < n && i < 64; i++) {
+		CXType at = clang_getArgType(ft, (unsigned)i), a = clang_getCanonicalType(at);
+		int tc = type_class(x, at, &rec);
+		if (a.kind == CXType_Pointer && (tc == PF_TY_STRING || tc == PF_TY_BYTES) &&
+		    !clang_isConstQualifiedType(clang_getPointeeType(a)))
+			bits |= 1ull << i;
+	}
+	return bits;
 }
 
 /*
@@ -337,6 +401,7 @@ pf_declid fe_decl(fe_tu *x, CXCursor c)
 		d.tclass = (uint8_t)tc;
 		int na = clang_Cursor_getNumArguments(c);
 		d.nparams = na > 0 ? (uint32_t)na : 0;
+		d.value = (int64_t)out_buffers(x, t);
 		if (clang_Cursor_isVariadic(c))
 			d.flags |= PF_DF_VARIADIC;
 	} else if (kind != PF_DECL_ENUMCONST) {
