@@ -6,8 +6,9 @@
  * joins); only conditions that resolve to a guard are kept. A tested
  * value is an annotated field (its record is the owner: the check must be
  * on the same user's record as the data), a parameter or global so
- * annotated, a local assigned from one (through `!`), or the result of an
- * annotated predicate function called on a record.
+ * annotated, a local assigned from one (through `!`), or the result of a
+ * predicate function called on a record: annotated, or one whose returns
+ * are such a test on its parameter's record (followed through calls).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,60 @@ static int decl_guard(const eng *e, pf_declid d)
 	return -1;
 }
 
+static int resolve(fctx *c, const pf_path *p, uint32_t *owner, int depth);
+
+/*
+ * A function of the program whose every return is one guard's test on a
+ * record its parameter points to (`return !u->no_mail;`, `int ok =
+ * u->consent_analytics; return ok;`, a predicate calling another), or
+ * the answer that forbids the use (`if (!u) return false;`): the guard
+ * (| 0x100 negated), *param the record's parameter; -1 if not one.
+ */
+static int predicate(fctx *c, pf_declid fn, uint32_t *param, int depth)
+{
+	eng *e = c->e;
+	const pf_func *f = pf_program_func_of(e->prog, fn);
+	int g = -1, nconst = 0;
+	int consts[4];
+
+	if (!f || depth > 4)
+		return -1;
+	fctx pc = {.e = e, .f = f};
+	for (uint32_t i = 0; i < f->ninsns; i++) {
+		const pf_insn *in = &f->insns[i];
+		uint32_t owner;
+		int gi;
+		if (in->op != PF_OP_RETURN)
+			continue;
+		if (in->src.npaths == 0 && (in->src.flags & PF_RV_INT)) {
+			if (nconst == 4)
+				return -1;
+			consts[nconst++] = in->src.ival != 0;
+			continue;
+		}
+		if (in->src.npaths != 1 || (gi = resolve(&pc, &in->src.paths[0], &owner, depth + 1)) < 0)
+			return -1;
+		if ((in->src.flags & PF_RV_BOOL) && (in->src.flags & PF_RV_NEG))
+			gi ^= 0x100;
+		const pf_path *op = owner ? eng_owner_def(e, owner) : NULL;
+		if (!op || op->base != PF_BASE_PARAM || op->depth)
+			return -1;
+		if (g >= 0 && (g != gi || *param != op->var))
+			return -1;
+		g = gi;
+		*param = op->var;
+	}
+	if (g < 0)
+		return -1;
+	/* the result allows the use when the flag has the wanted value:
+	   true for consent, false for an opt-out, xor the negation */
+	int allow = (e->guards[g & 0xff].kind == G_CONSENT) ^ ((g >> 8) & 1);
+	for (int k = 0; k < nconst; k++)
+		if (consts[k] == allow)
+			return -1;
+	return g;
+}
+
 /*
  * What a tested path is: the guard index (| 0x100 when the path holds
  * its negation) or -1; *owner gets the record's path (0 if unknown).
@@ -96,9 +151,12 @@ static int resolve(fctx *c, const pf_path *p, uint32_t *owner, int depth)
 			return g;
 		}
 		if (in->op == PF_OP_CALL && in->callee) {
+			uint32_t k = 0;
 			int g = decl_guard(e, in->callee);
-			if (g >= 0 && in->nargs > 0 && in->args[0].npaths == 1)
-				*owner = eng_owner_path(e, &in->args[0].paths[0]);
+			if (g < 0 && !eng_decl(e, in->callee)->nannots)
+				g = predicate(c, in->callee, &k, depth);
+			if (g >= 0 && k < in->nargs && in->args[k].npaths == 1)
+				*owner = eng_owner_path(e, &in->args[k].paths[0]);
 			return g;
 		}
 		return -1;
