@@ -316,7 +316,8 @@ static void check_purpose(pf_checker *c, const pf_flow *fl, const char *w)
 	}
 }
 
-void pf_checker_source(pf_checker *c, pf_declid id, const char *category, const char *function)
+void pf_checker_source(pf_checker *c, pf_declid id, const char *category, const char *function,
+                       const pf_tnode *trace, int report)
 {
 	const pf_decl *d = id ? &c->prog->decls.v[id] : NULL;
 	pf_use u = {0};
@@ -333,7 +334,7 @@ void pf_checker_source(pf_checker *c, pf_declid id, const char *category, const 
 	u.line = d->loc.line;
 	u.col = d->loc.col;
 	pf_vec_push(&c->uses, u);
-	if (!c->pol || pf_policy_category(c->pol, category))
+	if (!report || !c->pol || pf_policy_category(c->pol, category))
 		return;
 	fl.category = category;
 	fl.origin = id;
@@ -343,7 +344,7 @@ void pf_checker_source(pf_checker *c, pf_declid id, const char *category, const 
 	snprintf(msg, sizeof(msg), "'%s' holds %s, a category of personal data the policy does not declare",
 	         pf_program_str(c->prog, d->name), category);
 	pf_tnode t = {.loc = d->loc, .note = "declared here", .len = 1};
-	fl.trace = &t;
+	fl.trace = trace ? trace : &t;
 	add_finding(c, PF_RULE_UNDECLARED_CATEGORY, &fl, msg,
 	            rule_ref(c->pol, PF_RULE_UNDECLARED_CATEGORY, NULL));
 	/* a declaration finding has no sink */

@@ -58,10 +58,11 @@ pf_checker *pf_checker_new(pf_results *res, const pf_program *prog,
                            const pf_policy *pol);
 /* Judges one flow (may be called with duplicates: they are merged). */
 void pf_checker_flow(pf_checker *c, const pf_flow *f);
-/* A declaration that holds personal data (for undeclared-category and
-   the inventory's "collected" rows). */
+/* A declaration that holds personal data (for the inventory's
+   "collected" rows and, if `report`, undeclared-category); `trace`: the
+   finding's steps, NULL for "declared here" alone. */
 void pf_checker_source(pf_checker *c, pf_declid decl, const char *category,
-                       const char *function);
+                       const char *function, const pf_tnode *trace, int report);
 /* An entry point (erasure/export) that misses stores. */
 void pf_checker_entry(pf_checker *c, int rule, const pf_decl *fn,
                       const char *message, const pf_tnode *trace);

@@ -538,6 +538,10 @@ void eng_write(fctx *c, const pf_path *p, const vtree *v, int strong);
 void eng_aliases(fctx *c);
 int eng_is_program_global(const eng *e, const pf_path *p);
 int eng_path_is_index(pf_declid el);
+/* The declaration of a path's base variable, and of what the path names
+   (its last field); 0: a temporary. */
+pf_declid eng_base_decl(const pf_func *f, const pf_path *p);
+pf_declid eng_path_decl(const pf_func *f, const pf_path *p);
 
 /* --- transfer.c -------------------------------------------------------------------------- */
 

@@ -56,15 +56,22 @@ static uint64_t path_hash(uint32_t fi, const pf_path *p)
 	return h;
 }
 
-/* The declaration of a path's base variable (0: a temporary, unknown). */
-static pf_declid base_decl(const fctx *c, const pf_path *p)
+pf_declid eng_base_decl(const pf_func *f, const pf_path *p)
 {
 	switch (p->base) {
-	case PF_BASE_LOCAL: return p->var < c->f->nlocals ? c->f->locals[p->var] : 0;
-	case PF_BASE_PARAM: return p->var < c->f->nparams ? c->f->params[p->var] : 0;
+	case PF_BASE_LOCAL: return p->var < f->nlocals ? f->locals[p->var] : 0;
+	case PF_BASE_PARAM: return p->var < f->nparams ? f->params[p->var] : 0;
 	case PF_BASE_GLOBAL: return p->var;
 	default: return 0;
 	}
+}
+
+pf_declid eng_path_decl(const pf_func *f, const pf_path *p)
+{
+	for (unsigned i = p->depth; i > 0; i--)
+		if (!eng_path_is_index(p->field[i - 1]))
+			return p->field[i - 1];
+	return eng_base_decl(f, p);
 }
 
 /*
@@ -101,7 +108,7 @@ static int field_of(const eng *e, pf_declid d, pf_declid el)
 void eng_path_clip(const fctx *c, pf_path *q)
 {
 	const eng *e = c->e;
-	pf_declid d = base_decl(c, q);
+	pf_declid d = eng_base_decl(c->f, q);
 	int after_index = 0, typed = c->info->slots.v.n >= TYPED_SLOTS, foreign = 0;
 
 	for (unsigned i = 0; i < q->depth; i++) {
@@ -497,23 +504,11 @@ static void read_local(fctx *c, vtree *out, const pf_path *p, int mode)
 
 /* The declaration a path's value is read from: its last field, else its
    variable. */
-static pf_declid path_decl(const fctx *c, const pf_path *p)
-{
-	for (unsigned i = p->depth; i > 0; i--)
-		if (!eng_path_is_index(p->field[i - 1]))
-			return p->field[i - 1];
-	switch (p->base) {
-	case PF_BASE_LOCAL: return p->var < c->f->nlocals ? c->f->locals[p->var] : 0;
-	case PF_BASE_PARAM: return p->var < c->f->nparams ? c->f->params[p->var] : 0;
-	case PF_BASE_GLOBAL: return p->var;
-	default: return 0;
-	}
-}
 
 /* The record a path's value is (or points to), or 0. */
 static pf_sym path_record(const fctx *c, const pf_path *p)
 {
-	pf_declid d = path_decl(c, p);
+	pf_declid d = eng_path_decl(c->f, p);
 	const pf_decl *dd;
 
 	if (!d)
@@ -603,7 +598,7 @@ static void read_one(fctx *c, vtree *out, const pf_path *p, pf_loc loc, int mode
 	if (!src)
 		return;
 	/* sources: the declaration read, and a whole struct's fields */
-	d = path_decl(c, src);
+	d = eng_path_decl(c->f, src);
 	if (d && e->src_cat[d])
 		add_source(c, out, d, loc, src, owner_of(c, src));
 	if (mode & R_WHOLE)
@@ -904,7 +899,7 @@ static int is_array_path(const fctx *c, const pf_path *p)
 
 	if (p->depth > 0 && eng_path_is_index(p->field[p->depth - 1]))
 		return 0;
-	d = path_decl(c, p);
+	d = eng_path_decl(c->f, p);
 	return d && (eng_decl(c->e, d)->flags & PF_DF_ARRAY);
 }
 

@@ -401,11 +401,109 @@ static const spec *make_spec(eng *e, pf_declid fn)
 	return s;
 }
 
-void eng_report_sources(eng *e)
+/* Whether declaration s holds personal data, and is not `self`. */
+static int is_source(const eng *e, pf_declid s, pf_declid self)
+{
+	return s && s != self && !eng_path_is_index(s) && e->src_cat[s];
+}
+
+/* The first declaration holding personal data among rv's paths, other
+   than `self`, or 0. */
+static pf_declid source_in(const eng *e, const pf_func *f, const pf_rval *rv, pf_declid self)
+{
+	for (uint32_t i = 0; i < rv->npaths; i++) {
+		pf_declid s = eng_path_decl(f, &rv->paths[i]);
+		if (is_source(e, s, self))
+			return s;
+	}
+	return 0;
+}
+
+/* A local a path is (not a part of one), if it holds personal data by
+   its own name or annotation and has no origin yet. */
+static pf_declid open_local(const eng *e, const pf_func *f, const pf_path *p, const pf_declid *from)
+{
+	pf_declid l = p->base == PF_BASE_LOCAL && p->depth == 0 ? eng_base_decl(f, p) : 0;
+	return l && e->src_cat[l] && !from[l] ? l : 0;
+}
+
+/*
+ * from[d]: for a parameter or local that holds personal data by its name
+ * or annotation, the declaration whose value it receives — what a call
+ * passes to the parameter (a validator's argument), what is assigned or
+ * copied to the local, syntactically — or 0: it is a source of its own.
+ */
+static void find_receivers(eng *e, pf_declid *from)
 {
 	const pf_program *p = e->prog;
 
-	for (pf_declid id = 1; id < p->decls.n; id++) {
+	for (size_t fi = 0; fi < p->funcs.n; fi++) {
+		const pf_func *f = &p->funcs.v[fi];
+		for (uint32_t i = 0; i < f->ninsns; i++) {
+			const pf_insn *in = &f->insns[i];
+			pf_declid l, s;
+			if (in->op == PF_OP_ASSIGN) {
+				if ((l = open_local(e, f, &in->dst, from)) && (s = source_in(e, f, &in->src, l)))
+					from[l] = s;
+				continue;
+			}
+			if (in->op != PF_OP_CALL)
+				continue;
+			const pf_func *cf = in->callee ? pf_program_func_of(p, in->callee) : NULL;
+			for (uint32_t k = 0; cf && k < in->nargs && k < cf->nparams; k++) {
+				pf_declid prm = cf->params[k];
+				if (prm && e->src_cat[prm] && !from[prm] && (s = source_in(e, f, &in->args[k], prm)))
+					from[prm] = s;
+			}
+			/* a local the call fills from a source: its result
+			   (strdup), an argument (strcpy(copy, u->email)) */
+			for (uint32_t k = 0; k <= in->nargs; k++) {
+				const pf_path *dst = k < in->nargs ? (in->args[k].npaths == 1 ? in->args[k].paths : NULL)
+				                                   : &in->dst;
+				if (!dst || !(l = open_local(e, f, dst, from)))
+					continue;
+				for (uint32_t j = 0; j < in->nargs && !from[l]; j++)
+					if (j != k && (s = source_in(e, f, &in->args[j], l)))
+						from[l] = s;
+			}
+		}
+	}
+}
+
+/*
+ * Each declaration that holds personal data goes into the inventory; one
+ * that is a source of its own is also an undeclared-category finding if
+ * the policy lacks its category, with the parameters and locals that
+ * only receive its value in its trace, not findings of their own.
+ */
+void eng_report_sources(eng *e)
+{
+	const pf_program *p = e->prog;
+	size_t n = p->decls.n;
+	pf_declid *from = pf_calloc(n ? n : 1, sizeof(pf_declid));
+	const pf_tnode **trace = pf_calloc(n ? n : 1, sizeof(*trace));
+
+	find_receivers(e, from);
+	for (pf_declid id = 1; id < n; id++) {
+		const pf_decl *d = eng_decl(e, id);
+		pf_declid root = id;
+		int steps = 0;
+		if (!from[id])
+			continue;
+		while (from[root] && steps++ < 16)
+			root = from[root];
+		if (from[root]) {
+			from[id] = 0; /* a cycle of copies: a source of its own */
+			continue;
+		}
+		if (!trace[root])
+			trace[root] = eng_step(e, NULL, eng_decl(e, root)->loc, "declared here");
+		trace[root] = eng_step(e, trace[root], d->loc,
+		                       eng_note(e, "its value is received by %s '%s' of %s()",
+		                                d->kind == PF_DECL_PARAM ? "parameter" : "local",
+		                                eng_pstr(e, d->name), eng_pstr(e, d->scope)));
+	}
+	for (pf_declid id = 1; id < n; id++) {
 		const pf_decl *d = eng_decl(e, id);
 		const char *fn = NULL;
 
@@ -416,10 +514,11 @@ void eng_report_sources(eng *e)
 			continue;
 		if (d->kind == PF_DECL_PARAM || d->kind == PF_DECL_LOCAL)
 			fn = eng_pstr(e, d->scope);
-		pf_checker_source(e->chk, id, eng_cstr(e, e->src_cat[id]), fn);
+		pf_checker_source(e->chk, id, eng_cstr(e, e->src_cat[id]), fn, trace[id], !from[id]);
 	}
+	pf_free(trace);
+	pf_free(from);
 }
-
 
 /* Specs of every function declaration, before the threads start. */
 void eng_prepare_specs(eng *e)
