@@ -254,9 +254,21 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 
 	if (sp->erases)
 		eng_add_erase(e, c->fi, eng_str(e, sp->erases));
+	/* a handle kind that holds by a condition (fopen of "*.log": a log)
+	   replaces the unconditional one given to the same place */
+	uint64_t cond_handles = 0;
+	for (size_t k = 0; k < sp->n; k++) {
+		const pf_effect *ef = &sp->effects[k];
+		if (ef->kind == PF_EFF_HANDLE && ef->when_arg >= 0 && ef->to >= -1 && ef->to < 63 &&
+		    effect_applies(c, in, ef))
+			cond_handles |= 1ull << (ef->to + 1);
+	}
 	for (size_t k = 0; k < sp->n; k++) {
 		const pf_effect *ef = &sp->effects[k];
 		if (!effect_applies(c, in, ef))
+			continue;
+		if (ef->kind == PF_EFF_HANDLE && ef->when_arg < 0 && ef->to >= -1 && ef->to < 63 &&
+		    (cond_handles >> (ef->to + 1) & 1))
 			continue;
 		in_f.n = out_f.n = 0;
 		switch (ef->kind) {
