@@ -440,6 +440,12 @@ const pf_tnode *eng_concat(eng *e, const pf_tnode *base, const pf_tnode *chain)
 	return pf_itab_at(e->tnodes, pf_itab_put(e->tnodes, &n, n.hash));
 }
 
+static int same_step(const pf_tnode *a, const pf_tnode *b)
+{
+	return a->loc.file == b->loc.file && a->loc.line == b->loc.line && a->loc.col == b->loc.col &&
+	       (a->note == b->note || (a->note && b->note && strcmp(a->note, b->note) == 0));
+}
+
 /*
  * Walked newest first, as "the last m steps of node x" on a stack: a
  * step node gives itself and the last m - 1 of its prev; a join node the
@@ -489,8 +495,10 @@ size_t pf_trace_steps(const pf_tnode *t, const pf_tnode **out, size_t max)
 		pf_vec_push(&st, q);
 	}
 	pf_vec_free(&st);
+	/* a step said twice in a row (a call's "passed to f()" from the
+	   caller's trace and from the callee's) is shown once */
 	for (size_t i = 0; i < n; i++)
-		if (out[i])
+		if (out[i] && !(k && same_step(out[k - 1], out[i])))
 			out[k++] = out[i];
 	return k;
 }

@@ -752,12 +752,14 @@ void eng_call_summary(fctx *c, const pf_insn *in, uint32_t ci)
 {
 	const summary *s = &c->e->fi[ci].sum;
 
+	/* the callee's events read what its parameters held when it was
+	   called: what it writes to them itself, it has seen inside */
+	if (c->emit && c->e->events)
+		call_events(c, in, ci, s);
 	call_outs(c, in, ci, s);
 	call_erasures(c, in, s);
 	if (c->emit && !c->e->events)
 		call_edges(c, in, ci);
-	if (c->emit && c->e->events)
-		call_events(c, in, ci, s);
 }
 
 /*

@@ -252,23 +252,13 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 	vtree in_f = {0}, out_f = {0};
 	uint32_t empty = eng_suffix(e, NULL, 0);
 
+	uint64_t handled = 0;
+
 	if (sp->erases)
 		eng_add_erase(e, c->fi, eng_str(e, sp->erases));
-	/* a handle kind that holds by a condition (fopen of "*.log": a log)
-	   replaces the unconditional one given to the same place */
-	uint64_t cond_handles = 0;
-	for (size_t k = 0; k < sp->n; k++) {
-		const pf_effect *ef = &sp->effects[k];
-		if (ef->kind == PF_EFF_HANDLE && ef->when_arg >= 0 && ef->to >= -1 && ef->to < 63 &&
-		    effect_applies(c, in, ef))
-			cond_handles |= 1ull << (ef->to + 1);
-	}
 	for (size_t k = 0; k < sp->n; k++) {
 		const pf_effect *ef = &sp->effects[k];
 		if (!effect_applies(c, in, ef))
-			continue;
-		if (ef->kind == PF_EFF_HANDLE && ef->when_arg < 0 && ef->to >= -1 && ef->to < 63 &&
-		    (cond_handles >> (ef->to + 1) & 1))
 			continue;
 		in_f.n = out_f.n = 0;
 		switch (ef->kind) {
@@ -305,7 +295,14 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 			/* a handle remembers the path or SQL it was opened with */
 			effect_inputs(c, &in_f, in, ef, R_HANDLE);
 			keep_strings(e, &out_f, &in_f, empty);
-			effect_output(c, in, ef->to, &out_f, 1);
+			/* the first kind replaces what was there, the next ones
+			   add to it (a log file is a log and a file) */
+			uint64_t bit = ef->to >= -1 && ef->to < 63 ? 1ull << (ef->to + 1) : 0;
+			if (ef->to == PF_ARG_RET)
+				eng_write(c, &in->dst, &out_f, in->strong && !(handled & bit));
+			else
+				effect_output(c, in, ef->to, &out_f, !(handled & bit));
+			handled |= bit;
 			break;
 		}
 		case PF_EFF_ERASE: {

@@ -318,6 +318,56 @@ def one_call_one_finding(ctx):
                "%s: message %r" % (label, fs[0]["message"]))
 
 
+DISPATCH = b"""#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+struct request { char origin[64]; int id; };
+static void client_ip(struct request *r, const char *peer) { strncpy(r->origin, peer, 63); }
+static void notify(int sock, const struct request *r)
+{
+	char line[256];
+	snprintf(line, sizeof line, "from %s", r->origin);
+	send(sock, line, strlen(line), 0);
+}
+void dispatch(int sock, struct request *r, const char *peer)
+{
+	client_ip(r, peer);
+	notify(sock, r);
+}
+void serve(int sock)
+{
+	struct request r;
+	const char *env = getenv("REMOTE_ADDR");
+	memset(&r, 0, sizeof r);
+	dispatch(sock, &r, env ? env : "-");
+}
+"""
+
+
+@check
+def trace_without_detour(ctx):
+    """The address serve() passes to dispatch() goes, inside dispatch(),
+    through client_ip() into the request and on to notify(): the trace
+    says so, not "written by dispatch() to its argument 2" and then
+    "passed to dispatch()" again from serve(); no step shows twice in a
+    row."""
+    ctx.write("proj/dispatch.c", DISPATCH, "wb")
+    pol = os.path.join(REPO, "rules", "facturi.policy.json")
+    rc, out, err = ctx.run("scan", "dispatch.c", "--policy", pol, "--no-db", "--format", "json",
+                           cwd=ctx.path("proj"))
+    expect(rc == 1, "scan: exit %d: %s" % (rc, err))
+    fs = [f for f in json.loads(out)["findings"] if f["rule"] == "cleartext-transport"]
+    expect(len(fs) == 1, "%d cleartext-transport findings" % len(fs))
+    notes = [st["note"] for st in fs[0]["trace"]]
+    expect(not any("written by dispatch()" in n for n in notes),
+           "trace detours through serve(): %s" % notes)
+    expect(any("client_ip()" in n for n in notes) and any("notify()" in n for n in notes),
+           "trace misses the path inside dispatch(): %s" % notes)
+    steps = [(st["file"], st["line"], st["column"], st["note"]) for st in fs[0]["trace"]]
+    expect(all(a != b for a, b in zip(steps, steps[1:])), "a step repeated: %s" % notes)
+
+
 @check
 def report_view_store(ctx):
     """A store whose findings table is a view is refused."""
