@@ -258,9 +258,21 @@ void pf_checker_flow(pf_checker *c, const pf_flow *fl)
 			snprintf(msg, sizeof(msg), "%s is sent by %s() to '%s', a recipient the policy does not declare",
 			         w, fn, fl->recipient);
 			add_finding(c, PF_RULE_UNDECLARED_RECIPIENT, fl, msg, rule_ref(pol, PF_RULE_UNDECLARED_RECIPIENT, NULL));
-		} else if (fl->purpose && r->purposes.n && !list_covers(&r->purposes, fl->purpose)) {
-			snprintf(msg, sizeof(msg), "%s is sent by %s() to '%s' for %s, a purpose the policy does not list for that recipient",
-			         w, fn, r->id, fl->purpose);
+		} else if (fl->purpose && r->purposes.n && !list_covers(&r->purposes, fl->purpose) &&
+		           pf_policy_purpose(pol, fl->purpose)) {
+			/* a purpose the policy does not declare at all is
+			   undeclared-purpose's finding alone */
+			char listed[256] = "";
+			int broader = 0;
+			for (size_t i = 0; i < r->purposes.n; i++) {
+				size_t l = strlen(listed);
+				snprintf(listed + l, sizeof(listed) - l, "%s%s",
+				         i == 0 ? "" : i + 1 == r->purposes.n ? " and " : ", ", r->purposes.v[i]);
+				broader |= pf_category_covers(fl->purpose, r->purposes.v[i]);
+			}
+			snprintf(msg, sizeof(msg), "%s is sent by %s() to '%s' for %s, but the policy declares that recipient only for %s%s",
+			         w, fn, r->id, fl->purpose, listed,
+			         broader ? ", narrower than this use" : "");
 			add_finding(c, PF_RULE_UNDECLARED_RECIPIENT, fl, msg, rule_ref(pol, PF_RULE_UNDECLARED_RECIPIENT, r->ref));
 		} else if ((r->categories.n && !list_covers(&r->categories, fl->category)) ||
 		           (pc && pc->recipients.n && !list_has(&pc->recipients, r->id))) {
