@@ -34,6 +34,7 @@ struct pf_catalog {
 	tword_vec fwords;   /* in a function's name: it transforms */
 	word_vec fexclude;  /* ... unless the name has one of these */
 	PF_VEC(pf_global_spec) globals;
+	PF_VEC(pf_field_spec) fields;
 	PF_VEC(pf_resource_sink) rsinks;
 	PF_VEC(scope_set) scopes;
 	PF_VEC(pf_func_spec) funcs;   /* exact and glob names; replaced in place */
@@ -91,6 +92,7 @@ void pf_catalog_free(pf_catalog *cat)
 	pf_vec_free(&cat->twords);
 	pf_vec_free(&cat->fwords);
 	pf_vec_free(&cat->fexclude);
+	pf_vec_free(&cat->fields);
 	pf_vec_free(&cat->globals);
 	pf_vec_free(&cat->rsinks);
 	pf_vec_free(&cat->scopes);
@@ -223,6 +225,14 @@ size_t pf_catalog_transform_functions(const pf_catalog *cat, const pf_word_trans
 	*exclude = cat->fexclude.v;
 	*nexclude = cat->fexclude.n;
 	return cat->fwords.n;
+}
+
+const pf_field_spec *pf_catalog_field(const pf_catalog *cat, const char *record, const char *field)
+{
+	for (size_t i = 0; i < cat->fields.n; i++)
+		if (strcmp(cat->fields.v[i].record, record) == 0 && strcmp(cat->fields.v[i].field, field) == 0)
+			return &cat->fields.v[i];
+	return NULL;
 }
 
 size_t pf_catalog_globals(const pf_catalog *cat, const pf_global_spec **out)
@@ -843,9 +853,9 @@ static int load_function(loadctx *lc, const pf_jcur *f)
 		return pf_jcur_error(f, "needs exactly one of \"name\" and \"names\"");
 	if ((rc = pf_jcur_array(f, "effects", 1, &effects, &present)) < 0)
 		return rc;
+	/* no effect: a known function that passes nothing on (the record
+	   getpwnam() returns does not hold the name it was asked for) */
 	neff = json_array_size(effects.value);
-	if (neff == 0)
-		return pf_jcur_error(&effects, "expected at least one effect");
 	eff = pf_arena_alloc(lc->cat->arena, sizeof(*eff) * neff);
 	for (size_t i = 0; i < neff; i++) {
 		pf_jcur e = pf_jcur_element(&effects, i);
@@ -927,6 +937,53 @@ static int load_globals(loadctx *lc, const pf_jcur *root)
 	return 0;
 }
 
+/* A library's record fields that hold personal data: getpwnam()'s
+   passwd.pw_name, a hash in spwd.sp_pwdp. */
+static int load_fields(loadctx *lc, const pf_jcur *root)
+{
+	static const char *const keys[] = {"record", "field", "category", "transform", "note", NULL};
+	pf_jcur arr, m;
+	int present, rc;
+
+	if ((rc = pf_jcur_array(root, "fields", 0, &arr, &present)) < 0 || !present)
+		return rc;
+	for (size_t i = 0; i < json_array_size(arr.value); i++) {
+		pf_jcur f = pf_jcur_element(&arr, i);
+		pf_field_spec fs = {0};
+		const char *tr = NULL, *s;
+		if ((rc = pf_jcur_object(&f, keys)) < 0 ||
+		    (rc = pf_jcur_string(&f, "record", 1, &fs.record)) < 0 ||
+		    (rc = pf_jcur_string(&f, "field", 1, &fs.field)) < 0 ||
+		    (rc = pf_jcur_string(&f, "category", 1, &fs.category)) < 0 ||
+		    (rc = pf_jcur_string(&f, "transform", 0, &tr)) < 0 ||
+		    (rc = pf_jcur_string(&f, "note", 0, &s)) < 0)
+			return rc;
+		if (!pf_valid_dotted_id(fs.category)) {
+			pf_jcur_member(&m, &f, "category");
+			return pf_jcur_error(&m, "\"%s\" is not a dotted category id", fs.category);
+		}
+		fs.transform = tr ? pf_transform_from_id(tr) : -1;
+		if (tr && fs.transform < 0) {
+			pf_jcur_member(&m, &f, "transform");
+			return pf_jcur_error(&m, "expected a transform (hashed, encrypted, "
+			                         "anonymized, redacted, pseudonymized)");
+		}
+		fs.record = cstr(lc->cat, fs.record);
+		fs.field = cstr(lc->cat, fs.field);
+		fs.category = cstr(lc->cat, fs.category);
+		size_t j;
+		for (j = 0; j < lc->cat->fields.n; j++)
+			if (strcmp(lc->cat->fields.v[j].record, fs.record) == 0 &&
+			    strcmp(lc->cat->fields.v[j].field, fs.field) == 0)
+				break;
+		if (j < lc->cat->fields.n)
+			lc->cat->fields.v[j] = fs;
+		else
+			pf_vec_push(&lc->cat->fields, fs);
+	}
+	return 0;
+}
+
 /* --- loading ------------------------------------------------------------- */
 
 int pf_catalog_load(pf_catalog *cat, const char *path)
@@ -934,7 +991,7 @@ int pf_catalog_load(pf_catalog *cat, const char *path)
 	static const char *const keys[] = {"$schema", "version", "description", "exclude_words",
 	                                   "transform_words", "transform_function_words",
 	                                   "transform_function_exclude", "scope_sets", "name_rules",
-	                                   "functions", "globals", "resource_sinks", NULL};
+	                                   "functions", "globals", "fields", "resource_sinks", NULL};
 	pf_json_doc *doc = NULL;
 	char *text = NULL;
 	const char *s;
@@ -971,7 +1028,7 @@ int pf_catalog_load(pf_catalog *cat, const char *path)
 	    (rc = load_words(&lc, &root, "transform_function_exclude",
 	                     &cat->fexclude)) < 0 ||
 	    (rc = load_scope_sets(&lc, &root)) < 0 ||
-	    (rc = load_globals(&lc, &root)) < 0)
+	    (rc = load_globals(&lc, &root)) < 0 || (rc = load_fields(&lc, &root)) < 0)
 		goto done;
 	if ((rc = pf_jcur_array(&root, "name_rules", 0, &arr, &present)) < 0)
 		goto done;

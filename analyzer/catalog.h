@@ -123,6 +123,15 @@ typedef struct pf_resource_sink {
 	int sink;              /* enum pf_sink_kind, or -1: not a sink */
 } pf_resource_sink;
 
+/* A field of a library's record (in a system header, where name rules do
+   not look) that holds personal data: passwd.pw_name. */
+typedef struct pf_field_spec {
+	const char *record;    /* "passwd" */
+	const char *field;     /* "pw_name" */
+	const char *category;
+	int transform;         /* already transformed (sp_pwdp: hashed), or -1 */
+} pf_field_spec;
+
 typedef struct pf_catalog pf_catalog;
 
 /* An empty catalogue (tests add to it with the functions below). */
@@ -143,6 +152,7 @@ size_t pf_catalog_transform_words(const pf_catalog *cat, const pf_word_transform
    encrypted), and the words that say it is not one (hash_insert). */
 size_t pf_catalog_transform_functions(const pf_catalog *cat, const pf_word_transform **words,
                                       const char *const **exclude, size_t *nexclude);
+const pf_field_spec *pf_catalog_field(const pf_catalog *cat, const char *record, const char *field);
 size_t pf_catalog_globals(const pf_catalog *cat, const pf_global_spec **out);
 size_t pf_catalog_resource_sinks(const pf_catalog *cat, const pf_resource_sink **out);
 /* The spec of a function by name (exact names first, then globs), or NULL. */

@@ -360,6 +360,8 @@ struct eng {
 	/* per declaration, read-only during the analysis */
 	uint32_t *src_cat;     /* source category (string id), 0 if none */
 	uint8_t *src_tr;       /* transforms a source's name says it has */
+	pf_declid *src_from;   /* a parameter or local that receives another
+	                          source's value: that source (sources.c) */
 	const spec **specs;    /* per function decl: NULL, analyse its body */
 	pf_map *record_fields; /* record sym -> index into rfields */
 	PF_VEC(PF_VEC(pf_declid) *) rfields;

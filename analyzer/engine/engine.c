@@ -317,6 +317,7 @@ static void teardown(eng *e, comps *cs)
 	pm_free(e->gctx);
 	pf_free(e->src_cat);
 	pf_free(e->src_tr);
+	pf_free(e->src_from);
 	pf_free(e->specs);
 	pf_free(e->fi);
 	pf_free(e->gver);

@@ -190,6 +190,75 @@ const char *eng_annot(const eng *e, const pf_decl *d, const char *key)
 	return NULL;
 }
 
+/* Whether declaration s holds personal data, and is not `self`. */
+static int is_source(const eng *e, pf_declid s, pf_declid self)
+{
+	return s && s != self && !eng_path_is_index(s) && e->src_cat[s];
+}
+
+/* The first declaration holding personal data among rv's paths, other
+   than `self`, or 0. */
+static pf_declid source_in(const eng *e, const pf_func *f, const pf_rval *rv, pf_declid self)
+{
+	for (uint32_t i = 0; i < rv->npaths; i++) {
+		pf_declid s = eng_path_decl(f, &rv->paths[i]);
+		if (is_source(e, s, self))
+			return s;
+	}
+	return 0;
+}
+
+/* A local a path is (not a part of one), if it holds personal data by
+   its own name or annotation and has no origin yet. */
+static pf_declid open_local(const eng *e, const pf_func *f, const pf_path *p, const pf_declid *from)
+{
+	pf_declid l = p->base == PF_BASE_LOCAL && p->depth == 0 ? eng_base_decl(f, p) : 0;
+	return l && e->src_cat[l] && !from[l] ? l : 0;
+}
+
+/*
+ * from[d]: for a parameter or local that holds personal data by its name
+ * or annotation, the declaration whose value it receives — what a call
+ * passes to the parameter (a validator's argument), what is assigned or
+ * copied to the local, syntactically — or 0: it is a source of its own.
+ */
+static void find_receivers(eng *e, pf_declid *from)
+{
+	const pf_program *p = e->prog;
+
+	for (size_t fi = 0; fi < p->funcs.n; fi++) {
+		const pf_func *f = &p->funcs.v[fi];
+		for (uint32_t i = 0; i < f->ninsns; i++) {
+			const pf_insn *in = &f->insns[i];
+			pf_declid l, s;
+			if (in->op == PF_OP_ASSIGN) {
+				if ((l = open_local(e, f, &in->dst, from)) && (s = source_in(e, f, &in->src, l)))
+					from[l] = s;
+				continue;
+			}
+			if (in->op != PF_OP_CALL)
+				continue;
+			const pf_func *cf = in->callee ? pf_program_func_of(p, in->callee) : NULL;
+			for (uint32_t k = 0; cf && k < in->nargs && k < cf->nparams; k++) {
+				pf_declid prm = cf->params[k];
+				if (prm && e->src_cat[prm] && !from[prm] && (s = source_in(e, f, &in->args[k], prm)))
+					from[prm] = s;
+			}
+			/* a local the call fills from a source: its result
+			   (strdup), an argument (strcpy(copy, u->email)) */
+			for (uint32_t k = 0; k <= in->nargs; k++) {
+				const pf_path *dst = k < in->nargs ? (in->args[k].npaths == 1 ? in->args[k].paths : NULL)
+				                                   : &in->dst;
+				if (!dst || !(l = open_local(e, f, dst, from)))
+					continue;
+				for (uint32_t j = 0; j < in->nargs && !from[l]; j++)
+					if (j != k && (s = source_in(e, f, &in->args[j], l)))
+						from[l] = s;
+			}
+		}
+	}
+}
+
 void eng_classify_sources(eng *e)
 {
 	size_t n = e->prog->decls.n;
@@ -204,11 +273,32 @@ void eng_classify_sources(eng *e)
 			e->src_cat[id] = eng_str(e, cat);
 			continue;
 		}
+		if (d->kind == PF_DECL_FIELD && (d->flags & PF_DF_SYSTEM)) {
+			/* a library's record: passwd.pw_name, spwd.sp_pwdp */
+			const pf_field_spec *fs = pf_catalog_field(e->cat, eng_pstr(e, d->scope),
+			                                           eng_pstr(e, d->name));
+			if (fs) {
+				e->src_cat[id] = eng_str(e, fs->category);
+				e->src_tr[id] = fs->transform >= 0 ? (uint8_t)(1u << fs->transform) : 0;
+			}
+			continue;
+		}
 		if ((d->flags & PF_DF_SYSTEM) || d->kind == PF_DECL_ENUMCONST)
 			continue;
 		if (d->kind == PF_DECL_FUNC)
 			continue; /* functions are sources by annotation or catalogue */
 		classify_by_name(e, id);
+	}
+	/* a local or parameter that receives a hash is a hash, whatever its
+	   name says (char *passwd = sp->sp_pwdp) */
+	e->src_from = pf_calloc(n ? n : 1, sizeof(pf_declid));
+	find_receivers(e, e->src_from);
+	for (pf_declid id = 1; id < n; id++) {
+		pf_declid r = id;
+		for (int steps = 0; e->src_from[r] && steps < 16; steps++)
+			r = e->src_from[r];
+		if (r != id)
+			e->src_tr[id] |= e->src_tr[r];
 	}
 	/* record -> its source fields, for reads of a whole struct */
 	e->record_fields = pf_map_new();
@@ -401,75 +491,6 @@ static const spec *make_spec(eng *e, pf_declid fn)
 	return s;
 }
 
-/* Whether declaration s holds personal data, and is not `self`. */
-static int is_source(const eng *e, pf_declid s, pf_declid self)
-{
-	return s && s != self && !eng_path_is_index(s) && e->src_cat[s];
-}
-
-/* The first declaration holding personal data among rv's paths, other
-   than `self`, or 0. */
-static pf_declid source_in(const eng *e, const pf_func *f, const pf_rval *rv, pf_declid self)
-{
-	for (uint32_t i = 0; i < rv->npaths; i++) {
-		pf_declid s = eng_path_decl(f, &rv->paths[i]);
-		if (is_source(e, s, self))
-			return s;
-	}
-	return 0;
-}
-
-/* A local a path is (not a part of one), if it holds personal data by
-   its own name or annotation and has no origin yet. */
-static pf_declid open_local(const eng *e, const pf_func *f, const pf_path *p, const pf_declid *from)
-{
-	pf_declid l = p->base == PF_BASE_LOCAL && p->depth == 0 ? eng_base_decl(f, p) : 0;
-	return l && e->src_cat[l] && !from[l] ? l : 0;
-}
-
-/*
- * from[d]: for a parameter or local that holds personal data by its name
- * or annotation, the declaration whose value it receives — what a call
- * passes to the parameter (a validator's argument), what is assigned or
- * copied to the local, syntactically — or 0: it is a source of its own.
- */
-static void find_receivers(eng *e, pf_declid *from)
-{
-	const pf_program *p = e->prog;
-
-	for (size_t fi = 0; fi < p->funcs.n; fi++) {
-		const pf_func *f = &p->funcs.v[fi];
-		for (uint32_t i = 0; i < f->ninsns; i++) {
-			const pf_insn *in = &f->insns[i];
-			pf_declid l, s;
-			if (in->op == PF_OP_ASSIGN) {
-				if ((l = open_local(e, f, &in->dst, from)) && (s = source_in(e, f, &in->src, l)))
-					from[l] = s;
-				continue;
-			}
-			if (in->op != PF_OP_CALL)
-				continue;
-			const pf_func *cf = in->callee ? pf_program_func_of(p, in->callee) : NULL;
-			for (uint32_t k = 0; cf && k < in->nargs && k < cf->nparams; k++) {
-				pf_declid prm = cf->params[k];
-				if (prm && e->src_cat[prm] && !from[prm] && (s = source_in(e, f, &in->args[k], prm)))
-					from[prm] = s;
-			}
-			/* a local the call fills from a source: its result
-			   (strdup), an argument (strcpy(copy, u->email)) */
-			for (uint32_t k = 0; k <= in->nargs; k++) {
-				const pf_path *dst = k < in->nargs ? (in->args[k].npaths == 1 ? in->args[k].paths : NULL)
-				                                   : &in->dst;
-				if (!dst || !(l = open_local(e, f, dst, from)))
-					continue;
-				for (uint32_t j = 0; j < in->nargs && !from[l]; j++)
-					if (j != k && (s = source_in(e, f, &in->args[j], l)))
-						from[l] = s;
-			}
-		}
-	}
-}
-
 /*
  * Each declaration that holds personal data goes into the inventory; one
  * that is a source of its own is also an undeclared-category finding if
@@ -480,10 +501,9 @@ void eng_report_sources(eng *e)
 {
 	const pf_program *p = e->prog;
 	size_t n = p->decls.n;
-	pf_declid *from = pf_calloc(n ? n : 1, sizeof(pf_declid));
+	pf_declid *from = e->src_from;
 	const pf_tnode **trace = pf_calloc(n ? n : 1, sizeof(*trace));
 
-	find_receivers(e, from);
 	for (pf_declid id = 1; id < n; id++) {
 		const pf_decl *d = eng_decl(e, id);
 		pf_declid root = id;
@@ -517,7 +537,6 @@ void eng_report_sources(eng *e)
 		pf_checker_source(e->chk, id, eng_cstr(e, e->src_cat[id]), fn, trace[id], !from[id]);
 	}
 	pf_free(trace);
-	pf_free(from);
 }
 
 /* Specs of every function declaration, before the threads start. */
