@@ -51,6 +51,7 @@ static const char *const effect_kinds[PF_EFF_COUNT] = {
 	[PF_EFF_SANITIZE] = "sanitize", [PF_EFF_PROPAGATE] = "propagate",
 	[PF_EFF_HANDLE] = "handle",   [PF_EFF_URL] = "url",
 	[PF_EFF_ERASE] = "erase",     [PF_EFF_RECEIVE] = "receive",
+	[PF_EFF_DECRYPT] = "decrypt",
 };
 
 static const char *const type_names[] = {
@@ -666,6 +667,7 @@ static int load_effect(loadctx *lc, const pf_jcur *c, pf_effect *e)
 		[PF_EFF_URL] = {"from", "to"},
 		[PF_EFF_ERASE] = {"from", "from_rest"},
 		[PF_EFF_RECEIVE] = {"to", "sink", "handle"},
+		[PF_EFF_DECRYPT] = {"from", "from_rest"},
 	};
 	const char *keys[12];
 	const char *s;
@@ -690,7 +692,7 @@ static int load_effect(loadctx *lc, const pf_jcur *c, pf_effect *e)
 	pf_jcur_member(&m, c, "kind");
 	if (kind == PF_EFF_COUNT)
 		return pf_jcur_error(&m, "unknown effect kind \"%s\" (source, sink, sanitize, "
-		                         "propagate, handle, url, erase, receive)", s);
+		                         "propagate, handle, url, erase, receive, decrypt)", s);
 	e->kind = (uint8_t)kind;
 	{
 		size_t n = 0;
@@ -779,12 +781,13 @@ static int load_effect(loadctx *lc, const pf_jcur *c, pf_effect *e)
 
 	/* Which arguments each kind needs. */
 	if ((kind == PF_EFF_SINK || kind == PF_EFF_SANITIZE || kind == PF_EFF_PROPAGATE ||
-	     kind == PF_EFF_ERASE) && !e->from && e->from_rest < 0)
+	     kind == PF_EFF_ERASE || kind == PF_EFF_DECRYPT) && !e->from && e->from_rest < 0)
 		return pf_jcur_error(c, "a %s effect needs \"from\" or \"from_rest\"",
 		                     effect_kinds[kind]);
 	if (kind == PF_EFF_URL && (e->from == 0 || (e->from & (e->from - 1)) != 0))
 		return pf_jcur_error(c, "a url effect needs \"from\": exactly one argument");
-	if (kind != PF_EFF_SINK && kind != PF_EFF_ERASE && e->to == PF_ARG_NONE)
+	if (kind != PF_EFF_SINK && kind != PF_EFF_ERASE && kind != PF_EFF_DECRYPT &&
+	    e->to == PF_ARG_NONE)
 		return pf_jcur_error(c, "a %s effect needs \"to\"", effect_kinds[kind]);
 	if (kind == PF_EFF_URL && e->to < 0)
 		return pf_jcur_error(c, "a url effect's \"to\" is the handle argument, not \"ret\"");

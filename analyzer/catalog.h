@@ -61,6 +61,8 @@ enum pf_effect_kind {
 	PF_EFF_URL,        /* handle `to` gets the URL in arg `from` (libcurl) */
 	PF_EFF_ERASE,      /* deletes the store named by args `from` (issue 3) */
 	PF_EFF_RECEIVE,    /* buffer `to` is filled from channel `sink` (recv) */
+	PF_EFF_DECRYPT,    /* args `from` are ciphertext it decrypts: what was
+	                      received into them came encrypted */
 	PF_EFF_COUNT
 };
 

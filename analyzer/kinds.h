@@ -24,6 +24,9 @@ enum pf_sink_kind {
    descriptor of unknown origin): not a kind one can declare, but never a
    dropped sink (DESIGN.md, Handles). */
 #define PF_SINK_UNKNOWN PF_SINK_COUNT
+/* Engine-internal: ciphertext reaching a decryption (PF_EFF_DECRYPT); never
+   a finding, it clears the received data it came from. */
+#define PF_SINK_DECRYPTED (PF_SINK_COUNT + 1)
 
 /* Transforms are a bit set: 1u << PF_TR_x. */
 enum pf_transform {

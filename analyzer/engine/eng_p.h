@@ -493,6 +493,10 @@ void eng_report_sources(eng *e);
    when its body (or nothing) is what it does. Thread-safe after
    eng_prepare_specs(). */
 const spec *eng_spec(const eng *e, pf_declid fn);
+/* The marker a receive at `loc` leaves in its buffer (a string id), and
+   whether string id s is one (flows.c). */
+uint32_t eng_received_marker(eng *e, pf_loc loc);
+int eng_is_marker(const eng *e, uint32_t s);
 void eng_prepare_specs(eng *e);
 
 /* --- callgraph.c ------------------------------------------------------------------------ */

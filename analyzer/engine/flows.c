@@ -177,6 +177,21 @@ static int make_flow(eng *e, xflow *x, const cevent *ce, const gnode *leaf, uint
 }
 
 
+#define MARKER "@received:"
+
+uint32_t eng_received_marker(eng *e, pf_loc loc)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), MARKER "%u:%u:%u", loc.file, loc.line, loc.col);
+	return eng_str(e, buf);
+}
+
+int eng_is_marker(const eng *e, uint32_t s)
+{
+	return s && strncmp(eng_cstr(e, s), MARKER, sizeof(MARKER) - 1) == 0;
+}
+
 static int str_cmp(const char *a, const char *b)
 {
 	return strcmp(a ? a : "", b ? b : "");
@@ -428,16 +443,27 @@ void eng_emit_all(eng *e)
 		        all.n, w.walked, w.made, flows.n);
 	if (flows.n)
 		qsort(flows.v, flows.n, sizeof(xflow), flow_cmp);
+	/* receives whose data reached a decryption came encrypted */
+	pf_map *decrypted = pf_map_new();
+	for (size_t i = 0; i < flows.n; i++)
+		if (flows.v[i].fl.sink == PF_SINK_DECRYPTED)
+			pf_map_put(decrypted, flows.v[i].cat, 1);
 	for (size_t i = 0; i < flows.n; i++) {
 		const xflow *x = &flows.v[i];
+		uint32_t one;
 		if (i && flow_id_cmp(&flows.v[i - 1], x) == 0)
 			continue; /* the same flow by another trace (pointer-distinct strings) */
+		if (eng_is_marker(e, x->cat))
+			continue; /* a marker is no personal data */
+		if (x->fl.received && pf_map_get(decrypted, eng_received_marker(e, x->fl.loc), &one))
+			continue;
 		if (!x->fl.received) /* what an export sends, not what it reads */
 			eng_u32_add_once(&e->fi[x->func].out_cats, x->cat);
 		if (x->fl.sink == PF_SINK_STORAGE)
 			eng_note_stored(e, x->store, x->cat, x->fl.loc);
 		pf_checker_flow(e->chk, &x->fl);
 	}
+	pf_map_free(decrypted);
 	pf_map_free(w.seen);
 	pf_map_free(w.ids);
 	pf_vec_free(&w.via);

@@ -572,6 +572,22 @@ static void add_record_sources(fctx *c, vtree *out, pf_sym rec, pf_loc loc, int 
 
 /* --- reading ------------------------------------------------------------------ */
 
+/* Whether l is the symbol of parameter path p or of a part of it. */
+static int own_symbol(const eng *e, const pf_path *p, const label *l)
+{
+	const suffix *s;
+
+	if (l->kind != L_SYM || p->base != PF_BASE_PARAM || l->a != p->var)
+		return 0;
+	s = eng_sfx(e, l->b);
+	if (s->n < p->depth)
+		return 0;
+	for (unsigned i = 0; i < p->depth; i++)
+		if (s->e[i] != p->field[i])
+			return 0;
+	return 1;
+}
+
 /* The facts of p; `src`: p as the code wrote it, before clipping, whose
    declarations are sources (NULL for what an alias points into: the
    source is the path read, and so is the record that owns it). A path
@@ -588,10 +604,13 @@ static void read_one(fctx *c, vtree *out, const pf_path *p, pf_loc loc, int mode
 		read_global(c, out, p, mode);
 	else
 		read_local(c, out, p, mode);
-	if (mode & R_DECLARED) { /* the symbols only: what callers will name */
+	if (mode & R_DECLARED) {
+		/* the path's own symbols only, what callers will name: not
+		   what was written there (a buffer that held an address before
+		   the receive) */
 		size_t k = from;
 		for (size_t i = from; i < out->n; i++)
-			if (eng_lab(e, FK_LABEL(out->v[i].key))->kind == L_SYM)
+			if (own_symbol(e, p, eng_lab(e, FK_LABEL(out->v[i].key))))
 				out->v[k++] = out->v[i];
 		out->n = k;
 	}

@@ -245,6 +245,54 @@ static void spec_sink(fctx *c, const pf_insn *in, const char *name, const spec *
 	pf_vec_free(&sf);
 }
 
+/*
+ * What a receive leaves in its buffer besides what the buffer is declared
+ * to hold: a marker of the call ("@received:FILE:LINE:COL"), carried like
+ * data. If it reaches a decryption, what came in was encrypted and the
+ * receive is no cleartext-transport (eng_emit_all). Only where a finding
+ * can be: the buffer holds personal data by its name or annotation.
+ */
+static void received_marker(fctx *c, const pf_insn *in, const pf_effect *ef)
+{
+	eng *e = c->e;
+	vtree d = {0}, out = {0};
+	int any = 0;
+
+	if (ef->to < 0 || (uint32_t)ef->to >= in->nargs)
+		return;
+	eng_read_rval(c, &d, &in->args[ef->to], in->loc, R_WHOLE | R_DECLARED);
+	for (size_t i = 0; i < d.n && !any; i++)
+		any = kind_of(e, d.v[i].key) == L_DATA;
+	if (any) {
+		vfact f = {eng_suffix(e, NULL, 0),
+		           FK(eng_label(e, L_DATA, eng_received_marker(e, in->use), 0, 0), 0), NULL};
+		pf_vec_push(&out, f);
+		effect_output(c, in, ef->to, &out, 0);
+	}
+	pf_vec_free(&d);
+	pf_vec_free(&out);
+}
+
+/* A decryption: the markers of receives its ciphertext holds (or, as
+   symbols, may hold at the callers) reach it. */
+static void decrypt_events(fctx *c, const pf_insn *in, const char *name, const pf_effect *ef)
+{
+	eng *e = c->e;
+	vtree data = {0};
+
+	effect_inputs(c, &data, in, ef, R_WHOLE);
+	for (size_t i = 0; i < data.n; i++) {
+		const label *l = eng_lab(e, FK_LABEL(data.v[i].key));
+		if (l->kind != L_SYM && !(l->kind == L_DATA && eng_is_marker(e, l->a)))
+			continue;
+		evkey k = {0};
+		k.data = data.v[i].key;
+		k.sink = PF_SINK_DECRYPTED;
+		eng_event(c, k, eng_site(e, data.v[i].t, in->use, c->fi, eng_str(e, name)));
+	}
+	pf_vec_free(&data);
+}
+
 static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *sp)
 {
 	eng *e = c->e;
@@ -324,10 +372,18 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 			effect_output(c, in, ef->to, &out_f, 0);
 			break;
 		}
-		case PF_EFF_SINK:
 		case PF_EFF_RECEIVE:
+			received_marker(c, in, ef);
 			if (c->emit && e->events)
 				spec_sink(c, in, name, sp, ef);
+			break;
+		case PF_EFF_SINK:
+			if (c->emit && e->events)
+				spec_sink(c, in, name, sp, ef);
+			break;
+		case PF_EFF_DECRYPT:
+			if (c->emit && e->events)
+				decrypt_events(c, in, name, ef);
 			break;
 		default:
 			break;
