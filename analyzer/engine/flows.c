@@ -453,8 +453,8 @@ void eng_emit_all(eng *e)
 		uint32_t one;
 		if (i && flow_id_cmp(&flows.v[i - 1], x) == 0)
 			continue; /* the same flow by another trace (pointer-distinct strings) */
-		if (eng_is_marker(e, x->cat))
-			continue; /* a marker is no personal data */
+		if (eng_is_marker(e, x->cat) || x->fl.sink == PF_SINK_DECRYPTED)
+			continue; /* a marker is no personal data, a decryption no use */
 		if (x->fl.received && pf_map_get(decrypted, eng_received_marker(e, x->fl.loc), &one))
 			continue;
 		if (!x->fl.received) /* what an export sends, not what it reads */
