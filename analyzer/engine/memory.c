@@ -943,6 +943,21 @@ static int alias_add(fctx *c, uint32_t var, const pf_path *to)
 	return 1;
 }
 
+/* Whether call `in` opens a stream on the buffer its argument 0 names
+   (a handle of kind "memory": open_memstream(&buf, &len), fmemopen). */
+static int memory_stream(const fctx *c, const pf_insn *in)
+{
+	const spec *sp = in->callee ? eng_spec(c->e, in->callee) : NULL;
+
+	if (!in->nargs || in->args[0].npaths != 1)
+		return 0;
+	for (size_t k = 0; sp && k < sp->n; k++)
+		if (sp->effects[k].kind == PF_EFF_HANDLE && sp->effects[k].to == PF_ARG_RET &&
+		    sp->effects[k].resource && strcmp(sp->effects[k].resource, "memory") == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Which local pointers point into which locations, flow-insensitively:
  * `p = &x`, `p = buf` (an array), `p = buf + n`, `p = q` for q such a
@@ -962,6 +977,9 @@ void eng_aliases(fctx *c)
 		changed = 0;
 		for (uint32_t i = 0; i < f->ninsns; i++) {
 			const pf_insn *in = &f->insns[i];
+			if (in->op == PF_OP_CALL && in->dst.base == PF_BASE_LOCAL && !in->dst.depth &&
+			    memory_stream(c, in))
+				changed |= alias_add(c, in->dst.var, &in->args[0].paths[0]);
 			if (in->op != PF_OP_ASSIGN || in->dst.base != PF_BASE_LOCAL || in->dst.depth ||
 			    !is_pointer_local(c, in->dst.var))
 				continue;

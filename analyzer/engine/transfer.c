@@ -273,6 +273,29 @@ static void received_marker(fctx *c, const pf_insn *in, const pf_effect *ef)
 	pf_vec_free(&out);
 }
 
+/* A write to a stream on memory (open_memstream, fmemopen) is a copy
+   into its buffer: the stream aliases the buffer (eng_aliases). */
+static void memory_write(fctx *c, const pf_insn *in, const pf_effect *ef)
+{
+	eng *e = c->e;
+	vtree hf = {0}, data = {0};
+	int mem = 0;
+
+	if (ef->sink != PF_SINK_BY_HANDLE || ef->handle < 0 || (uint32_t)ef->handle >= in->nargs)
+		return;
+	eng_read_rval(c, &hf, &in->args[ef->handle], in->loc, R_HANDLE);
+	for (size_t i = 0; i < hf.n && !mem; i++) {
+		const label *l = eng_lab(e, FK_LABEL(hf.v[i].key));
+		mem = l->kind == L_RES && strcmp(eng_cstr(e, l->a), "memory") == 0;
+	}
+	if (mem) {
+		effect_inputs(c, &data, in, ef, R_WHOLE);
+		effect_output(c, in, ef->handle, &data, 0);
+	}
+	pf_vec_free(&hf);
+	pf_vec_free(&data);
+}
+
 /* A decryption: the markers of receives its ciphertext holds (or, as
    symbols, may hold at the callers) reach it. */
 static void decrypt_events(fctx *c, const pf_insn *in, const char *name, const pf_effect *ef)
@@ -378,6 +401,7 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 				spec_sink(c, in, name, sp, ef);
 			break;
 		case PF_EFF_SINK:
+			memory_write(c, in, ef);
 			if (c->emit && e->events)
 				spec_sink(c, in, name, sp, ef);
 			break;
