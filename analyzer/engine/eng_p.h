@@ -364,6 +364,7 @@ struct eng {
 	                          source's value: that source (sources.c) */
 	const spec **specs;    /* per function decl: NULL, analyse its body */
 	pf_map *record_fields; /* record sym -> index into rfields */
+	pf_map *text_only;     /* categories no number holds (sources.c) */
 	PF_VEC(PF_VEC(pf_declid) *) rfields;
 
 	funcinfo *fi;          /* per program function */
@@ -539,6 +540,12 @@ void eng_path_clip(const fctx *c, pf_path *q);
 uint32_t eng_sym(fctx *c, uint32_t param, const pf_declid *el, unsigned n);
 const fslot *eng_slotdef(const eng *e, uint32_t fi, uint32_t s);
 void eng_read(fctx *c, vtree *out, const pf_path *p, pf_loc loc, int mode);
+/* Drops from v[from..] the data no number holds (a name, an e-mail
+   address: eng.text_only) if declaration d (a variable, or a function:
+   its result) is of a number type. A number's bits carry no text: such
+   data on an int is what conflation put there (sudo's cached passwd:
+   its pw_uid "held" the login name, and every uid logged with it). */
+void eng_drop_text(const eng *e, vtree *v, size_t from, const pf_decl *d);
 void eng_read_rval(fctx *c, vtree *out, const pf_rval *rv, pf_loc loc, int mode);
 void eng_write(fctx *c, const pf_path *p, const vtree *v, int strong);
 void eng_aliases(fctx *c);

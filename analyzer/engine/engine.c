@@ -307,6 +307,7 @@ static void teardown(eng *e, comps *cs)
 	pf_vec_free(&e->vcells);
 	pf_map_free(e->vcell_ids);
 	pf_map_free(e->record_fields);
+	pf_map_free(e->text_only);
 	pf_map_free(e->gtraces);
 	pf_map_free(e->gvar_ix);
 	for (size_t i = 0; i < e->gvar_slots.n; i++)

@@ -572,6 +572,21 @@ static void add_record_sources(fctx *c, vtree *out, pf_sym rec, pf_loc loc, int 
 
 /* --- reading ------------------------------------------------------------------ */
 
+void eng_drop_text(const eng *e, vtree *v, size_t from, const pf_decl *d)
+{
+	size_t k = from;
+	uint32_t one;
+
+	if (!d || (d->tclass != PF_TY_INT && d->tclass != PF_TY_FLOAT))
+		return;
+	for (size_t i = from; i < v->n; i++) {
+		const label *l = eng_lab(e, FK_LABEL(v->v[i].key));
+		if (!(l->kind == L_DATA && pf_map_get(e->text_only, l->a, &one)))
+			v->v[k++] = v->v[i];
+	}
+	v->n = k;
+}
+
 /* Whether l is the symbol of parameter path p or of a part of it. */
 static int own_symbol(const eng *e, const pf_path *p, const label *l)
 {
@@ -614,10 +629,12 @@ static void read_one(fctx *c, vtree *out, const pf_path *p, pf_loc loc, int mode
 				out->v[k++] = out->v[i];
 		out->n = k;
 	}
+	d = eng_path_decl(c->f, src ? src : p);
+	if (d && !eng_path_is_index(d) && !(mode & R_DECLARED) && !(eng_decl(e, d)->flags & PF_DF_ARRAY))
+		eng_drop_text(e, out, from, eng_decl(e, d));
 	if (!src)
 		return;
 	/* sources: the declaration read, and a whole struct's fields */
-	d = eng_path_decl(c->f, src);
 	if (d && e->src_cat[d])
 		add_source(c, out, d, loc, src, owner_of(c, src));
 	if (mode & R_WHOLE)

@@ -289,6 +289,29 @@ void eng_classify_sources(eng *e)
 			continue; /* functions are sources by annotation or catalogue */
 		classify_by_name(e, id);
 	}
+	/* the categories that are text only: every name rule for them wants
+	   a string (a name, an e-mail address), and no number is annotated
+	   as one; an IP address or an amount may be a number */
+	const pf_name_rule *rules;
+	size_t nrules = pf_catalog_name_rules(e->cat, &rules);
+	const unsigned numbers = 1u << PF_TY_INT | 1u << PF_TY_FLOAT;
+	pf_map *numeric = pf_map_new();
+	e->text_only = pf_map_new();
+	for (pf_declid id = 1; id < n; id++) {
+		const pf_decl *d = eng_decl(e, id);
+		if (e->src_cat[id] && (d->tclass == PF_TY_INT || d->tclass == PF_TY_FLOAT) &&
+		    eng_annot(e, d, "data"))
+			pf_map_put(numeric, e->src_cat[id], 1);
+	}
+	for (size_t r = 0; r < nrules; r++)
+		if (!rules[r].types || (rules[r].types & numbers))
+			pf_map_put(numeric, eng_str(e, rules[r].category), 1);
+	for (size_t r = 0; r < nrules; r++) {
+		uint32_t cat = eng_str(e, rules[r].category), one;
+		if (!pf_map_get(numeric, cat, &one))
+			pf_map_put(e->text_only, cat, 1);
+	}
+	pf_map_free(numeric);
 	/* a local or parameter that receives a hash is a hash, whatever its
 	   name says (char *passwd = sp->sp_pwdp) */
 	e->src_from = pf_calloc(n ? n : 1, sizeof(pf_declid));

@@ -565,6 +565,7 @@ static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
 			break;
 		}
 	}
+	eng_drop_text(e, &ret, 0, eng_decl(e, e->prog->funcs.v[ci].decl));
 	apply_outs(c, in, &ret, args);
 	if (m) {
 		m->version = s->version;

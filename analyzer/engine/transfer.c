@@ -344,6 +344,8 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 		case PF_EFF_PROPAGATE:
 		case PF_EFF_SANITIZE: {
 			effect_inputs(c, &in_f, in, ef, R_TREE);
+			if (ef->to == PF_ARG_RET) /* atoi(email) is no address */
+				eng_drop_text(e, &in_f, 0, eng_decl(e, callee));
 			const char *note = ef->kind == PF_EFF_SANITIZE
 			                           ? eng_note(e, "%s by %s()", pf_transform_id(ef->transform), name)
 			                           : eng_note(e, "copied by %s()", name);
