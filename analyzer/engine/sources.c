@@ -197,42 +197,46 @@ static int is_source(const eng *e, pf_declid s, pf_declid self)
 }
 
 /* The first declaration holding personal data among rv's paths, other
-   than `self`, or 0. */
-static pf_declid source_in(const eng *e, const pf_func *f, const pf_rval *rv, pf_declid self)
+   than `self`, or what such a declaration gave a local of no category
+   (`const char *user = acc->username`), or 0. */
+static pf_declid source_in(const eng *e, const pf_func *f, const pf_rval *rv, pf_declid self,
+                           const pf_declid *from)
 {
 	for (uint32_t i = 0; i < rv->npaths; i++) {
 		pf_declid s = eng_path_decl(f, &rv->paths[i]);
 		if (is_source(e, s, self))
 			return s;
+		if (s && s != self && !eng_path_is_index(s) && from[s] && from[s] != self)
+			return from[s];
 	}
 	return 0;
 }
 
-/* A local a path is (not a part of one), if it holds personal data by
-   its own name or annotation and has no origin yet. */
-static pf_declid open_local(const eng *e, const pf_func *f, const pf_path *p, const pf_declid *from)
+/* A local a path is (not a part of one), if it has no origin yet. */
+static pf_declid open_local(const pf_func *f, const pf_path *p, const pf_declid *from)
 {
 	pf_declid l = p->base == PF_BASE_LOCAL && p->depth == 0 ? eng_base_decl(f, p) : 0;
-	return l && e->src_cat[l] && !from[l] ? l : 0;
+	return l && !from[l] ? l : 0;
 }
 
 /*
- * from[d]: for a parameter or local that holds personal data by its name
- * or annotation, the declaration whose value it receives — what a call
- * passes to the parameter (a validator's argument), what is assigned or
- * copied to the local, syntactically — or 0: it is a source of its own.
+ * from[d]: for a parameter or local, the source declaration whose value it
+ * receives — what a call passes to the parameter (a validator's
+ * argument), what is assigned or copied to the local, syntactically, also
+ * through a local of no category — or 0: a source of its own, or none.
  */
 static void find_receivers(eng *e, pf_declid *from)
 {
 	const pf_program *p = e->prog;
 
-	for (size_t fi = 0; fi < p->funcs.n; fi++) {
-		const pf_func *f = &p->funcs.v[fi];
+	/* twice: a caller may come after its callee in the program */
+	for (size_t fi = 0; fi < 2 * p->funcs.n; fi++) {
+		const pf_func *f = &p->funcs.v[fi % p->funcs.n];
 		for (uint32_t i = 0; i < f->ninsns; i++) {
 			const pf_insn *in = &f->insns[i];
 			pf_declid l, s;
 			if (in->op == PF_OP_ASSIGN) {
-				if ((l = open_local(e, f, &in->dst, from)) && (s = source_in(e, f, &in->src, l)))
+				if ((l = open_local(f, &in->dst, from)) && (s = source_in(e, f, &in->src, l, from)))
 					from[l] = s;
 				continue;
 			}
@@ -241,7 +245,7 @@ static void find_receivers(eng *e, pf_declid *from)
 			const pf_func *cf = in->callee ? pf_program_func_of(p, in->callee) : NULL;
 			for (uint32_t k = 0; cf && k < in->nargs && k < cf->nparams; k++) {
 				pf_declid prm = cf->params[k];
-				if (prm && e->src_cat[prm] && !from[prm] && (s = source_in(e, f, &in->args[k], prm)))
+				if (prm && !from[prm] && (s = source_in(e, f, &in->args[k], prm, from)))
 					from[prm] = s;
 			}
 			/* a local the call fills from a source: its result
@@ -249,10 +253,10 @@ static void find_receivers(eng *e, pf_declid *from)
 			for (uint32_t k = 0; k <= in->nargs; k++) {
 				const pf_path *dst = k < in->nargs ? (in->args[k].npaths == 1 ? in->args[k].paths : NULL)
 				                                   : &in->dst;
-				if (!dst || !(l = open_local(e, f, dst, from)))
+				if (!dst || !(l = open_local(f, dst, from)))
 					continue;
 				for (uint32_t j = 0; j < in->nargs && !from[l]; j++)
-					if (j != k && (s = source_in(e, f, &in->args[j], l)))
+					if (j != k && (s = source_in(e, f, &in->args[j], l, from)))
 						from[l] = s;
 			}
 		}
@@ -531,12 +535,16 @@ void eng_report_sources(eng *e)
 		const pf_decl *d = eng_decl(e, id);
 		pf_declid root = id;
 		int steps = 0;
-		if (!from[id])
+		if (!from[id] || !e->src_cat[id])
 			continue;
 		while (from[root] && steps++ < 16)
 			root = from[root];
-		if (from[root]) {
-			from[id] = 0; /* a cycle of copies: a source of its own */
+		const pf_decl *rd = eng_decl(e, root);
+		if (from[root] || (rd->flags & PF_DF_SYSTEM) ||
+		    (rd->kind == PF_DECL_FUNC && !eng_annot(e, rd, "data"))) {
+			/* a cycle of copies, or a source no finding is about (a
+			   library's pw_name): a source of its own */
+			from[id] = 0;
 			continue;
 		}
 		if (!trace[root])
