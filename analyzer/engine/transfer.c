@@ -662,12 +662,14 @@ void eng_analyse(eng *e, uint32_t fi)
 		}
 	}
 	c.info->visits = visits;
-	/* the final pass: sink events, once per instruction, on the fixpoint
-	   (unreachable blocks too, with nothing known) */
+	/* the final pass: sink events, once per instruction, on the fixpoint;
+	   not in blocks no path reaches (after exit(), a noreturn helper) */
 	c.emit = 1;
 	for (uint32_t r = 0; r < f->nblocks; r++) {
 		uint32_t b = order[r];
 		const pf_block *bl = &f->blocks[b];
+		if (!visited[b])
+			continue;
 		c.block = b;
 		c.st = in[b];
 		for (uint32_t k = 0; k < bl->count; k++)

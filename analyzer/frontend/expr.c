@@ -351,6 +351,31 @@ static int noreturn_name(const char *n)
 	return 0;
 }
 
+/* An attribute of the declaration whose tokens say noreturn: C23's
+   [[noreturn]], C11's _Noreturn, a NORETURN macro for either (libclang
+   exposes neither, and only __attribute__((noreturn)) shows in the
+   type). */
+static enum CXChildVisitResult noreturn_attr(CXCursor c, CXCursor parent, CXClientData d)
+{
+	int *yes = ((void **)d)[1];
+	fe_tu *x = ((void **)d)[0];
+	CXToken *toks = NULL;
+	unsigned n = 0;
+
+	(void)parent;
+	if (!clang_isAttribute(clang_getCursorKind(c)))
+		return CXChildVisit_Continue;
+	clang_tokenize(x->tu, clang_getCursorExtent(c), &toks, &n);
+	for (unsigned i = 0; i < n && !*yes; i++) {
+		CXString ts = clang_getTokenSpelling(x->tu, toks[i]);
+		const char *t = clang_getCString(ts);
+		*yes = t && (strstr(t, "noreturn") || strstr(t, "Noreturn") || strstr(t, "NORETURN"));
+		clang_disposeString(ts);
+	}
+	clang_disposeTokens(x->tu, toks, n);
+	return *yes ? CXChildVisit_Break : CXChildVisit_Continue;
+}
+
 static int is_noreturn(fe_tu *x, pf_declid id, CXCursor fdecl, const char *name)
 {
 	fe_noret_grow(x, id);
@@ -362,6 +387,12 @@ static int is_noreturn(fe_tu *x, pf_declid id, CXCursor fdecl, const char *name)
 		const char *t = clang_getCString(ts);
 		yes = t && strstr(t, "noreturn") != NULL;
 		clang_disposeString(ts);
+	}
+	for (int k = 0; k < 2 && !yes; k++) {
+		CXCursor d = k ? clang_getCanonicalCursor(fdecl) : fdecl;
+		void *ctx[2] = {x, &yes};
+		if (!clang_Cursor_isNull(d) && clang_Cursor_hasAttrs(d))
+			clang_visitChildren(d, noreturn_attr, ctx);
 	}
 	x->noret.v[id] = yes ? 2 : 1;
 	return yes;
