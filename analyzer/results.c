@@ -393,6 +393,8 @@ void pf_results_absorb(pf_results *dst, const pf_results *src)
 		f->file = DUP(a, f->file);
 		f->message = DUP(a, f->message);
 		f->policy_ref = DUP(a, f->policy_ref);
+		f->suppression = DUP(a, f->suppression);
+		f->justification = DUP(a, f->justification);
 		for (j = 0; j < f->ntrace; j++) {
 			t[j] = f->trace[j];
 			t[j].file = DUP(a, t[j].file);

@@ -36,6 +36,10 @@ typedef struct pf_finding {
 	size_t ntrace;
 	pf_step *trace;
 	char fingerprint[33]; /* stable across runs and line moves */
+	/* A suppression with its reason (analyzer/suppress.c): the finding
+	   stays in the results and the reports, and does not fail the run. */
+	const char *suppression;   /* NULL, "inSource" or "external" (SARIF's kinds) */
+	const char *justification; /* the reason written with it */
 } pf_finding;
 
 /* One row of the data inventory: a category and one place it goes. */
@@ -91,6 +95,12 @@ typedef struct pf_results {
 	size_t ntruncated;       /* functions that reached a bound of the
 	                            engine (flows through them may be missed) */
 	char **truncated;        /* their names, sorted */
+	const char *git_commit;  /* HEAD of the scanned root's repository, or NULL */
+	const char *git_branch;  /* its branch, or NULL (detached, no repository) */
+	/* What the CI gate left out of the reports (cli): findings in the
+	   baseline, baseline entries no finding matches any more, findings
+	   outside the lines changed since --changed-since. Not in the store. */
+	size_t nbaselined, nbaseline_gone, noutside_diff;
 	struct pf_arena *arena;  /* owns every string above */
 } pf_results;
 

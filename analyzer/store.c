@@ -100,6 +100,12 @@ static const char *const migrations[] = {
 	/* 2 -> 3: several categories reaching one sink by one call are one
 	   finding ("a,b,c"; NULL for one). */
 	"ALTER TABLE findings ADD COLUMN categories TEXT;",
+	/* 3 -> 4: suppressions with their reasons; the git commit and branch
+	   a run scanned (a baseline may be "the last run on main"). */
+	"ALTER TABLE findings ADD COLUMN suppression TEXT;"
+	"ALTER TABLE findings ADD COLUMN justification TEXT;"
+	"ALTER TABLE runs ADD COLUMN git_commit TEXT;"
+	"ALTER TABLE runs ADD COLUMN git_branch TEXT;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -403,8 +409,9 @@ int pf_store_record(pf_store *st, int64_t *run_id, const pf_results *r,
 	if ((err = prepare(st, &qrun,
 	                   "INSERT INTO runs (started_at, finished_at, "
 	                   "tool_version, root, policy_file, policy_name, ntus, "
-	                   "ntus_failed, nfunctions, nflows, ntus_partial) "
-	                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) ||
+	                   "ntus_failed, nfunctions, nflows, ntus_partial, "
+	                   "git_commit, git_branch) "
+	                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) ||
 	    (err = prepare(st, &qfile,
 	                   "INSERT INTO files (run_id, path, sha256, parsed, "
 	                   "error, partial) VALUES (?, ?, ?, ?, ?, ?)")) ||
@@ -414,8 +421,9 @@ int pf_store_record(pf_store *st, int64_t *run_id, const pf_results *r,
 	    (err = prepare(st, &qfind,
 	                   "INSERT INTO findings (run_id, rule, severity, "
 	                   "category, purpose, recipient, sink, function, file, "
-	                   "line, col, message, policy_ref, fingerprint, categories) "
-	                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) ||
+	                   "line, col, message, policy_ref, fingerprint, categories, "
+	                   "suppression, justification) "
+	                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) ||
 	    (err = prepare(st, &qstep,
 	                   "INSERT INTO trace_steps (finding_id, idx, file, line, "
 	                   "col, note) VALUES (?, ?, ?, ?, ?, ?)")) ||
@@ -440,6 +448,8 @@ int pf_store_record(pf_store *st, int64_t *run_id, const pf_results *r,
 	sqlite3_bind_int64(qrun, 9, (sqlite3_int64)r->nfunctions);
 	sqlite3_bind_int64(qrun, 10, (sqlite3_int64)r->nflows);
 	sqlite3_bind_int64(qrun, 11, (sqlite3_int64)r->ntus_partial);
+	bind_str(qrun, 12, r->git_commit);
+	bind_str(qrun, 13, r->git_branch);
 	if ((err = insert(st, qrun, "recording the run")))
 		goto done;
 	run = sqlite3_last_insert_rowid(st->db);
@@ -490,6 +500,8 @@ int pf_store_record(pf_store *st, int64_t *run_id, const pf_results *r,
 		bind_str(qfind, 13, f->policy_ref);
 		bind_str(qfind, 14, f->fingerprint);
 		bind_str(qfind, 15, f->categories);
+		bind_str(qfind, 16, f->suppression);
+		bind_str(qfind, 17, f->justification);
 		if ((err = insert(st, qfind, "recording a finding")))
 			goto done;
 		fid = sqlite3_last_insert_rowid(st->db);
@@ -607,7 +619,7 @@ int pf_store_load(pf_results **out, pf_store *st, int64_t run_id)
 	if ((err = prepare(st, &q,
 	                   "SELECT id, tool_version, root, policy_file, "
 	                   "policy_name, ntus, ntus_failed, nfunctions, nflows, "
-	                   "ntus_partial FROM runs WHERE id = ?1 OR (?1 = 0 AND id = "
+	                   "ntus_partial, git_commit, git_branch FROM runs WHERE id = ?1 OR (?1 = 0 AND id = "
 	                   "(SELECT max(id) FROM runs))")))
 		goto done;
 	sqlite3_bind_int64(q, 1, run_id);
@@ -636,6 +648,8 @@ int pf_store_load(pf_results **out, pf_store *st, int64_t run_id)
 	r->nfunctions = col_size(q, 7);
 	r->nflows = col_size(q, 8);
 	r->ntus_partial = col_size(q, 9);
+	r->git_commit = col_str(a, q, 10);
+	r->git_branch = col_str(a, q, 11);
 	sqlite3_finalize(q);
 	q = NULL;
 
@@ -710,7 +724,8 @@ functions_done:
 	                   "recipient, sink, function, file, line, col, message, "
 	                   "policy_ref, fingerprint, (SELECT count(*) FROM "
 	                   "trace_steps t WHERE t.finding_id = findings.id), "
-	                   "categories FROM findings WHERE run_id = ? ORDER BY id")) ||
+	                   "categories, suppression, justification FROM findings "
+	                   "WHERE run_id = ? ORDER BY id")) ||
 	    (err = prepare(st, &qs,
 	                   "SELECT file, line, col, note FROM trace_steps "
 	                   "WHERE finding_id = ? ORDER BY idx")))
@@ -746,6 +761,15 @@ functions_done:
 		f->message = col_str(a, q, 11);
 		f->policy_ref = col_str(a, q, 12);
 		f->categories = col_str(a, q, 15);
+		f->suppression = col_str(a, q, 16);
+		f->justification = col_str(a, q, 17);
+		if (f->suppression && strcmp(f->suppression, "inSource") &&
+		    strcmp(f->suppression, "external")) {
+			pf_error_set("%s: run %lld: unknown suppression kind \"%s\"", st->path,
+			             (long long)run_id, f->suppression);
+			err = PF_ERROR;
+			goto done;
+		}
 		if (fp) {
 			strncpy(f->fingerprint, fp, sizeof(f->fingerprint) - 1);
 			f->fingerprint[sizeof(f->fingerprint) - 1] = '\0';

@@ -128,7 +128,7 @@ static void test_fingerprints(void)
 
 /*
  * A store written by an older schema (version 1: no partial columns, no
- * categories of a grouped finding)
+ * categories of a grouped finding, no suppressions, no git commit)
  * is refused read-only, naming the fix, and migrated by a writable open;
  * its run then loads with nothing partial.
  */
@@ -148,6 +148,10 @@ static void test_migration(const char *dir)
 	CHECK(sqlite3_exec(db, "ALTER TABLE runs DROP COLUMN ntus_partial;"
 	                   "ALTER TABLE files DROP COLUMN partial;"
 	                   "ALTER TABLE findings DROP COLUMN categories;"
+	                   "ALTER TABLE findings DROP COLUMN suppression;"
+	                   "ALTER TABLE findings DROP COLUMN justification;"
+	                   "ALTER TABLE runs DROP COLUMN git_commit;"
+	                   "ALTER TABLE runs DROP COLUMN git_branch;"
 	                   "PRAGMA user_version = 1;", NULL, NULL, NULL) ==
 	      SQLITE_OK);
 	sqlite3_close(db);
