@@ -26,6 +26,7 @@
 #include "catalog.h"
 #include "compdb.h"
 #include "frontend.h"
+#include "git.h"
 #include "kinds.h"
 #include "policy.h"
 #include "report.h"
@@ -784,6 +785,21 @@ static int open_store(pf_store **st, const char *path, int is_default)
 	return pf_store_open(st, path) < 0 ? fail(EXIT_BAD) : 0;
 }
 
+/* The commit and branch the scanned root is at, if it is in a git work
+   tree: a later baseline may name the run by them. */
+static void record_git_head(pf_results *res, const char *root)
+{
+	char *commit = NULL, *branch = NULL;
+
+	if (pf_git_head(&commit, &branch, root) == PF_OK) {
+		res->git_commit = pf_arena_strdup(res->arena, commit);
+		res->git_branch = branch ? pf_arena_strdup(res->arena, branch) : NULL;
+	}
+	pf_error_clear();
+	pf_free(commit);
+	pf_free(branch);
+}
+
 /* --- commands ------------------------------------------------------------------- */
 
 static int cmd_scan(int argc, char **argv)
@@ -844,6 +860,7 @@ static int cmd_scan(int argc, char **argv)
 		goto done;
 	}
 	print_tu_errors(res);
+	record_git_head(res, root);
 	for (size_t i = 0; i < res->nnotes && !o.quiet; i++) {
 		char *safe = pf_text_escape(res->notes[i]);
 		fprintf(stderr, "privflow: warning: clang ignored a compiler option: %s\n", safe);

@@ -1,0 +1,31 @@
+/*
+ * What privflow asks git about the scanned tree: the commit and branch a
+ * run scanned, what a revision names, and which lines changed since one.
+ * git runs as a child process, without a shell, with a bounded output;
+ * its answers are parsed as untrusted text.
+ */
+#ifndef PF_GIT_H
+#define PF_GIT_H
+
+#include <stddef.h>
+
+/*
+ * Runs `git -C dir ARGS...` (argv NULL-terminated, without "git"), its
+ * standard output in *out (NUL-terminated, caller frees; at most 64 MiB),
+ * standard error discarded. PF_OK when git exited 0; PF_ERROR otherwise
+ * (git missing, not a repository, bad revision), with the error set.
+ */
+int pf_git_run(char **out, const char *dir, const char *const *argv);
+
+/*
+ * The commit HEAD names (40 hex digits) and its branch (NULL when HEAD is
+ * detached) in *commit and *branch, caller frees both. PF_ERROR when dir
+ * is not in a work tree or has no commit yet.
+ */
+int pf_git_head(char **commit, char **branch, const char *dir);
+
+/* The commit a revision ("main", "HEAD~1", "origin/main") names, in
+   *commit (caller frees). */
+int pf_git_rev_parse(char **commit, const char *dir, const char *rev);
+
+#endif
