@@ -77,7 +77,7 @@ static const cli_opt cli_opts[] = {
 	{"no-default-catalog", OPT_NO_DEFAULT_CATALOG, NULL, CMD_SCAN,
 	 "do not load the bundled rules/catalog.json"},
 	{"format", OPT_FORMAT, "F[,F...]", SR,
-	 "report formats: text (default), json, sarif, md, html, dot, svg"},
+	 "report formats: text (default), json, sarif, md, html, dot, svg, gitlab-sast"},
 	{"output", 'o', "FILE", SR, "write the report to FILE instead of standard output (- : standard output)"},
 	{"out-dir", OPT_OUT_DIR, "DIR", SR,
 	 "write each format to DIR/privflow.EXT (needed for several formats)"},

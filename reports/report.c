@@ -20,6 +20,7 @@ static const pf_report_writer writers[] = {
 	{ .name = "html", .extension = "html", .render = pf_report_html },
 	{ .name = "dot", .extension = "dot", .render = pf_report_dot },
 	{ .name = "svg", .extension = "svg", .render = pf_report_svg },
+	{ .name = "gitlab-sast", .extension = "gitlab-sast.json", .render = pf_report_gitlab_sast },
 };
 
 #define NWRITERS (sizeof(writers) / sizeof(writers[0]))

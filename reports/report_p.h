@@ -18,6 +18,14 @@ int pf_report_md(char **out, size_t *len, const pf_report_ctx *ctx);
 int pf_report_html(char **out, size_t *len, const pf_report_ctx *ctx);
 int pf_report_dot(char **out, size_t *len, const pf_report_ctx *ctx);
 int pf_report_svg(char **out, size_t *len, const pf_report_ctx *ctx);
+int pf_report_gitlab_sast(char **out, size_t *len, const pf_report_ctx *ctx);
+
+/* Where the reports point for the tool and for each rule's page
+   (PF_RULES_DOC "#" rule id). */
+#ifndef PF_HOMEPAGE
+#define PF_HOMEPAGE "https://github.com/privflow/privflow"
+#endif
+#define PF_RULES_DOC PF_HOMEPAGE "/blob/main/docs/rules.md"
 
 /* Growable NUL-terminated text: pf_sbuf b = {0}; ...; pf_sbuf_take(). */
 typedef struct pf_sbuf {

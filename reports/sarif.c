@@ -15,10 +15,6 @@
 #include "report_p.h"
 #include "util.h"
 
-#ifndef PF_HOMEPAGE
-#define PF_HOMEPAGE "https://github.com/privflow/privflow"
-#endif
-#define PF_RULES_DOC PF_HOMEPAGE "/blob/main/docs/rules.md"
 #define SRCROOT "%SRCROOT%"
 
 /* SARIF levels match our severity ids: "error", "warning", "note". */
