@@ -10,6 +10,9 @@ packages=(
 	libclang-rt-14-dev
 	libsqlite3-dev libjansson-dev libgraphviz-dev graphviz
 	python3
+	# tests/cli/checks_integrations.py: the CI files (YAML) and GitLab's
+	# SAST report schema (when python3 is Debian's; pyenv's has its own)
+	python3-yaml python3-jsonschema
 	# the example application and the fixtures include these headers
 	libcurl4-openssl-dev libssl-dev libcrypt-dev
 	# a cross-target fixture (--target=x86_64-w64-mingw32, as a MinGW build)
