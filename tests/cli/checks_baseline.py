@@ -8,6 +8,7 @@ file; parse errors are printed in gcc's order."""
 
 import json
 import os
+import pty
 import re
 import shutil
 import sqlite3
@@ -300,6 +301,29 @@ def summary_on_stderr(ctx):
     expect(out.rstrip().endswith(b"privflow: 1 error, 1 warning in 1 file"), "text: %r" % out)
     expect(summary_line(err) == "privflow: 2 findings (1 error, 1 warning) in 1 file",
            "summary: %r" % err)
+    # on a terminal the text report's last line has just given the counts:
+    # the summary does not repeat them, and still says where the run went
+    master, slave = pty.openpty()
+    env = dict(os.environ, NO_COLOR="1")
+    env.pop("PRIVFLOW_DATADIR", None)
+    p = subprocess.run([ctx.privflow, "scan", POL, "leak.c", "--db", "t.db"], cwd=ctx.tmp,
+                       stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=env,
+                       timeout=120)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    tail = seen.decode("utf-8", "replace").replace("\r", "").rstrip().split("\n")[-2:]
+    expect(p.returncode == 1 and tail == ["privflow: 1 error, 1 warning in 1 file",
+                                          "privflow: run 1 recorded in t.db"],
+           "on a terminal: exit %d: %r" % (p.returncode, tail))
 
 
 @check

@@ -6,6 +6,7 @@ against the bundled example."""
 
 import json
 import os
+import re
 import shutil
 
 from checks import check, expect, Skipped, Failed  # noqa: F401
@@ -192,3 +193,33 @@ def config_include_exclude(ctx):
     project(ctx, {"policy": "bundled:facturi", "build_path": "build", "exclude": ["*"]}, files)
     rc, _, err = ctx.run("scan", "--no-db")
     expect(rc == 3 and "excluded" in err, "everything excluded: exit %d: %s" % (rc, err))
+
+
+@check
+def schemas_match_loaders(ctx):
+    """rules/config.schema.json and rules/baseline.schema.json name exactly
+    the keys the loaders accept (their "unknown key" messages list them)."""
+    def allowed(err):
+        m = re.search(r"\(allowed: ([^)]*)\)", err)
+        expect(m, "no list of allowed keys: %s" % err)
+        return set(m.group(1).split(", "))
+
+    ctx.write("leak.c", LEAK)
+    with open(os.path.join(REPO, "rules", "config.schema.json")) as f:
+        schema = json.load(f)
+    ctx.write(".privflow.json", '{"zzz": 1}\n')
+    rc, _, err = ctx.run("scan", "leak.c", "--no-db")
+    expect(rc == 2 and allowed(err) == set(schema["properties"]),
+           "config keys: %s vs %s" % (err, sorted(schema["properties"])))
+    os.remove(ctx.path(".privflow.json"))
+    with open(os.path.join(REPO, "rules", "baseline.schema.json")) as f:
+        schema = json.load(f)
+    ctx.write("b.json", '{"version": 1, "findings": [], "zzz": 1}\n')
+    rc, _, err = ctx.run("scan", "leak.c", "--no-db", "--policy", "bundled:facturi",
+                         "--baseline", "b.json")
+    expect(rc == 2 and allowed(err) == set(schema["properties"]), "baseline keys: %s" % err)
+    ctx.write("b.json", '{"version": 1, "findings": [{"zzz": 1}]}\n')
+    rc, _, err = ctx.run("scan", "leak.c", "--no-db", "--policy", "bundled:facturi",
+                         "--baseline", "b.json")
+    items = schema["properties"]["findings"]["items"]["properties"]
+    expect(rc == 2 and allowed(err) == set(items), "baseline entry keys: %s" % err)
