@@ -451,17 +451,24 @@ int pf_jcur_object(const pf_jcur *c, const char *const *allowed)
 			if (strcmp(allowed[i], key) == 0)
 				break;
 		if (!allowed[i]) {
-			char list[512];
-			size_t n = 0;
+			char list[512], hint[128] = "";
+			const char *best = NULL;
+			size_t n = 0, bestd = 3, d;
 			pf_jcur k;
 			list[0] = '\0';
 			for (i = 0; allowed[i] && n < sizeof(list); i++) {
 				int w = snprintf(list + n, sizeof(list) - n, "%s%s", i ? ", " : "",
 				                 allowed[i]);
 				n += w > 0 ? (size_t)w : 0;
+				/* the nearest key, as for an unknown command-line option */
+				d = pf_edit_distance(key, allowed[i]);
+				if (d < bestd && d * 3 < strlen(key) + 3)
+					bestd = d, best = allowed[i];
 			}
+			if (best)
+				snprintf(hint, sizeof(hint), "; did you mean '%s'?", best);
 			pf_jcur_member(&k, c, key);
-			return pf_jcur_error(&k, "unknown key (allowed: %s)", list);
+			return pf_jcur_error(&k, "unknown key%s (allowed: %s)", hint, list);
 		}
 	}
 	return 0;

@@ -92,6 +92,9 @@ typedef struct pf_results {
 	char **notes;            /* what the compiler driver refused or
 	                            ignored, once each (not in the store) */
 	size_t ntus_outside;     /* TUs not parsed: main file outside the root */
+	size_t ntus_excluded;    /* TUs not parsed: main file under the root but
+	                            not selected by the include/exclude globs
+	                            (not in the store) */
 	size_t ntruncated;       /* functions that reached a bound of the
 	                            engine (flows through them may be missed) */
 	char **truncated;        /* their names, sorted */

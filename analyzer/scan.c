@@ -56,6 +56,47 @@ static int under_root(const char *root, const char *path)
 	return n <= 1 || (strncmp(path, root, n) == 0 && path[n] == '/');
 }
 
+/* One glob against a path and each of its leading directories. */
+static int glob_takes(const char *glob, const char *path)
+{
+	char *dir;
+	int hit = pf_glob_match(glob, path);
+
+	for (const char *sl = strchr(path, '/'); sl && !hit; sl = strchr(sl + 1, '/')) {
+		dir = pf_strndup(path, (size_t)(sl - path));
+		hit = pf_glob_match(glob, dir);
+		pf_free(dir);
+	}
+	return hit;
+}
+
+int pf_scan_path_selected(const pf_scan_opts *opts, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < opts->ninclude && !glob_takes(opts->include[i], path); i++)
+		;
+	if (opts->ninclude && i == opts->ninclude)
+		return 0;
+	for (i = 0; i < opts->nexclude; i++)
+		if (glob_takes(opts->exclude[i], path))
+			return 0;
+	return 1;
+}
+
+/* Drops the findings in files the globs do not select. */
+static void drop_unselected(pf_results *r, const pf_scan_opts *opts)
+{
+	size_t k = 0;
+
+	if (!opts->ninclude && !opts->nexclude)
+		return;
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (pf_scan_path_selected(opts, r->findings[i].file))
+			r->findings[k++] = r->findings[i];
+	r->nfindings = k;
+}
+
 static void progress(const pf_scan_opts *opts, size_t done, size_t total, const char *file)
 {
 	char *safe;
@@ -647,11 +688,15 @@ int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
 	s.res->tool_version = PF_VERSION;
 	s.db = db;
 	s.opts = opts;
-	for (size_t i = 0; i < db->n; i++)
-		if (under_root(opts->root, db->tus[i].file))
+	for (size_t i = 0; i < db->n; i++) {
+		if (!under_root(opts->root, db->tus[i].file))
+			s.res->ntus_outside++;
+		else if (!pf_scan_path_selected(opts, rel(opts->root, db->tus[i].file)))
+			s.res->ntus_excluded++;
+		else
 			todo[ntodo++] = i;
+	}
 	s.res->ntus = db->n;
-	s.res->ntus_outside = db->n - ntodo;
 
 	p.nw = opts->jobs > 0 ? opts->jobs : 1;
 	if ((size_t)p.nw > ntodo)
@@ -684,6 +729,7 @@ int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
 		s.res->policy_name = pol->name ? pf_arena_strdup(s.res->arena, pol->name) : NULL;
 	}
 	pf_results_finish(s.res);
+	drop_unselected(s.res, opts);
 	pf_vec_free(&s.failed);
 	for (size_t i = 0; i < db->n; i++)
 		pf_unit_facts_free(s.facts[i]);

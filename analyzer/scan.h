@@ -18,12 +18,31 @@ typedef struct pf_scan_opts {
 	int verbose;
 	double tu_timeout;       /* seconds one TU may take to parse; 0: no bound */
 	long tu_memory_mib;      /* a worker's data size bound; 0: none */
+	/* Which of the root's files are the project (the config file's
+	   "include" and "exclude"): globs on paths relative to the root, as
+	   pf_scan_path_selected() applies them. None: every file. */
+	const char *const *include;
+	size_t ninclude;
+	const char *const *exclude;
+	size_t nexclude;
 } pf_scan_opts;
+
+/*
+ * 1 if `path` (relative to the root) is selected: no include glob, or
+ * one matching it, and no exclude glob matching it. A glob matches a path
+ * when it matches the whole path or one of its leading directories
+ * ("third_party" takes third_party/zlib/inflate.c); `*` and `?` stop at
+ * '/', a double star crosses it (pf_glob_match).
+ */
+int pf_scan_path_selected(const pf_scan_opts *opts, const char *path);
 
 /* Runs the scan; *out owns everything it holds. Parse failures of single
    TUs (including a crash of the parser, or a TU past its time or memory
    bound) are recorded in the results, not returned as errors. TUs whose
-   main file is outside opts->root are not parsed (res->ntus_outside). */
+   main file is outside opts->root are not parsed (res->ntus_outside), nor
+   are those whose main file the include/exclude globs do not select
+   (res->ntus_excluded); findings in files they do not select are dropped,
+   after fingerprinting, so fingerprints do not depend on the globs. */
 int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
                 const pf_policy *pol, const pf_scan_opts *opts);
 

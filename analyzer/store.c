@@ -845,3 +845,24 @@ done:
 	pf_results_free(r);
 	return err;
 }
+
+int pf_store_find_run(pf_store *st, int64_t *run_id, const char *git_commit)
+{
+	sqlite3_stmt *q = NULL;
+	int err, rc;
+
+	assert(st && run_id);
+	*run_id = 0;
+	if ((err = prepare(st, &q,
+	                   git_commit ? "SELECT max(id) FROM runs WHERE git_commit = ?1"
+	                              : "SELECT max(id) FROM runs")))
+		return err;
+	if (git_commit)
+		sqlite3_bind_text(q, 1, git_commit, -1, SQLITE_TRANSIENT);
+	if ((rc = next_row(st, q, "finding a run")) < 0)
+		err = rc;
+	else if (rc == 1 && sqlite3_column_type(q, 0) == SQLITE_INTEGER)
+		*run_id = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return err;
+}

@@ -38,4 +38,12 @@ int pf_store_record(pf_store *st, int64_t *run_id, const pf_results *r,
 /* Loads the results of run `run_id` (0: the latest run). */
 int pf_store_load(pf_results **out, pf_store *st, int64_t run_id);
 
+/*
+ * The id of the last run recorded at commit `git_commit` (40 hex digits,
+ * as a run records it), or of the last run at all when git_commit is
+ * NULL, in *run_id; 0 there when no run matches (not an error: the
+ * caller says what it looked for).
+ */
+int pf_store_find_run(pf_store *st, int64_t *run_id, const char *git_commit);
+
 #endif

@@ -501,6 +501,31 @@ int pf_glob_match(const char *pat, const char *s)
 	return r;
 }
 
+/* --- did you mean -------------------------------------------------------- */
+
+/* Levenshtein distance, for "did you mean". */
+size_t pf_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64], prev, tmp;
+
+	if (lb >= 64)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			tmp = row[j];
+			row[j] = a[i - 1] == b[j - 1] ? prev
+			         : 1 + (prev < row[j - 1] ? (prev < row[j] ? prev : row[j])
+			                                  : (row[j - 1] < row[j] ? row[j - 1] : row[j]));
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
 /* --- text escaping -------------------------------------------------------- */
 
 int pf_utf8_decode(const char *str, uint32_t *cp)

@@ -158,6 +158,10 @@ int pf_utf8_decode(const char *s, uint32_t *cp);
    slashes removed. Caller frees. */
 char *pf_path_absnorm(const char *base, const char *path);
 
+/* Levenshtein distance of a and b, for "did you mean" hints; SIZE_MAX when b
+   is 64 bytes or longer. */
+size_t pf_edit_distance(const char *a, const char *b);
+
 /* Glob match with '*', '?' and '**' (matches across '/'). */
 int pf_glob_match(const char *pattern, const char *s);
 

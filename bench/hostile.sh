@@ -51,7 +51,7 @@ fail=0
 printf '%-16s %8s %10s %6s  %s\n' case seconds "peak MiB" exit verdict
 for c in deep_parens deep_blocks long_expr macro_bomb; do
 	set +e
-	/usr/bin/time -f '%e %M' -o time.txt "$privflow" scan "$c.c" ok.c --no-db --no-progress \
+	/usr/bin/time -f '%e %M' -o time.txt "$privflow" scan "$c.c" ok.c --no-db --no-progress --policy bundled:facturi \
 		--tu-timeout "$timeout" --tu-memory "$memory" -j2 -o report.txt \
 		-- -fbracket-depth=1000000 2>stderr.txt
 	rc=$?

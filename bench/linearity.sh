@@ -7,7 +7,7 @@
 #          if/else chains, switches, loops, helper and logging calls with
 #          personal-data fields, struct field writes
 # For each size it measures the parse floor (pf_parse_floor -j 1) and
-# `privflow scan -p DB --root SRC -j 1 --no-db --format json -o OUT`:
+# `privflow scan -p DB --root SRC -j 1 --no-db --policy bundled:facturi --format json -o OUT`:
 # wall time, CPU time and peak RSS, and the ratio scan/floor. Then it fits
 # the exponent k of  cost ~ size^k  (least squares on log-log) for the scan
 # time, the scan time minus the floor (wall and CPU), the floor and the scan
@@ -143,7 +143,7 @@ measure() {
 		elif grep -q 'with_errors=[1-9]' "$tmp/out.txt"; then
 			note "  floor: some TUs parse with errors: $(cat "$tmp/out.txt")"
 		fi
-		timed "$privflow" scan -p "$dir" --root "$dir" -j 1 --no-db --format json -o "$out" \
+		timed "$privflow" scan -p "$dir" --root "$dir" -j 1 --no-db --policy bundled:facturi --format json -o "$out" \
 			--fail-on never -q
 		ss=$m_wall sk=$m_rss sc=$m_cpu src=$m_rc
 		cd "$root"

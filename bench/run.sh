@@ -26,7 +26,7 @@
 #                                then PATH); a stand-in script works too
 #   --floor BIN                  pf_parse_floor (default: built on demand)
 #   --clang BIN                  clang for --analyze (default: clang)
-#   --policy FILE                passed to privflow scan
+#   --policy FILE                passed to privflow scan (default bundled:facturi)
 #   --scan-args "ARGS"           extra arguments for privflow scan (the scan's
 #                                --root is the project's, unless ARGS has one)
 #   --jobs "1 2"                 the -j / -P values to measure
@@ -39,7 +39,7 @@ root=$(cd "$here/.." && pwd)
 results_dir="$here/results"
 
 runs=3 tus=300 seed=1 jobs_list="1 2"
-privflow="" floor="" clang_bin=clang policy="" scan_args=""
+privflow="" floor="" clang_bin=clang policy="bundled:facturi" scan_args=""
 do_generated=1 do_example=1 do_scan=1 do_floor=1 do_analyze=1 keep=0
 targets=()   # "name|path" or "name|path|scan root"
 pending_name=""

@@ -13,9 +13,12 @@
  * input, or a translation unit that could not be parsed; 3 nothing was
  * analysed (an empty compilation database, every file outside --root).
  */
+#include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +26,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "catalog.h"
 #include "compdb.h"
+#include "config.h"
 #include "frontend.h"
 #include "git.h"
 #include "kinds.h"
@@ -43,14 +48,15 @@
 
 /* --- the option table ----------------------------------------------------- */
 
-enum { CMD_SCAN = 1, CMD_REPORT = 2, CMD_DUMP_IR = 4 };
+enum { CMD_SCAN = 1, CMD_REPORT = 2, CMD_DUMP_IR = 4, CMD_BASELINE = 8 };
 
 enum {
 	OPT_POLICY = 256, OPT_CATALOG, OPT_NO_DEFAULT_CATALOG, OPT_FORMAT, OPT_OUT_DIR,
 	OPT_DB, OPT_NO_DB, OPT_ROOT, OPT_FAIL_ON, OPT_COLOR, OPT_NO_COLOR,
 	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_RUN, OPT_GRAPH_BY, OPT_GRAPH_CATEGORY,
 	OPT_GRAPH_PURPOSE, OPT_GRAPH_RULE, OPT_TU_TIMEOUT, OPT_TU_MEMORY, OPT_EXTRA_ARG,
-	OPT_EXTRA_ARG_BEFORE, OPT_REMOVE_ARG
+	OPT_EXTRA_ARG_BEFORE, OPT_REMOVE_ARG,
+	OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_NO_BASELINE
 };
 
 typedef struct cli_opt {
@@ -71,14 +77,17 @@ static const cli_opt cli_opts[] = {
 	 "relative to it; for report, where code is quoted from (default: the "
 	 "recorded root, if it is the current directory or below)"},
 	{"policy", OPT_POLICY, "FILE", SR,
-	 "the privacy policy (scan default: the bundled Facturi policy)"},
+	 "the privacy policy; bundled:NAME for one privflow ships (bundled:facturi, "
+	 "the example). scan needs one, here or in the config file"},
 	{"catalog", OPT_CATALOG, "FILE", CMD_SCAN,
 	 "an extra catalogue of names and library functions (repeatable, up to 32)"},
 	{"no-default-catalog", OPT_NO_DEFAULT_CATALOG, NULL, CMD_SCAN,
 	 "do not load the bundled rules/catalog.json"},
 	{"format", OPT_FORMAT, "F[,F...]", SR,
 	 "report formats: text (default), json, sarif, md, html, dot, svg, gitlab-sast"},
-	{"output", 'o', "FILE", SR, "write the report to FILE instead of standard output (- : standard output)"},
+	{"output", 'o', "FILE", SR | CMD_BASELINE,
+	 "write the report (baseline: the baseline) to FILE instead of standard output "
+	 "(- : standard output)"},
 	{"out-dir", OPT_OUT_DIR, "DIR", SR,
 	 "write each format to DIR/privflow.EXT (needed for several formats)"},
 	{"extra-arg", OPT_EXTRA_ARG, "ARG", CMD_SCAN,
@@ -94,9 +103,11 @@ static const cli_opt cli_opts[] = {
 	 "a file whose parse takes longer is skipped and reported (default 300; 0: no bound)"},
 	{"tu-memory", OPT_TU_MEMORY, "MIB", CMD_SCAN,
 	 "a parse worker's memory bound; past it the file is reported (default 4096; 0: none)"},
-	{"db", OPT_DB, "FILE", SR, "the SQLite store (default " DEFAULT_DB ")"},
+	{"db", OPT_DB, "FILE", SR | CMD_BASELINE,
+	 "the SQLite store (default " DEFAULT_DB ", beside the config file if there is one)"},
 	{"no-db", OPT_NO_DB, NULL, CMD_SCAN, "do not record the run in a store"},
-	{"run", OPT_RUN, "ID", CMD_REPORT, "the recorded run to render (default: the latest)"},
+	{"run", OPT_RUN, "ID", CMD_REPORT | CMD_BASELINE,
+	 "the recorded run to render or baseline (default: the latest)"},
 	{"fail-on", OPT_FAIL_ON, "LEVEL", SR,
 	 "error (default), warning, note or never: the least severity that exits 1"},
 	{"color", OPT_COLOR, NULL, SR, "colour the text report"},
@@ -112,8 +123,18 @@ static const cli_opt cli_opts[] = {
 	{"graph-purpose", OPT_GRAPH_PURPOSE, "ID", SR,
 	 "graphs show only this purpose and its descendants"},
 	{"graph-rule", OPT_GRAPH_RULE, "RULE", SR, "graphs show only flows with a finding of RULE"},
-	{"quiet", 'q', NULL, SR | CMD_DUMP_IR, "no progress line and no notes on standard error"},
-	{"help", 'h', NULL, SR | CMD_DUMP_IR, "show this help and exit"},
+	{"baseline", OPT_BASELINE, "SPEC", SR,
+	 "report only findings not in a baseline: a file `privflow baseline` wrote, "
+	 "run:ID (a run in the store) or git:REF (the last run in the store recorded "
+	 "at the commit REF names)"},
+	{"no-baseline", OPT_NO_BASELINE, NULL, SR, "ignore the config file's baseline"},
+	{"config", OPT_CONFIG, "FILE", SR | CMD_BASELINE,
+	 "the config file (default: " PF_CONFIG_NAME " in the current directory or the "
+	 "nearest parent that has one)"},
+	{"no-config", OPT_NO_CONFIG, NULL, SR | CMD_BASELINE, "read no config file"},
+	{"quiet", 'q', NULL, SR | CMD_DUMP_IR | CMD_BASELINE,
+	 "no progress line and no notes on standard error (the summary line stays)"},
+	{"help", 'h', NULL, SR | CMD_DUMP_IR | CMD_BASELINE, "show this help and exit"},
 };
 
 #define NOPTS (sizeof(cli_opts) / sizeof(cli_opts[0]))
@@ -164,6 +185,7 @@ static void print_tu_errors(const pf_results *res)
 static int cmd_scan(int argc, char **argv);
 static int cmd_report(int argc, char **argv);
 static int cmd_dump_ir(int argc, char **argv);
+static int cmd_baseline(int argc, char **argv);
 
 static const cli_cmd cli_cmds[] = {
 	{"scan", CMD_SCAN, "[-p BUILD_DIR | FILES... [-- CFLAGS...]] [OPTIONS]",
@@ -174,12 +196,27 @@ static const cli_cmd cli_cmds[] = {
 	 "Renders the reports of a recorded run again, without scanning. The store "
 	 "is opened read-only and treated as untrusted input.",
 	 cmd_report},
+	{"baseline", CMD_BASELINE, "[--db FILE] [--run ID] [-o FILE]",
+	 "Writes the findings of a recorded run (default: the latest) that are not "
+	 "suppressed, by fingerprint, as a baseline file to commit: a scan with "
+	 "--baseline FILE then reports only new findings. Without -o, the file goes "
+	 "where the config file's \"baseline\" names, else to standard output.",
+	 cmd_baseline},
 	{"dump-ir", CMD_DUMP_IR, "FILES... [-- CFLAGS...]",
 	 "Prints the intermediate representation the engine sees of each file.",
 	 cmd_dump_ir},
 };
 
 #define NCMDS (sizeof(cli_cmds) / sizeof(cli_cmds[0]))
+
+static const cli_cmd *cmd_by_id(unsigned id)
+{
+	for (size_t i = 0; i < NCMDS; i++)
+		if (cli_cmds[i].id == id)
+			return &cli_cmds[i];
+	assert(!"no such command");
+	return NULL;
+}
 
 /* "-o, --output FILE" */
 static void opt_label(char *buf, size_t size, const cli_opt *o)
@@ -306,7 +343,10 @@ static void man_page(FILE *f)
 	      ".SH ENVIRONMENT\n.TP\nPRIVFLOW_DATADIR\nwhere the bundled rules/ and include/ "
 	      "are (default: ../share/privflow beside the executable, then the configured "
 	      "prefix)\n.TP\nNO_COLOR\nno colours in the text report\n"
-	      ".SH FILES\n.TP\n.privflow/privflow.db\nthe default store\n"
+	      ".SH FILES\n.TP\n.privflow.json\nthe project config file, looked for in the "
+	      "current directory and its parents (docs/cli.md)\n"
+	      ".TP\n.privflow/privflow.db\nthe default store, beside the config file if there "
+	      "is one\n"
 	      ".SH SEE ALSO\nThe documentation installed in share/doc/privflow: cli.md, "
 	      "policy.md, catalog.md, annotations.md, rules.md.\n", f);
 }
@@ -336,29 +376,6 @@ static int fail(int status)
 	return status;
 }
 
-/* Levenshtein distance, for "did you mean". */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[64], prev, tmp;
-
-	if (lb >= 64)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			tmp = row[j];
-			row[j] = a[i - 1] == b[j - 1] ? prev
-			         : 1 + (prev < row[j - 1] ? (prev < row[j] ? prev : row[j])
-			                                  : (row[j - 1] < row[j] ? row[j - 1] : row[j]));
-			prev = tmp;
-		}
-	}
-	return row[lb];
-}
-
 /* An unknown option: one line, with the nearest long option as a hint. */
 static int unknown_option(const char *arg, int letter, unsigned cmd)
 {
@@ -379,7 +396,7 @@ static int unknown_option(const char *arg, int letter, unsigned cmd)
 
 		if (!(cli_opts[i].cmds & cmd))
 			continue;
-		d = edit_distance(name, cli_opts[i].name);
+		d = pf_edit_distance(name, cli_opts[i].name);
 		if (d < bestd && d * 3 < strlen(name) + 3)
 			bestd = d, best = cli_opts[i].name;
 	}
@@ -482,6 +499,18 @@ typedef struct options {
 	size_t ncflags;
 	pf_arg_edits edits; /* --extra-arg, --extra-arg-before, --remove-arg */
 	char *edit_args[3][64];
+	/* the config file and the CI gate (apply_config) */
+	const char *config;       /* --config FILE */
+	int no_config;            /* --no-config */
+	const pf_config *cfg;     /* the one read, or NULL */
+	const char *baseline;     /* --baseline SPEC, or the config's */
+	int no_baseline;          /* --no-baseline */
+	const char *suppressions; /* --suppressions FILE, or the config's */
+	const char *const *include, *const *exclude; /* the config's globs */
+	size_t ninclude, nexclude;
+	char db_dir[PATH_MAX];    /* the default store's folder, "" if o->db is not in it */
+	char db_default[PATH_MAX];
+	int output_set;           /* -o given (even -o -) */
 } options;
 
 /* Appends one --extra-arg... to edit list k: 0, or an exit status. */
@@ -495,6 +524,105 @@ static int add_edit(options *o, int k, const char *opt, char *arg)
 	o->edits.after = o->edit_args[1];
 	o->edits.remove = o->edit_args[2];
 	o->edit_args[k][(*n)++] = arg;
+	return 0;
+}
+
+/* --- the config file ------------------------------------------------------ */
+
+static pf_config *the_config; /* one per process, freed at exit */
+
+static void free_config(void)
+{
+	pf_config_free(the_config);
+	the_config = NULL;
+}
+
+/* Reads --config FILE, else the nearest .privflow.json; NULL with none. */
+static int read_config(const pf_config **out, const options *o)
+{
+	char *found = NULL;
+	const char *path = o->config;
+	int rc;
+
+	*out = NULL;
+	if (o->no_config)
+		return 0;
+	if (!path && pf_config_find(&found) < 0)
+		return fail(EXIT_BAD);
+	if (!(path = path ? path : found))
+		return 0;
+	rc = pf_config_load(&the_config, path);
+	pf_free(found);
+	if (rc < 0)
+		return fail(EXIT_BAD);
+	atexit(free_config);
+	*out = the_config;
+	return 0;
+}
+
+/*
+ * Fills in what the command line left unset, first from the config file
+ * (the command line overrides it key by key; a list given on the command
+ * line replaces the file's), then with the built-in defaults. The store
+ * defaults to .privflow/privflow.db beside the config file, or in the
+ * current directory without one. Returns 0 or an exit status.
+ */
+static int apply_config(options *o, unsigned cmd)
+{
+	const pf_config *c = NULL;
+	const char *dir = ".";
+	int rc;
+
+	if (cmd != CMD_DUMP_IR && (rc = read_config(&c, o)))
+		return rc;
+	if (c) {
+		o->cfg = c;
+		dir = c->dir;
+		if (!o->policy)
+			o->policy = c->policy;
+		for (size_t i = 0; !o->ncatalogs && i < c->ncatalogs; i++)
+			o->catalogs[i] = c->catalogs[i];
+		if (!o->ncatalogs)
+			o->ncatalogs = (int)c->ncatalogs;
+		if (o->default_catalog < 0 && c->no_default_catalog >= 0)
+			o->default_catalog = !c->no_default_catalog;
+		if (!o->root)
+			o->root = c->root ? c->root : c->dir;
+		o->include = c->include;
+		o->ninclude = c->ninclude;
+		o->exclude = c->exclude;
+		o->nexclude = c->nexclude;
+		if (o->fail_on < 0)
+			o->fail_on = c->fail_on;
+		if (!o->baseline && !o->no_baseline)
+			o->baseline = c->baseline;
+		if (!o->suppressions)
+			o->suppressions = c->suppressions;
+		if (!o->compdb && !o->nfiles)
+			o->compdb = c->build_path;
+		if (!o->db)
+			o->db = c->db;
+		if (!o->jobs)
+			o->jobs = c->jobs;
+	}
+	if (o->default_catalog < 0)
+		o->default_catalog = 1;
+	if (o->fail_on < 0)
+		o->fail_on = PF_SEV_ERROR;
+	if (!o->jobs) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		o->jobs = n < 1 ? 1 : n > 256 ? 256 : (int)n;
+	}
+	if (!o->db) {
+		int w = strcmp(dir, ".") == 0
+		                ? snprintf(o->db_dir, sizeof(o->db_dir), "%s", DEFAULT_DB_DIR)
+		                : snprintf(o->db_dir, sizeof(o->db_dir), "%s/%s", dir, DEFAULT_DB_DIR);
+		if (w < 0 || (size_t)w + sizeof("/privflow.db") > sizeof(o->db_default))
+			return bad_usage("the config file's directory is too long: %s", dir);
+		memcpy(o->db_default, o->db_dir, (size_t)w);
+		memcpy(o->db_default + w, "/privflow.db", sizeof("/privflow.db"));
+		o->db = o->db_default;
+	}
 	return 0;
 }
 
@@ -522,18 +650,15 @@ static int parse_options(options *o, int argc, char **argv, const cli_cmd *cmd)
 		}
 	}
 	shorts[ns] = '\0';
-	o->default_catalog = 1;
+	/* -1 and 0: not given, apply_config() fills them in */
+	o->default_catalog = -1;
 	o->use_db = 1;
 	o->tu_timeout = 300;
 	o->tu_memory = 4096;
-	o->fail_on = PF_SEV_ERROR;
+	o->fail_on = -1;
 	o->color = -1;
 	o->progress = -1;
-	o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	if (o->jobs < 1)
-		o->jobs = 1;
-	if (o->jobs > 256)
-		o->jobs = 256;
+	o->jobs = 0;
 	/* split off "-- CFLAGS" before getopt sees them */
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--") == 0) {
@@ -547,7 +672,10 @@ static int parse_options(options *o, int argc, char **argv, const cli_cmd *cmd)
 	while ((c = getopt_long(argc, argv, shorts, lopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->compdb = optarg; break;
-		case 'o': o->output = strcmp(optarg, "-") ? optarg : NULL; break; /* - is standard output */
+		case 'o': /* - is standard output */
+			o->output = strcmp(optarg, "-") ? optarg : NULL;
+			o->output_set = 1;
+			break;
 		case 'j':
 			n = strtol(optarg, &end, 10);
 			if (*end || n < 1 || n > 256)
@@ -624,6 +752,10 @@ static int parse_options(options *o, int argc, char **argv, const cli_cmd *cmd)
 				return bad_usage("--graph-rule: unknown rule '%s'", optarg);
 			o->graph.rule = optarg;
 			break;
+		case OPT_CONFIG: o->config = optarg; break;
+		case OPT_NO_CONFIG: o->no_config = 1; break;
+		case OPT_BASELINE: o->baseline = optarg; o->no_baseline = 0; break;
+		case OPT_NO_BASELINE: o->baseline = NULL; o->no_baseline = 1; break;
 		case ':':
 			if (optopt && optopt < 256) {
 				char s[3] = {'-', (char)optopt, 0};
@@ -638,7 +770,7 @@ static int parse_options(options *o, int argc, char **argv, const cli_cmd *cmd)
 	o->nfiles = (size_t)(argc - optind);
 	if (!o->formats[0])
 		strcpy(o->formats, "text");
-	return 0;
+	return apply_config(o, cmd->id);
 }
 
 /* --- reports ---------------------------------------------------------------- */
@@ -730,15 +862,75 @@ static int exit_status(const options *o, const pf_results *res)
 
 /* --- loading ------------------------------------------------------------------ */
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The policies privflow ships, "a, b, c", in buf. */
+static void bundled_policies(char *buf, size_t size)
+{
+	char *dir = data_path("rules");
+	DIR *d = dir ? opendir(dir) : NULL;
+	char names[32][64];
+	size_t n = 0, used = 0;
+	struct dirent *e;
+
+	buf[0] = '\0';
+	while (d && (e = readdir(d)) && n < 32) {
+		size_t len = strlen(e->d_name), sfx = strlen(".policy.json");
+		if (len > sfx && len - sfx < 64 && !strcmp(e->d_name + len - sfx, ".policy.json"))
+			snprintf(names[n++], 64, "%.*s", (int)(len - sfx), e->d_name);
+	}
+	if (d)
+		closedir(d);
+	pf_free(dir);
+	qsort(names, n, sizeof(names[0]), name_cmp);
+	for (size_t i = 0; i < n && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", names[i]);
+}
+
+/*
+ * The policy: a file, or bundled:NAME for rules/NAME.policy.json of the
+ * data directory. A scan needs one: judging a code base against the
+ * bundled example without being asked would be a verdict on nothing.
+ */
 static int load_policy(pf_policy **pol, const options *o)
 {
-	char *def = NULL;
+	char *path = NULL, list[512];
+	const char *name;
 	int rc;
 
-	if (!o->policy && !(def = data_path("rules/facturi.policy.json")))
-		return fail(EXIT_BAD);
-	rc = pf_policy_load(pol, o->policy ? o->policy : def);
-	pf_free(def);
+	if (!o->policy) {
+		fprintf(stderr, "privflow: %s: no policy: give --policy FILE, or \"policy\" in a %s "
+		        "(--policy bundled:facturi scans against the bundled example policy)\n",
+		        cur_cmd, PF_CONFIG_NAME);
+		return EXIT_BAD;
+	}
+	if (strncmp(o->policy, "bundled:", 8) == 0) {
+		struct stat sb;
+		char *rel;
+
+		name = o->policy + 8;
+		if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(name))
+			name = "";
+		rel = pf_asprintf("rules/%s.policy.json", name);
+		path = data_path(rel);
+		pf_free(rel);
+		if (!path)
+			return fail(EXIT_BAD);
+		if (!*name || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+			char *safe = pf_text_escape(o->policy + 8);
+			bundled_policies(list, sizeof(list));
+			fprintf(stderr, "privflow: %s: --policy: no bundled policy '%s' (bundled: %s)\n",
+			        cur_cmd, safe, list);
+			pf_free(safe);
+			pf_free(path);
+			return EXIT_BAD;
+		}
+	}
+	rc = pf_policy_load(pol, path ? path : o->policy);
+	pf_free(path);
 	return rc < 0 ? fail(EXIT_BAD) : 0;
 }
 
@@ -772,14 +964,17 @@ static char *absolute(const char *path)
  * .gitignore of its own, so that it never ends up in a repository's
  * tracked files.
  */
-static int open_store(pf_store **st, const char *path, int is_default)
+static int open_store(pf_store **st, const char *path, const char *default_dir)
 {
 	struct stat sb;
 
-	if (is_default && stat(DEFAULT_DB_DIR, &sb) != 0) {
+	if (default_dir && *default_dir && stat(default_dir, &sb) != 0) {
 		static const char ignore[] = "# privflow's store: facts of past scans, not source\n*\n";
-		if (pf_mkdirs(DEFAULT_DB_DIR) < 0 ||
-		    pf_file_write(DEFAULT_DB_DIR "/.gitignore", ignore, sizeof(ignore) - 1) < 0)
+		char *gi = pf_asprintf("%s/.gitignore", default_dir);
+		int bad = pf_mkdirs(default_dir) < 0 ||
+		          pf_file_write(gi, ignore, sizeof(ignore) - 1) < 0;
+		pf_free(gi);
+		if (bad)
 			return fail(EXIT_BAD);
 	}
 	return pf_store_open(st, path) < 0 ? fail(EXIT_BAD) : 0;
@@ -800,6 +995,181 @@ static void record_git_head(pf_results *res, const char *root)
 	pf_free(branch);
 }
 
+/* --- the CI gate: baseline and summary ----------------------------------------- */
+
+/*
+ * The baseline --baseline SPEC names: a file, run:ID, or git:REF (the
+ * last run in the store recorded at the commit REF names, asked of git
+ * in `root`). `st` is the store if one is open; otherwise the one o->db
+ * names is opened read-only for a run. *out NULL when there is no
+ * baseline. Returns 0 or an exit status.
+ */
+static int load_baseline(pf_baseline **out, const options *o, pf_store *st, const char *root)
+{
+	const char *spec = o->baseline;
+	pf_store *ro = NULL;
+	pf_results *r = NULL;
+	char *commit = NULL, *end;
+	int64_t id = 0;
+	int rc = 0;
+
+	*out = NULL;
+	if (!spec)
+		return 0;
+	if (strncmp(spec, "run:", 4) && strncmp(spec, "git:", 4)) {
+		struct stat sb;
+		/* the config file's baseline may not be written yet: every
+		   finding is new then, which is the safe side */
+		if (o->cfg && spec == o->cfg->baseline && lstat(spec, &sb) != 0 && errno == ENOENT) {
+			char *safe = pf_text_escape(spec);
+			if (!o->quiet)
+				fprintf(stderr, "privflow: note: no baseline yet: %s does not exist "
+				        "(`privflow baseline` writes it); every finding is new\n", safe);
+			pf_free(safe);
+			*out = pf_baseline_from_results(&(pf_results){0});
+			return 0;
+		}
+		return pf_baseline_load(out, spec) < 0 ? fail(EXIT_BAD) : 0;
+	}
+	if (!st && pf_store_open_readonly(&ro, o->db) < 0)
+		return fail(EXIT_BAD);
+	if (!st)
+		st = ro;
+	if (spec[0] == 'r') {
+		id = strtoll(spec + 4, &end, 10);
+		if (*end || end == spec + 4 || id <= 0) {
+			rc = bad_usage("--baseline: expected run:ID with a run id, got '%s'", spec);
+			goto done;
+		}
+	} else {
+		if (!spec[4] || spec[4] == '-') {
+			rc = bad_usage("--baseline: expected git:REF with a revision, got '%s'", spec);
+			goto done;
+		}
+		if (pf_git_rev_parse(&commit, root, spec + 4) < 0 ||
+		    pf_store_find_run(st, &id, commit) < 0) {
+			rc = fail(EXIT_BAD);
+			goto done;
+		}
+		if (!id) {
+			char *safe = pf_text_escape(spec), *db = pf_text_escape(o->db);
+			fprintf(stderr, "privflow: error: --baseline %s: no run in %s was recorded at "
+			        "commit %s (scan that commit first, or give a baseline file)\n",
+			        safe, db, commit);
+			pf_free(safe);
+			pf_free(db);
+			rc = EXIT_BAD;
+			goto done;
+		}
+	}
+	if (pf_store_load(&r, st, id) < 0) {
+		rc = fail(EXIT_BAD);
+		goto done;
+	}
+	*out = pf_baseline_from_results(r);
+done:
+	if (r)
+		pf_results_free(r);
+	if (ro)
+		pf_store_close(ro);
+	pf_free(commit);
+	return rc;
+}
+
+/* Appends printf output to the growing line *line (n bytes so far). */
+static void line_add(char **line, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void line_add(char **line, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (len <= 0)
+		return;
+	*line = pf_realloc(*line, *n + (size_t)len + 1);
+	va_start(ap, fmt);
+	vsnprintf(*line + *n, (size_t)len + 1, fmt, ap);
+	va_end(ap);
+	*n += (size_t)len;
+}
+
+/*
+ * The line a CI log needs on standard error after every scan and report,
+ * even when every report went to a file (and with -q):
+ *   privflow: 3 new findings (2 errors, 1 warning) in 12 files, 5 baselined
+ *   (1 gone), 2 suppressed; reports: out/privflow.sarif; run 7 recorded in F
+ * "new" when a baseline was applied; suppressed findings are not counted
+ * as findings. When the text report went to a terminal that is also
+ * standard error's, its own last line has just said the counts: they are
+ * not said twice.
+ */
+static void print_summary(const options *o, char **paths, size_t npaths, const pf_results *res,
+                          int baselined, int64_t run_id, const char *dbpath)
+{
+	char formats[256], *save = NULL, *line = NULL, *safe;
+	size_t sev[PF_SEV_COUNT] = {0}, n = 0, nsupp = 0, k = 0, nfiles, len = 0;
+	int text_shown = 0, first = 1, nrep = 0;
+
+	strcpy(formats, o->formats);
+	for (char *f = strtok_r(formats, ",", &save); f; f = strtok_r(NULL, ",", &save), k++)
+		if (k < npaths && !paths[k] && strcmp(f, "text") == 0)
+			text_shown = isatty(1) && isatty(2);
+	for (size_t i = 0; i < res->nfindings; i++) {
+		const pf_finding *f = &res->findings[i];
+		if (f->suppression) {
+			nsupp++;
+		} else {
+			n++;
+			if (f->severity >= 0 && f->severity < PF_SEV_COUNT)
+				sev[f->severity]++;
+		}
+	}
+	nfiles = res->nfiles ? res->nfiles : res->ntus;
+	if (!text_shown) {
+		const char *what = baselined ? "new finding" : "finding";
+		if (n)
+			line_add(&line, &len, "%zu %s%s (", n, what, n == 1 ? "" : "s");
+		else
+			line_add(&line, &len, "no %ss", what);
+		for (int s = PF_SEV_COUNT - 1; s >= 0 && n; s--)
+			if (sev[s]) {
+				line_add(&line, &len, "%s%zu %s%s", first ? "" : ", ", sev[s],
+				         pf_severity_id(s), sev[s] == 1 ? "" : "s");
+				first = 0;
+			}
+		line_add(&line, &len, "%s in %zu file%s", n ? ")" : "", nfiles, nfiles == 1 ? "" : "s");
+		if (baselined) {
+			line_add(&line, &len, ", %zu baselined", res->nbaselined);
+			if (res->nbaseline_gone)
+				line_add(&line, &len, " (%zu gone)", res->nbaseline_gone);
+		}
+	}
+	if (nsupp)
+		line_add(&line, &len, "%s%zu suppressed", len ? ", " : "", nsupp);
+	if (res->noutside_diff)
+		line_add(&line, &len, "%s%zu outside the changed lines", len ? ", " : "",
+		         res->noutside_diff);
+	for (k = 0; k < npaths; k++) {
+		if (!paths[k])
+			continue;
+		safe = pf_text_escape(paths[k]);
+		line_add(&line, &len, "%s%s", nrep++ ? ", " : len ? "; reports: " : "reports: ", safe);
+		pf_free(safe);
+	}
+	if (dbpath) {
+		safe = pf_text_escape(dbpath);
+		line_add(&line, &len, "%srun %lld recorded in %s", len ? "; " : "",
+		         (long long)run_id, safe);
+		pf_free(safe);
+	}
+	if (len)
+		fprintf(stderr, "privflow: %s\n", line);
+	pf_free(line);
+}
+
 /* --- commands ------------------------------------------------------------------- */
 
 static int cmd_scan(int argc, char **argv)
@@ -810,6 +1180,7 @@ static int cmd_scan(int argc, char **argv)
 	pf_compdb *db = NULL;
 	pf_results *res = NULL;
 	pf_store *st = NULL;
+	pf_baseline *bl = NULL;
 	char *root = NULL, *incdir = NULL, *paths[MAX_REPORTS] = {0};
 	const char *dbpath = NULL;
 	size_t npaths = 0;
@@ -817,10 +1188,11 @@ static int cmd_scan(int argc, char **argv)
 	int rc;
 	time_t started = time(NULL);
 
-	if ((rc = parse_options(&o, argc, argv, &cli_cmds[0])))
+	if ((rc = parse_options(&o, argc, argv, cmd_by_id(CMD_SCAN))))
 		return rc;
 	if (!o.compdb && o.nfiles == 0)
-		return bad_usage("nothing to scan: give -p BUILD_DIR or FILES%s", "");
+		return bad_usage("nothing to scan: give -p BUILD_DIR or FILES (or \"build_path\" in "
+		                 "a " PF_CONFIG_NAME ")%s", "");
 	if (o.compdb && o.nfiles)
 		return bad_usage("give either -p or FILES, not both%s", "");
 	if (!(root = absolute(o.root ? o.root : ".")))
@@ -844,17 +1216,20 @@ static int cmd_scan(int argc, char **argv)
 	}
 	pf_compdb_edit_args(db, &o.edits);
 	if (o.use_db) {
-		dbpath = o.db ? o.db : DEFAULT_DB;
-		if ((rc = open_store(&st, dbpath, !o.db)))
+		dbpath = o.db;
+		if ((rc = open_store(&st, dbpath, o.db_dir)))
 			goto done;
 	}
+	if ((rc = load_baseline(&bl, &o, st, root)))
+		goto done;
 	if (!(incdir = data_path("include"))) {
 		rc = fail(EXIT_BAD);
 		goto done;
 	}
 	pf_scan_opts so = {root, incdir, o.jobs,
 	                   o.progress > 0 || (o.progress < 0 && isatty(2) && !o.quiet), 0,
-	                   o.tu_timeout, o.tu_memory};
+	                   o.tu_timeout, o.tu_memory,
+	                   o.include, o.ninclude, o.exclude, o.nexclude};
 	if (pf_scan_run(&res, db, cat, pol, &so) < 0) {
 		rc = fail(EXIT_BAD);
 		goto done;
@@ -878,22 +1253,23 @@ static int cmd_scan(int argc, char **argv)
 		rc = fail(EXIT_BAD);
 		goto done;
 	}
+	if (bl)
+		pf_baseline_apply(bl, res);
 	if ((rc = write_reports(&o, paths, res, pol, root)))
 		goto done;
-	if (res->ntus == res->ntus_outside) {
+	if (res->ntus == res->ntus_outside + res->ntus_excluded) {
 		fprintf(stderr, "privflow: warning: nothing was analysed: %s\n",
 		        res->ntus == 0 ? "the compilation database has no C or C++ file"
-		                       : "every file is outside --root");
+		        : res->ntus_excluded ? "every file is outside --root or excluded by the "
+		                               "config file's include/exclude"
+		                             : "every file is outside --root");
 		rc = EXIT_NOTHING;
 	} else {
 		rc = res->ntus_failed ? EXIT_BAD : exit_status(&o, res);
 	}
-	if (st && !o.quiet) {
-		char *safe = pf_text_escape(dbpath);
-		fprintf(stderr, "privflow: run %lld recorded in %s\n", (long long)run_id, safe);
-		pf_free(safe);
-	}
+	print_summary(&o, paths, npaths, res, bl != NULL, run_id, st ? dbpath : NULL);
 done:
+	pf_baseline_free(bl);
 	free_paths(paths, npaths);
 	if (st)
 		pf_store_close(st);
@@ -915,11 +1291,12 @@ static int cmd_report(int argc, char **argv)
 	pf_store *st = NULL;
 	pf_results *res = NULL;
 	pf_policy *pol = NULL;
+	pf_baseline *bl = NULL;
 	char *paths[MAX_REPORTS] = {0}, *root = NULL;
 	size_t npaths = 0;
 	int rc;
 
-	if ((rc = parse_options(&o, argc, argv, &cli_cmds[1])))
+	if ((rc = parse_options(&o, argc, argv, cmd_by_id(CMD_REPORT))))
 		return rc;
 	if (o.nfiles)
 		return bad_usage("unexpected argument '%s'", o.files[0]);
@@ -928,11 +1305,15 @@ static int cmd_report(int argc, char **argv)
 	if ((rc = plan_reports(&o, paths, &npaths)) ||
 	    (o.policy && (rc = load_policy(&pol, &o))))
 		goto done;
-	if (pf_store_open_readonly(&st, o.db ? o.db : DEFAULT_DB) < 0 ||
+	if (pf_store_open_readonly(&st, o.db) < 0 ||
 	    pf_store_load(&res, st, o.run) < 0) {
 		rc = fail(EXIT_BAD);
 		goto done;
 	}
+	if ((rc = load_baseline(&bl, &o, st, root ? root : ".")))
+		goto done;
+	if (bl)
+		pf_baseline_apply(bl, res);
 	/* the store may come from elsewhere: its root is trusted for excerpts
 	   only where this user already is (the current directory or below) */
 	if (!root && res->root) {
@@ -946,7 +1327,9 @@ static int cmd_report(int argc, char **argv)
 	if ((rc = write_reports(&o, paths, res, pol, root)))
 		goto done;
 	rc = exit_status(&o, res);
+	print_summary(&o, paths, npaths, res, bl != NULL, 0, NULL);
 done:
+	pf_baseline_free(bl);
 	free_paths(paths, npaths);
 	if (res)
 		pf_results_free(res);
@@ -965,7 +1348,7 @@ static int cmd_dump_ir(int argc, char **argv)
 	char *root = NULL, *incdir = NULL;
 	int rc;
 
-	if ((rc = parse_options(&o, argc, argv, &cli_cmds[2])))
+	if ((rc = parse_options(&o, argc, argv, cmd_by_id(CMD_DUMP_IR))))
 		return rc;
 	if (!o.nfiles)
 		return bad_usage("nothing to dump: give FILES%s", "");
@@ -987,6 +1370,66 @@ done:
 	pf_compdb_free(db);
 	pf_free(root);
 	pf_free(incdir);
+	return rc;
+}
+
+/*
+ * privflow baseline: the findings of a stored run that are not
+ * suppressed, as a baseline file. Written atomically: a baseline half
+ * written would accept half the findings.
+ */
+static int cmd_baseline(int argc, char **argv)
+{
+	options o = {0};
+	pf_store *st = NULL;
+	pf_results *res = NULL;
+	char *out = NULL;
+	const char *dest = NULL;
+	size_t len = 0, n = 0;
+	int64_t run_id = 0;
+	int rc;
+
+	if ((rc = parse_options(&o, argc, argv, cmd_by_id(CMD_BASELINE))))
+		return rc;
+	if (o.nfiles)
+		return bad_usage("unexpected argument '%s'", o.files[0]);
+	/* -o, else the config file's baseline when it is a file */
+	if (o.output_set)
+		dest = o.output;
+	else if (o.cfg && o.cfg->baseline && strncmp(o.cfg->baseline, "run:", 4) &&
+	         strncmp(o.cfg->baseline, "git:", 4))
+		dest = o.cfg->baseline;
+	if (dest && pf_file_check_writable(dest) < 0)
+		return fail(EXIT_BAD);
+	if (pf_store_open_readonly(&st, o.db) < 0 ||
+	    (!(run_id = o.run) && pf_store_find_run(st, &run_id, NULL) < 0) ||
+	    pf_store_load(&res, st, run_id) < 0 || pf_baseline_render(&out, &len, res) < 0) {
+		rc = fail(EXIT_BAD);
+		goto done;
+	}
+	for (size_t i = 0; i < res->nfindings; i++)
+		n += !res->findings[i].suppression;
+	if (dest) {
+		if (pf_file_write(dest, out, len) < 0) {
+			rc = fail(EXIT_BAD);
+			goto done;
+		}
+	} else if (fwrite(out, 1, len, stdout) != len || fflush(stdout) != 0) {
+		fprintf(stderr, "privflow: error: cannot write to standard output: %s\n",
+		        strerror(errno));
+		rc = EXIT_BAD;
+		goto done;
+	}
+	char *safe = pf_text_escape(dest ? dest : "standard output");
+	fprintf(stderr, "privflow: baseline of run %lld: %zu finding%s written to %s\n",
+	        (long long)run_id, n, n == 1 ? "" : "s", safe);
+	pf_free(safe);
+done:
+	pf_free(out);
+	if (res)
+		pf_results_free(res);
+	if (st)
+		pf_store_close(st);
 	return rc;
 }
 

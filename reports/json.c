@@ -120,6 +120,10 @@ static json_t *summary_json(const pf_results *r)
 
 	pf_report_count(r, sev, rule);
 	json_object_set_new(o, "findings", json_integer((json_int_t)r->nfindings));
+	/* the CI gate: findings a baseline accepted (not in "findings"), and
+	   the baseline's entries no finding matches any more */
+	json_object_set_new(o, "baselined", json_integer((json_int_t)r->nbaselined));
+	json_object_set_new(o, "baseline_gone", json_integer((json_int_t)r->nbaseline_gone));
 	/* Most severe first, every severity present (0 included). */
 	for (i = PF_SEV_COUNT - 1; i >= 0; i--)
 		json_object_set_new(by_sev, pf_severity_id(i),

@@ -114,7 +114,8 @@ static void put_count(pf_sbuf *b, int *first, size_t n, const char *one,
 
 /*
  * Renders the findings of ctx->results, then
- * "privflow: 3 errors, 2 warnings in 12 files" (or "no findings").
+ * "privflow: 3 errors, 2 warnings in 12 files" (or "no findings"), and
+ * "; 5 baselined (1 gone)" when a baseline took some out.
  */
 int pf_report_text(char **out, size_t *len, const pf_report_ctx *ctx)
 {
@@ -165,6 +166,10 @@ int pf_report_text(char **out, size_t *len, const pf_report_ctx *ctx)
 		pf_sbuf_printf(&b, " (%zu failed to parse)", r->ntus_failed);
 	else if (r->ntus_partial)
 		pf_sbuf_printf(&b, " (%zu analysed in part)", r->ntus_partial);
+	if (r->nbaselined || r->nbaseline_gone)
+		pf_sbuf_printf(&b, "; %zu baselined", r->nbaselined);
+	if (r->nbaseline_gone)
+		pf_sbuf_printf(&b, " (%zu gone)", r->nbaseline_gone);
 	pf_sbuf_puts(&b, "\n");
 	pf_sbuf_take(&b, out, len);
 	return PF_OK;

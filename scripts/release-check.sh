@@ -17,7 +17,7 @@ cmake -S fixtures/example-app -B "$work/example" -DCMAKE_EXPORT_COMPILE_COMMANDS
 status=0
 env -u PRIVFLOW_DATADIR PATH=/usr/bin:/bin "$work/p2/bin/privflow" --version
 env -u PRIVFLOW_DATADIR PATH=/usr/bin:/bin "$work/p2/bin/privflow" scan -p "$work/example" \
-	--root fixtures/example-app --no-db --format json -o "$work/report.json" || status=$?
+	--root fixtures/example-app --policy bundled:facturi --no-db --format json -o "$work/report.json" || status=$?
 if [ "$status" -ne 1 ]; then
 	echo "release-check: the installed copy exited $status (expected 1: findings)" >&2
 	exit 1

@@ -219,7 +219,7 @@ def run_example(ex, opts):
         out = os.path.join(tmp, ".privflow-out.json")
         policy = os.path.join(REPO, ex.policy or DEFAULT_POLICY)
         cmd = [opts.privflow, "scan", "--root", tmp, "--format", "json", "-o", out,
-               "--no-db", "--policy", policy, "--fail-on", "never"]
+               "--no-db", "--no-config", "--policy", policy, "--fail-on", "never"]
         for c in ex.catalogs:
             cmd += ["--catalog", c if c in ex.files else os.path.join(REPO, c)]
         cmd += sources + ["--", "-I" + os.path.join(REPO, "include")]

@@ -292,7 +292,9 @@ def run_privflow(case, opts, outdir, fmt="json", output=None, extra_args=()):
         cmd = [opts.privflow, "scan"]
         if compdb:
             cmd += ["-p", compdb]
-        cmd += ["--root", root, "--policy", case.policy, "--format", fmt,
+        # --no-config: a case is judged by its own case.json alone, never
+        # by a .privflow.json above the fixtures
+        cmd += ["--no-config", "--root", root, "--policy", case.policy, "--format", fmt,
                 "-o", out_file, "--db", os.path.join(tmp, "privflow.db")]
         cmd += case.config.get("args", []) + list(extra_args)
         if not compdb:

@@ -27,6 +27,8 @@ import time
 HERE = os.path.dirname(os.path.realpath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 SKIP = 77
+# A scan needs a policy: these checks use the example privflow ships.
+BUNDLED = "--policy=bundled:facturi"
 
 CHECKS = {}
 
@@ -86,7 +88,7 @@ void log_user(const struct user *u) { fprintf(stderr, "user %s\\n", u->password)
 def scan_leak(ctx, *extra):
     """A one-file project that logs a password: errors, exit 1."""
     ctx.write("leak.c", LEAK, "wb")
-    return ctx.run("scan", "leak.c", "--no-db", *extra)
+    return ctx.run("scan", BUNDLED, "leak.c", "--no-db", *extra)
 
 
 # --- output files (points 1, 2, 12) -----------------------------------------
@@ -176,7 +178,7 @@ def output_planted_temp(ctx):
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
         os.dup2(null, 2)
-        os.execv(ctx.privflow, [ctx.privflow, "scan", "leak.c", "--no-db", "-o", out])
+        os.execv(ctx.privflow, [ctx.privflow, "scan", BUNDLED, "leak.c", "--no-db", "-o", out])
     os.close(r)
     os.symlink(victim, "%s.tmp.%d" % (out, pid))
     os.write(w, b"x")
@@ -210,7 +212,7 @@ def outputs_checked_first(ctx):
     for args in (["-o", ctx.path("no", "such", "dir", "r.txt")],
                  ["--out-dir", ctx.path("deep.c", "sub"), "--format", "json,md"],
                  ["--db", ctx.path("deep.c", "x.db")]):
-        rc, _, err = ctx.run("scan", "deep.c", *args, "--", "-fbracket-depth=100000")
+        rc, _, err = ctx.run("scan", BUNDLED, "deep.c", *args, "--", "-fbracket-depth=100000")
         expect(rc == 2, "%s: exit %d, expected 2" % (args, rc))
         expect("skipped" not in err and "crashed" not in err,
                "%s: the scan parsed before checking its outputs: %s" % (args, err))
@@ -221,7 +223,7 @@ def outputs_checked_first(ctx):
 def make_store(ctx):
     ctx.write("proj/leak.c", LEAK, "wb")
     db = ctx.path("s.db")
-    rc, _, err = ctx.run("scan", "leak.c", "--db", db, "--format", "json", "-o",
+    rc, _, err = ctx.run("scan", BUNDLED, "leak.c", "--db", db, "--format", "json", "-o",
                          os.devnull, cwd=ctx.path("proj"))
     expect(rc == 1, "scan: exit %d: %s" % (rc, err))
     return db
@@ -386,7 +388,7 @@ def scan_default_store(ctx):
     """Without --db the store goes to .privflow/, which ignores itself for
     git, and the scan says where it went."""
     ctx.write("leak.c", LEAK, "wb")
-    rc, _, err = ctx.run("scan", "leak.c")
+    rc, _, err = ctx.run("scan", BUNDLED, "leak.c")
     expect(rc == 1, "exit %d: %s" % (rc, err))
     expect(os.path.isfile(ctx.path(".privflow", "privflow.db")), "no store")
     with open(ctx.path(".privflow", ".gitignore")) as f:
@@ -422,7 +424,7 @@ def text_escapes(ctx):
     byte cannot forge a diagnostic or reach the terminal raw."""
     d = nasty_project(ctx)
     for fmt in ("text", "md"):
-        p = subprocess.run([ctx.privflow, "scan", NASTY, "--no-db", "--format", fmt],
+        p = subprocess.run([ctx.privflow, "scan", BUNDLED, NASTY, "--no-db", "--format", fmt],
                            cwd=d, capture_output=True, timeout=120)
         out = p.stdout
         expect(p.returncode == 1, "%s: exit %d: %s" % (fmt, p.returncode, p.stderr))
@@ -442,12 +444,12 @@ def json_non_utf8(ctx):
     """A non-UTF-8 file name stays recoverable in JSON (\\xNN), and in
     SARIF as a percent-encoded URI."""
     d = nasty_project(ctx)
-    p = subprocess.run([ctx.privflow, "scan", NASTY, "--no-db", "--format", "json"],
+    p = subprocess.run([ctx.privflow, "scan", BUNDLED, NASTY, "--no-db", "--format", "json"],
                        cwd=d, capture_output=True, timeout=120)
     doc = json.loads(p.stdout)
     files = {f["file"] for f in doc["findings"]}
     expect(any(f.endswith("\\xe9.c") for f in files), "JSON file names: %s" % files)
-    p = subprocess.run([ctx.privflow, "scan", NASTY, "--no-db", "--format", "sarif"],
+    p = subprocess.run([ctx.privflow, "scan", BUNDLED, NASTY, "--no-db", "--format", "sarif"],
                        cwd=d, capture_output=True, timeout=120)
     sarif = json.loads(p.stdout)
     uris = {l["physicalLocation"]["artifactLocation"]["uri"]
@@ -462,7 +464,7 @@ def sarif_scheme_like_path(ctx):
     os.makedirs(os.path.join(d, "javascript:alert(1)"))
     with open(os.path.join(d, "javascript:alert(1)", "x.c"), "wb") as f:
         f.write(LEAK)
-    rc, out, err = ctx.run("scan", "javascript:alert(1)/x.c", "--no-db", "--format", "sarif",
+    rc, out, err = ctx.run("scan", BUNDLED, "javascript:alert(1)/x.c", "--no-db", "--format", "sarif",
                            cwd=d)
     sarif = json.loads(out)
     uris = [l["physicalLocation"]["artifactLocation"]["uri"]
@@ -485,7 +487,7 @@ def inputs_bounded(ctx):
     for opt in ("--policy", "--catalog", "-p"):
         for bad, words in (("/dev/zero", "not a regular file"),
                            (fifo, "not a regular file"), (nul, "NUL byte at offset 100")):
-            args = ["scan", "--no-db", opt, bad] + ([] if opt == "-p" else ["leak.c"])
+            args = ["scan", BUNDLED, "--no-db", opt, bad] + ([] if opt == "-p" else ["leak.c"])
             t = time.time()
             rc, _, err = ctx.run(*args, timeout=20)
             expect(rc == 2 and words in err, "%s %s: exit %d: %s" % (opt, bad, rc, err))
@@ -497,7 +499,7 @@ def crashing_tu(ctx):
     """A TU that crashes clang is reported and the scan goes on."""
     ctx.write("deep.c", "int f(int x) { return " + "(" * 50000 + "x" + ")" * 50000 + "; }\n")
     ctx.write("leak.c", LEAK, "wb")
-    rc, out, err = ctx.run("scan", "deep.c", "leak.c", "--no-db", "--", "-fbracket-depth=100000")
+    rc, out, err = ctx.run("scan", BUNDLED, "deep.c", "leak.c", "--no-db", "--", "-fbracket-depth=100000")
     expect(rc == 2, "exit %d, expected 2" % rc)
     expect("deep.c: error: the parser crashed" in err, "no crash report: %s" % err)
     expect(b"leak.c:3" in out and b"[sensitive-log]" in out, "the other TU was not analysed")
@@ -508,11 +510,11 @@ def empty_scans(ctx):
     """An empty compilation database, or every file outside --root, is a
     warning and exit 3, not a clean bill."""
     ctx.write("compile_commands.json", "[]")
-    rc, _, err = ctx.run("scan", "-p", ctx.tmp, "--no-db")
+    rc, _, err = ctx.run("scan", BUNDLED, "-p", ctx.tmp, "--no-db")
     expect(rc == 3 and "nothing was analysed" in err, "[]: exit %d: %s" % (rc, err))
     ctx.write("src/leak.c", LEAK, "wb")
     os.makedirs(ctx.path("other"))
-    rc, _, err = ctx.run("scan", "src/leak.c", "--no-db", "--root", ctx.path("other"))
+    rc, _, err = ctx.run("scan", BUNDLED, "src/leak.c", "--no-db", "--root", ctx.path("other"))
     expect(rc == 3 and "outside --root" in err, "outside: exit %d: %s" % (rc, err))
 
 
@@ -568,7 +570,7 @@ def installed_copy(ctx):
                            capture_output=True, text=True)
         expect(r.returncode == 0, "example-app configure: %s" % r.stderr)
         compdb = ctx.path("ex")
-    r = subprocess.run([exe, "scan", "-p", compdb, "--root",
+    r = subprocess.run([exe, "scan", BUNDLED, "-p", compdb, "--root",
                         os.path.join(REPO, "fixtures", "example-app"), "--no-db",
                         "--format", "json"], capture_output=True, env=env, cwd=ctx.tmp)
     expect(r.returncode == 1, "scan: exit %d: %s" % (r.returncode, r.stderr))
@@ -596,7 +598,7 @@ def deterministic_jobs(ctx):
     outs = {}
     for j in ("1", "4"):
         out = ctx.path("j" + j)
-        rc, _, err = ctx.run("scan", "-p", db, "--root", fixtures, "--no-db", "-j", j,
+        rc, _, err = ctx.run("scan", BUNDLED, "-p", db, "--root", fixtures, "--no-db", "-j", j,
                              "--format", "json,sarif,text", "--out-dir", out, timeout=600)
         expect(rc == 1, "-j%s: exit %d: %s" % (j, rc, err[-2000:]))
         outs[j] = {}

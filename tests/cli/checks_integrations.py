@@ -5,7 +5,8 @@ Each YAML file is parsed (PyYAML), its structure checked (permissions,
 artifacts, the report a job hands its CI service is the one privflow
 writes), and every privflow command in it checked against the options
 `privflow COMMAND --help` lists, so the files cannot rot. Then the file
-is run for real on a copy of the example application: its jobs' shell
+is run for real on a copy of the example application (with a
+.privflow.json naming its policy, as a project keeps one): its jobs' shell
 steps in order, in a workspace per job, with actions/checkout,
 upload/download-artifact and upload-sarif (GitHub) or artifacts and needs
 (GitLab) emulated, and the steps that install privflow or packages left
@@ -235,10 +236,21 @@ def gitlab_problems(report):
     return errs
 
 
+def user_repo(ctx):
+    """The repository a CI job checks out: the example application with a
+    .privflow.json that names its policy, as a project keeps it."""
+    repo = ctx.path("repo")
+    if not os.path.isdir(repo):
+        shutil.copytree(EXAMPLE, repo)
+        with open(os.path.join(repo, ".privflow.json"), "w") as f:
+            json.dump({"policy": "bundled:facturi"}, f)
+    return repo
+
+
 def example_project(ctx, name="project"):
-    """A copy of the example application, configured into its build/."""
+    """A copy of user_repo, configured into its build/."""
     dst = ctx.path(name)
-    shutil.copytree(EXAMPLE, dst)
+    shutil.copytree(user_repo(ctx), dst)
     r = subprocess.run(["cmake", "-S", ".", "-B", "build", "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON"],
                        cwd=dst, capture_output=True, text=True)
     expect(r.returncode == 0, "example-app configure: %s" % r.stderr[-2000:])
@@ -424,7 +436,7 @@ def run_github(ctx, wf):
                 uses, w = step.get("uses", ""), step.get("with") or {}
                 w = {k: subst(str(v), combo) for k, v in w.items()}
                 if uses.startswith("actions/checkout@"):
-                    shutil.copytree(EXAMPLE, ws, dirs_exist_ok=True)
+                    shutil.copytree(user_repo(ctx), ws, dirs_exist_ok=True)
                 elif uses.startswith("actions/upload-artifact@"):
                     got = copy_globs(ws, [w["path"]], os.path.join(arts, w["name"]))
                     if not got:
@@ -486,7 +498,7 @@ def run_gitlab(ctx, doc):
                 results[name].append((k, "skipped", "", None))
                 continue
             ws = ctx.path("gl-%s-%d" % (name, k))
-            shutil.copytree(EXAMPLE, ws)
+            shutil.copytree(user_repo(ctx), ws)
             for d in needs:
                 for _, _, _, dws in results[d]:
                     copy_globs(dws, (jobs[d].get("artifacts") or {}).get("paths") or [], ws)

@@ -119,8 +119,7 @@ def scan(args):
     cmd = [args.privflow, "scan", "--no-db", "--format", "html,json",
            "--out-dir", args.out, "--fail-on", "never", "-j", "2"]
     cwd = None
-    if args.policy:
-        cmd += ["--policy", os.path.abspath(args.policy)]
+    cmd += ["--policy", os.path.abspath(args.policy) if args.policy else "bundled:facturi"]
     if args.case:
         case = os.path.abspath(args.case)
         cfg = {}
