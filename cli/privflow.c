@@ -596,8 +596,15 @@ static int apply_config(options *o, unsigned cmd)
 			o->fail_on = c->fail_on;
 		if (!o->baseline && !o->no_baseline)
 			o->baseline = c->baseline;
-		if (!o->suppressions)
-			o->suppressions = c->suppressions;
+		/* suppressions files are not read yet: a key that would be
+		   ignored silently is refused */
+		if (c->suppressions) {
+			char *safe = pf_text_escape(c->file);
+			fprintf(stderr, "privflow: %s: \"suppressions\": suppressions files are not "
+			        "supported by this privflow version yet\n", safe);
+			pf_free(safe);
+			return EXIT_BAD;
+		}
 		if (!o->compdb && !o->nfiles)
 			o->compdb = c->build_path;
 		if (!o->db)
