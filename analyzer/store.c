@@ -866,3 +866,64 @@ int pf_store_find_run(pf_store *st, int64_t *run_id, const char *git_commit)
 	sqlite3_finalize(q);
 	return err;
 }
+
+/* One integer a query without parameters returns (0 for NULL). */
+static int query_int(pf_store *st, int64_t *out, const char *sql)
+{
+	sqlite3_stmt *q = NULL;
+	int err, rc;
+
+	*out = 0;
+	if ((err = prepare(st, &q, sql)))
+		return err;
+	if ((rc = next_row(st, q, "reading the store's figures")) < 0)
+		err = rc;
+	else if (rc == 1)
+		*out = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return err;
+}
+
+int pf_store_info_get(pf_store *st, pf_store_info *out)
+{
+	int64_t pages = 0, page_size = 0;
+	int err;
+
+	assert(st && out);
+	memset(out, 0, sizeof(*out));
+	out->schema_known = NMIGRATIONS;
+	if ((err = read_version(st, &out->schema)) ||
+	    (err = query_int(st, &pages, "PRAGMA page_count")) ||
+	    (err = query_int(st, &page_size, "PRAGMA page_size")) ||
+	    (err = query_int(st, &out->runs, "SELECT count(*) FROM runs")) ||
+	    (err = query_int(st, &out->findings, "SELECT count(*) FROM findings")) ||
+	    (err = query_int(st, &out->first_run, "SELECT min(id) FROM runs")) ||
+	    (err = query_int(st, &out->last_run, "SELECT max(id) FROM runs")) ||
+	    (err = query_int(st, &out->last_finished,
+	                     "SELECT finished_at FROM runs ORDER BY id DESC LIMIT 1")))
+		return err;
+	out->bytes = pages * page_size;
+	return PF_OK;
+}
+
+int pf_store_prune(pf_store *st, int64_t keep, int64_t *deleted)
+{
+	sqlite3_stmt *q = NULL;
+	int err;
+
+	assert(st && keep >= 1 && deleted);
+	*deleted = 0;
+	if ((err = prepare(st, &q,
+	                   "DELETE FROM runs WHERE id NOT IN "
+	                   "(SELECT id FROM runs ORDER BY id DESC LIMIT ?)")))
+		return err;
+	sqlite3_bind_int64(q, 1, keep);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		err = db_error(st, "deleting old runs");
+	else
+		*deleted = sqlite3_changes64(st->db);
+	sqlite3_finalize(q);
+	if (!err && *deleted)
+		err = exec(st, "VACUUM");
+	return err;
+}

@@ -46,4 +46,23 @@ int pf_store_load(pf_results **out, pf_store *st, int64_t run_id);
  */
 int pf_store_find_run(pf_store *st, int64_t *run_id, const char *git_commit);
 
+/* What `privflow store` shows of a store. */
+typedef struct pf_store_info {
+	int schema;             /* its schema version */
+	int schema_known;       /* the newest this privflow writes */
+	int64_t bytes;          /* the database's size (pages in use and free) */
+	int64_t runs, findings; /* rows */
+	int64_t first_run, last_run; /* ids, 0 when there is none */
+	int64_t last_finished;  /* the last run's end (seconds since the epoch) */
+} pf_store_info;
+
+int pf_store_info_get(pf_store *st, pf_store_info *out);
+
+/*
+ * Deletes every run but the `keep` newest (keep >= 1), with their files,
+ * functions, findings, traces and uses; *deleted says how many. The
+ * space is given back to the file system (VACUUM) when runs went.
+ */
+int pf_store_prune(pf_store *st, int64_t keep, int64_t *deleted);
+
 #endif

@@ -48,7 +48,7 @@
 
 /* --- the option table ----------------------------------------------------- */
 
-enum { CMD_SCAN = 1, CMD_REPORT = 2, CMD_DUMP_IR = 4, CMD_BASELINE = 8 };
+enum { CMD_SCAN = 1, CMD_REPORT = 2, CMD_DUMP_IR = 4, CMD_BASELINE = 8, CMD_STORE = 16 };
 
 enum {
 	OPT_POLICY = 256, OPT_CATALOG, OPT_NO_DEFAULT_CATALOG, OPT_FORMAT, OPT_OUT_DIR,
@@ -56,7 +56,7 @@ enum {
 	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_RUN, OPT_GRAPH_BY, OPT_GRAPH_CATEGORY,
 	OPT_GRAPH_PURPOSE, OPT_GRAPH_RULE, OPT_TU_TIMEOUT, OPT_TU_MEMORY, OPT_EXTRA_ARG,
 	OPT_EXTRA_ARG_BEFORE, OPT_REMOVE_ARG,
-	OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_NO_BASELINE
+	OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_NO_BASELINE, OPT_KEEP_RUNS
 };
 
 typedef struct cli_opt {
@@ -103,9 +103,11 @@ static const cli_opt cli_opts[] = {
 	 "a file whose parse takes longer is skipped and reported (default 300; 0: no bound)"},
 	{"tu-memory", OPT_TU_MEMORY, "MIB", CMD_SCAN,
 	 "a parse worker's memory bound; past it the file is reported (default 4096; 0: none)"},
-	{"db", OPT_DB, "FILE", SR | CMD_BASELINE,
+	{"db", OPT_DB, "FILE", SR | CMD_BASELINE | CMD_STORE,
 	 "the SQLite store (default " DEFAULT_DB ", beside the config file if there is one)"},
 	{"no-db", OPT_NO_DB, NULL, CMD_SCAN, "do not record the run in a store"},
+	{"keep-runs", OPT_KEEP_RUNS, "N", CMD_SCAN | CMD_STORE,
+	 "keep only the N newest runs in the store (1-1000000), deleting older ones"},
 	{"run", OPT_RUN, "ID", CMD_REPORT | CMD_BASELINE,
 	 "the recorded run to render or baseline (default: the latest)"},
 	{"fail-on", OPT_FAIL_ON, "LEVEL", SR,
@@ -128,13 +130,13 @@ static const cli_opt cli_opts[] = {
 	 "run:ID (a run in the store) or git:REF (the last run in the store recorded "
 	 "at the commit REF names)"},
 	{"no-baseline", OPT_NO_BASELINE, NULL, SR, "ignore the config file's baseline"},
-	{"config", OPT_CONFIG, "FILE", SR | CMD_BASELINE,
+	{"config", OPT_CONFIG, "FILE", SR | CMD_BASELINE | CMD_STORE,
 	 "the config file (default: " PF_CONFIG_NAME " in the current directory or the "
 	 "nearest parent that has one)"},
-	{"no-config", OPT_NO_CONFIG, NULL, SR | CMD_BASELINE, "read no config file"},
+	{"no-config", OPT_NO_CONFIG, NULL, SR | CMD_BASELINE | CMD_STORE, "read no config file"},
 	{"quiet", 'q', NULL, SR | CMD_DUMP_IR | CMD_BASELINE,
 	 "no progress line and no notes on standard error (the summary line stays)"},
-	{"help", 'h', NULL, SR | CMD_DUMP_IR | CMD_BASELINE, "show this help and exit"},
+	{"help", 'h', NULL, SR | CMD_DUMP_IR | CMD_BASELINE | CMD_STORE, "show this help and exit"},
 };
 
 #define NOPTS (sizeof(cli_opts) / sizeof(cli_opts[0]))
@@ -186,6 +188,8 @@ static int cmd_scan(int argc, char **argv);
 static int cmd_report(int argc, char **argv);
 static int cmd_dump_ir(int argc, char **argv);
 static int cmd_baseline(int argc, char **argv);
+static int cmd_store(int argc, char **argv);
+static int prune_store(pf_store *st, long keep, int quiet);
 
 static const cli_cmd cli_cmds[] = {
 	{"scan", CMD_SCAN, "[-p BUILD_DIR | FILES... [-- CFLAGS...]] [OPTIONS]",
@@ -202,6 +206,11 @@ static const cli_cmd cli_cmds[] = {
 	 "--baseline FILE then reports only new findings. Without -o, the file goes "
 	 "where the config file's \"baseline\" names, else to standard output.",
 	 cmd_baseline},
+	{"store", CMD_STORE, "[--db FILE] [--keep-runs N]",
+	 "Shows the store: its schema version, size and runs. With --keep-runs N, "
+	 "first deletes every run but the N newest. Without it the store is opened "
+	 "read-only.",
+	 cmd_store},
 	{"dump-ir", CMD_DUMP_IR, "FILES... [-- CFLAGS...]",
 	 "Prints the intermediate representation the engine sees of each file.",
 	 cmd_dump_ir},
@@ -492,6 +501,7 @@ typedef struct options {
 	int progress;
 	int quiet;
 	int64_t run;
+	long keep_runs;     /* --keep-runs N; 0: keep all */
 	pf_graph_options graph; /* dot, svg, html: --graph-* */
 	char **files;
 	size_t nfiles;
@@ -742,6 +752,12 @@ static int parse_options(options *o, int argc, char **argv, const cli_cmd *cmd)
 		case OPT_NO_COLOR: o->color = 0; break;
 		case OPT_PROGRESS: o->progress = 1; break;
 		case OPT_NO_PROGRESS: o->progress = 0; break;
+		case OPT_KEEP_RUNS:
+			o->keep_runs = strtol(optarg, &end, 10);
+			if (*end || end == optarg || o->keep_runs < 1 || o->keep_runs > 1000000)
+				return bad_usage("--keep-runs: expected a number of runs from 1 to 1000000, "
+				                 "got '%s'", optarg);
+			break;
 		case OPT_RUN:
 			o->run = strtoll(optarg, &end, 10);
 			if (*end || o->run < 0 || end == optarg)
@@ -1260,6 +1276,8 @@ static int cmd_scan(int argc, char **argv)
 		rc = fail(EXIT_BAD);
 		goto done;
 	}
+	if (st && o.keep_runs && (rc = prune_store(st, o.keep_runs, o.quiet)))
+		goto done;
 	if (bl)
 		pf_baseline_apply(bl, res);
 	if ((rc = write_reports(&o, paths, res, pol, root)))
@@ -1435,6 +1453,63 @@ done:
 	pf_free(out);
 	if (res)
 		pf_results_free(res);
+	if (st)
+		pf_store_close(st);
+	return rc;
+}
+
+/* --keep-runs N: every run but the N newest deleted, and said so. */
+static int prune_store(pf_store *st, long keep, int quiet)
+{
+	int64_t deleted = 0;
+
+	if (pf_store_prune(st, keep, &deleted) < 0)
+		return fail(EXIT_BAD);
+	if (deleted && !quiet)
+		fprintf(stderr, "privflow: %lld old run%s deleted from the store (--keep-runs %ld)\n",
+		        (long long)deleted, deleted == 1 ? "" : "s", keep);
+	return 0;
+}
+
+static int cmd_store(int argc, char **argv)
+{
+	options o = {0};
+	pf_store *st = NULL;
+	pf_store_info in;
+	char when[32] = "", *safe = NULL;
+	int rc;
+
+	if ((rc = parse_options(&o, argc, argv, cmd_by_id(CMD_STORE))))
+		return rc;
+	if (o.nfiles)
+		return bad_usage("unexpected argument '%s'", o.files[0]);
+	if ((o.keep_runs ? pf_store_open(&st, o.db) : pf_store_open_readonly(&st, o.db)) < 0) {
+		rc = fail(EXIT_BAD);
+		goto done;
+	}
+	if (o.keep_runs && (rc = prune_store(st, o.keep_runs, 0)))
+		goto done;
+	if (pf_store_info_get(st, &in) < 0) {
+		rc = fail(EXIT_BAD);
+		goto done;
+	}
+	if (in.last_run) {
+		time_t t = (time_t)in.last_finished;
+		struct tm tm;
+		if (gmtime_r(&t, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	safe = pf_text_escape(o.db);
+	printf("store: %s\n", safe);
+	printf("schema: version %d (this privflow writes version %d)\n", in.schema, in.schema_known);
+	printf("size: %lld bytes\n", (long long)in.bytes);
+	printf("runs: %lld", (long long)in.runs);
+	if (in.runs)
+		printf(" (ids %lld to %lld; the last finished %s)", (long long)in.first_run,
+		       (long long)in.last_run, when);
+	printf("\nfindings: %lld\n", (long long)in.findings);
+done:
+	pf_free(safe);
 	if (st)
 		pf_store_close(st);
 	return rc;
