@@ -37,6 +37,7 @@
 #include "report.h"
 #include "scan.h"
 #include "store.h"
+#include "suppress.h"
 
 #define EXIT_FINDINGS 1
 #define EXIT_BAD 2
@@ -834,17 +835,32 @@ static int plan_reports(const options *o, char **paths, size_t *npaths)
 }
 
 /* Renders every requested format and writes it to its file, or stdout. */
+/* The formats that carry a suppressed finding as such (SARIF's
+   suppressions, a JSON field); the others are read by people, and show
+   only the open findings (their summaries count the suppressed ones). */
+static int keeps_suppressed(const char *format)
+{
+	return !strcmp(format, "json") || !strcmp(format, "sarif") || !strcmp(format, "gitlab-sast");
+}
+
 static int write_reports(const options *o, char **paths, const pf_results *res,
                          const pf_policy *pol, const char *source_root)
 {
 	char formats[256], *save = NULL;
 	size_t k = 0;
 	int rc = 0;
+	pf_results shown = *res;
 
+	shown.findings = pf_calloc(res->nfindings + 1, sizeof(pf_finding));
+	shown.nfindings = 0;
+	for (size_t i = 0; i < res->nfindings; i++)
+		if (!res->findings[i].suppression)
+			shown.findings[shown.nfindings++] = res->findings[i];
 	strcpy(formats, o->formats);
 	for (char *f = strtok_r(formats, ",", &save); f; f = strtok_r(NULL, ",", &save), k++) {
 		const pf_report_writer *w = pf_report_writer_find(f);
-		pf_report_ctx ctx = {.results = res, .policy = pol, .graph = o->graph,
+		pf_report_ctx ctx = {.results = keeps_suppressed(f) ? res : &shown,
+		                     .policy = pol, .graph = o->graph,
 		                     .source_root = source_root};
 		char *out = NULL;
 		size_t len = 0;
@@ -866,6 +882,7 @@ static int write_reports(const options *o, char **paths, const pf_results *res,
 		}
 		pf_free(out);
 	}
+	pf_free(shown.findings);
 	return rc;
 }
 
@@ -878,7 +895,7 @@ static void free_paths(char **paths, size_t n)
 static int exit_status(const options *o, const pf_results *res)
 {
 	for (size_t i = 0; i < res->nfindings; i++)
-		if (res->findings[i].severity >= o->fail_on)
+		if (res->findings[i].severity >= o->fail_on && !res->findings[i].suppression)
 			return EXIT_FINDINGS;
 	return 0;
 }
@@ -1208,6 +1225,7 @@ static int cmd_scan(int argc, char **argv)
 	const char *dbpath = NULL;
 	size_t npaths = 0;
 	int64_t run_id = 0;
+	size_t nunused = 0;
 	int rc;
 	time_t started = time(NULL);
 
@@ -1259,6 +1277,14 @@ static int cmd_scan(int argc, char **argv)
 	}
 	print_tu_errors(res);
 	record_git_head(res, root);
+	if (pf_suppress_inline(res, root, stderr, &nunused) < 0) {
+		/* already "file:line:col: error: ..." as gcc says it */
+		char *safe = pf_text_escape(pf_error_last());
+		fprintf(stderr, "%s\n", safe);
+		pf_free(safe);
+		rc = EXIT_BAD;
+		goto done;
+	}
 	for (size_t i = 0; i < res->nnotes && !o.quiet; i++) {
 		char *safe = pf_text_escape(res->notes[i]);
 		fprintf(stderr, "privflow: warning: clang ignored a compiler option: %s\n", safe);

@@ -108,6 +108,12 @@ static json_t *finding_json(const pf_finding *f)
 	}
 	json_object_set_new(o, "trace", trace);
 	json_object_set_new(o, "fingerprint", json_string(f->fingerprint));
+	if (f->suppression) {
+		json_t *sup = json_object();
+		json_object_set_new(sup, "kind", json_string(f->suppression));
+		json_object_set_new(sup, "justification", pf_report_json_str(f->justification));
+		json_object_set_new(o, "suppression", sup);
+	}
 	return o;
 }
 
@@ -123,6 +129,7 @@ static json_t *summary_json(const pf_results *r)
 	/* the CI gate: findings a baseline accepted (not in "findings"), and
 	   the baseline's entries no finding matches any more */
 	json_object_set_new(o, "baselined", json_integer((json_int_t)r->nbaselined));
+	json_object_set_new(o, "suppressed", json_integer((json_int_t)pf_report_nsuppressed(r)));
 	json_object_set_new(o, "baseline_gone", json_integer((json_int_t)r->nbaseline_gone));
 	/* Most severe first, every severity present (0 included). */
 	for (i = PF_SEV_COUNT - 1; i >= 0; i--)

@@ -142,3 +142,12 @@ void pf_report_count(const pf_results *r, size_t *by_severity,
 			by_rule[f->rule]++;
 	}
 }
+
+size_t pf_report_nsuppressed(const pf_results *r)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nfindings; i++)
+		n += r->findings[i].suppression != NULL;
+	return n;
+}

@@ -45,6 +45,8 @@ void pf_sbuf_take(pf_sbuf *b, char **out, size_t *len);
 
 /* Findings per severity (indexed by enum pf_severity) and per rule
    (indexed by enum pf_rule); arrays of PF_SEV_COUNT / PF_RULE_COUNT. */
+/* How many findings carry a suppression. */
+size_t pf_report_nsuppressed(const pf_results *r);
 void pf_report_count(const pf_results *r, size_t *by_severity,
                      size_t *by_rule);
 

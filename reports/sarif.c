@@ -245,6 +245,13 @@ static json_t *result_json(const pf_results *r, const pf_finding *f)
 	}
 	json_object_set_new(fp, "privflow/v1", json_string(f->fingerprint));
 	json_object_set_new(res, "partialFingerprints", fp);
+	if (f->suppression) {
+		json_t *sups = json_array(), *sup = json_object();
+		json_object_set_new(sup, "kind", json_string(f->suppression));
+		json_object_set_new(sup, "justification", pf_report_json_str(f->justification));
+		json_array_append_new(sups, sup);
+		json_object_set_new(res, "suppressions", sups);
+	}
 	if (f->category)
 		json_object_set_new(props, "category", pf_report_json_str(f->category));
 	if (f->categories)
