@@ -32,6 +32,7 @@
 #include "config.h"
 #include "frontend.h"
 #include "git.h"
+#include "gitdiff.h"
 #include "kinds.h"
 #include "policy.h"
 #include "report.h"
@@ -57,7 +58,8 @@ enum {
 	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_RUN, OPT_GRAPH_BY, OPT_GRAPH_CATEGORY,
 	OPT_GRAPH_PURPOSE, OPT_GRAPH_RULE, OPT_TU_TIMEOUT, OPT_TU_MEMORY, OPT_EXTRA_ARG,
 	OPT_EXTRA_ARG_BEFORE, OPT_REMOVE_ARG,
-	OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_NO_BASELINE, OPT_KEEP_RUNS
+	OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_NO_BASELINE, OPT_KEEP_RUNS,
+	OPT_CHANGED_SINCE, OPT_STAGED
 };
 
 typedef struct cli_opt {
@@ -107,6 +109,12 @@ static const cli_opt cli_opts[] = {
 	{"db", OPT_DB, "FILE", SR | CMD_BASELINE | CMD_STORE,
 	 "the SQLite store (default " DEFAULT_DB ", beside the config file if there is one)"},
 	{"no-db", OPT_NO_DB, NULL, CMD_SCAN, "do not record the run in a store"},
+	{"changed-since", OPT_CHANGED_SINCE, "REV", CMD_SCAN,
+	 "report only findings whose location or trace touches a line changed since "
+	 "REV (the work tree, untracked files included); the analysis stays whole-program"},
+	{"staged", OPT_STAGED, NULL, CMD_SCAN,
+	 "with --changed-since REV, or alone against HEAD: only the lines a commit of the "
+	 "index would change (for a pre-commit hook)"},
 	{"keep-runs", OPT_KEEP_RUNS, "N", CMD_SCAN | CMD_STORE,
 	 "keep only the N newest runs in the store (1-1000000), deleting older ones"},
 	{"run", OPT_RUN, "ID", CMD_REPORT | CMD_BASELINE,
@@ -503,6 +511,8 @@ typedef struct options {
 	int quiet;
 	int64_t run;
 	long keep_runs;     /* --keep-runs N; 0: keep all */
+	const char *changed_since; /* --changed-since REV */
+	int staged;         /* --staged */
 	pf_graph_options graph; /* dot, svg, html: --graph-* */
 	char **files;
 	size_t nfiles;
@@ -753,6 +763,12 @@ static int parse_options(options *o, int argc, char **argv, const cli_cmd *cmd)
 		case OPT_NO_COLOR: o->color = 0; break;
 		case OPT_PROGRESS: o->progress = 1; break;
 		case OPT_NO_PROGRESS: o->progress = 0; break;
+		case OPT_CHANGED_SINCE:
+			o->changed_since = optarg;
+			break;
+		case OPT_STAGED:
+			o->staged = 1;
+			break;
 		case OPT_KEEP_RUNS:
 			o->keep_runs = strtol(optarg, &end, 10);
 			if (*end || end == optarg || o->keep_runs < 1 || o->keep_runs > 1000000)
@@ -1221,6 +1237,7 @@ static int cmd_scan(int argc, char **argv)
 	pf_results *res = NULL;
 	pf_store *st = NULL;
 	pf_baseline *bl = NULL;
+	pf_changes *changes = NULL;
 	char *root = NULL, *incdir = NULL, *paths[MAX_REPORTS] = {0};
 	const char *dbpath = NULL;
 	size_t npaths = 0;
@@ -1242,6 +1259,11 @@ static int cmd_scan(int argc, char **argv)
 	if ((rc = plan_reports(&o, paths, &npaths)) || (rc = load_policy(&pol, &o)) ||
 	    (rc = load_catalog(&cat, &o)))
 		goto done;
+	if ((o.changed_since || o.staged) &&
+	    pf_changes_load(&changes, root, o.changed_since, o.staged) < 0) {
+		rc = fail(EXIT_BAD);
+		goto done;
+	}
 	if (o.compdb)
 		rc = pf_compdb_load(&db, o.compdb);
 	else
@@ -1306,6 +1328,8 @@ static int cmd_scan(int argc, char **argv)
 		goto done;
 	if (bl)
 		pf_baseline_apply(bl, res);
+	if (changes)
+		pf_changes_filter(res, changes);
 	if ((rc = write_reports(&o, paths, res, pol, root)))
 		goto done;
 	if (res->ntus == res->ntus_outside + res->ntus_excluded) {
@@ -1321,6 +1345,7 @@ static int cmd_scan(int argc, char **argv)
 	print_summary(&o, paths, npaths, res, bl != NULL, run_id, st ? dbpath : NULL);
 done:
 	pf_baseline_free(bl);
+	pf_changes_free(changes);
 	free_paths(paths, npaths);
 	if (st)
 		pf_store_close(st);
