@@ -1,9 +1,9 @@
 /*
  * git as a child process: fork, exec `git -C DIR ...` found on PATH (no
  * shell, so nothing in a revision or a path is interpreted), standard
- * output read to a bound, standard error to /dev/null. GIT_* variables
- * that would point git elsewhere are removed in the child, and hooks,
- * pagers and prompts are off.
+ * output read to a bound, standard error to /dev/null. GIT_DIR and
+ * GIT_WORK_TREE, which would point git elsewhere, are removed in the
+ * child; pagers and prompts are off.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,9 +30,11 @@ static void child(int out_fd, const char *dir, const char *const *argv)
 		dup2(null_fd, STDERR_FILENO);
 	}
 	dup2(out_fd, STDOUT_FILENO);
+	/* the repository is the one -C finds; GIT_INDEX_FILE stays: git gives
+	   a pre-commit hook a temporary index for `commit -a` and `commit PATH`,
+	   and that index is what the commit records */
 	unsetenv("GIT_DIR");
 	unsetenv("GIT_WORK_TREE");
-	unsetenv("GIT_INDEX_FILE");
 	setenv("GIT_TERMINAL_PROMPT", "0", 1);
 	setenv("GIT_PAGER", "cat", 1);
 	setenv("GIT_OPTIONAL_LOCKS", "0", 1);

@@ -54,6 +54,12 @@ def hook_git_pre_commit(ctx):
     expect(rc != 0 and "sensitive-log" in out, "a violating commit went through: %s" % out)
     rc, out = commit(ctx, env, "--no-verify")
     expect(rc == 0, "--no-verify: %s" % out)
+    # commit -a and commit PATH: git hands the hook a temporary index
+    ctx.write("a.c", CLEAN + LEAK.replace("log_user", "log_again"))
+    for extra in (["-a"], ["a.c"]):
+        rc, out = commit(ctx, env, *extra)
+        expect(rc != 0 and "sensitive-log" in out,
+               "a violating commit %s went through: %s" % (" ".join(extra), out))
 
 
 @check
