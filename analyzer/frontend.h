@@ -29,5 +29,9 @@ pf_frontend *pf_frontend_new(const pf_frontend_opts *opts);
  */
 pf_tu *pf_frontend_parse(pf_frontend *fe, const pf_tu_cmd *cmd);
 void pf_frontend_free(pf_frontend *fe);
+/* What decides the IR besides the files and the TU's command: libclang's
+   version, the driver and built-in headers it runs with, the include
+   paths of the environment. A string to hash (malloc'ed). */
+char *pf_frontend_identity(void);
 
 #endif

@@ -523,6 +523,8 @@ int pf_policy_load(pf_policy **out, const char *path)
 	                                   NULL};
 	pf_json_doc *doc = NULL;
 	pf_policy *p = NULL;
+	char *text = NULL;
+	size_t len = 0;
 	pf_jcur root, m;
 	long long version = 0;
 	const char *s;
@@ -530,9 +532,11 @@ int pf_policy_load(pf_policy **out, const char *path)
 	int rc;
 
 	*out = NULL;
-	if ((rc = pf_json_load(&doc, path, PF_MAX_RULES_FILE)) < 0)
+	if ((rc = pf_file_read(&text, &len, path, PF_MAX_RULES_FILE, PF_READ_TEXT)) < 0 ||
+	    (rc = pf_json_load_text(&doc, path, text)) < 0)
 		goto done;
 	p = pf_calloc(1, sizeof(*p));
+	pf_sha256_hex(text, len, p->digest);
 	p->arena = pf_arena_new();
 	lc.p = p;
 	lc.a = p->arena;
@@ -574,6 +578,7 @@ int pf_policy_load(pf_policy **out, const char *path)
 done:
 	pf_policy_free(p);
 	pf_json_free(doc);
+	pf_free(text);
 	return rc;
 }
 

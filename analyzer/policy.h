@@ -92,6 +92,7 @@ typedef struct pf_pol_note {
 
 typedef struct pf_policy {
 	const char *file;
+	char digest[65];      /* sha256 of the file, for the cache of analysed units */
 	const char *name;
 	const char *controller;
 	const char *contact;

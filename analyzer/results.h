@@ -95,6 +95,10 @@ typedef struct pf_results {
 	size_t ntus_excluded;    /* TUs not parsed: main file under the root but
 	                            not selected by the include/exclude globs
 	                            (not in the store) */
+	size_t ntus_cached;      /* TUs whose IR came from the parse cache
+	                            (not in the store) */
+	size_t nunits_cached;    /* link units whose analysis came from the
+	                            cache (not in the store) */
 	size_t ntruncated;       /* functions that reached a bound of the
 	                            engine (flows through them may be missed) */
 	char **truncated;        /* their names, sorted */

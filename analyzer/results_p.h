@@ -22,4 +22,12 @@ void pf_results_sort(pf_results *r);
 void pf_results_absorb(pf_results *dst, const pf_results *src);
 void pf_results_dedupe(pf_results *r);
 
+/*
+ * The engine's part of a unit's results (what pf_results_absorb takes)
+ * as bytes, and back into r (its arena): resio.c, for the cache of
+ * analysed units. Reading hostile bytes is PF_EINVALID, r left empty.
+ */
+void pf_results_engine_write(const pf_results *r, char **out, size_t *len);
+int pf_results_engine_read(pf_results *r, const void *data, size_t len);
+
 #endif

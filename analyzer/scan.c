@@ -30,6 +30,7 @@
 #include "frontend.h"
 #include "results_p.h"
 #include "scan.h"
+#include "tucache.h"
 #include "units.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -272,9 +273,30 @@ static pf_tu *failed_tu(const pf_scan_opts *opts, const pf_tu_cmd *cmd, const ch
 	return pf_tub_finish(b);
 }
 
+/* A TU's IR, read, with the bytes it was read from (NULL for a TU that
+   failed in its worker: there are none). */
+typedef struct slot {
+	pf_tu *tu;
+	char *bytes;
+	size_t len;
+	int cached;            /* from the parse cache: tu is its brief */
+	pf_unit_facts *facts;  /* of a cached TU */
+} slot;
+
+/* Fills slot from IR bytes (taking them); 0, or -1 when they are not IR. */
+static int fill(slot *sl, char *bytes, size_t len, int cached)
+{
+	if (pf_tu_read(&sl->tu, bytes, len) < 0) {
+		pf_free(bytes);
+		return -1;
+	}
+	*sl = (slot){sl->tu, bytes, len, cached, NULL};
+	return 0;
+}
+
 /* Receives worker k's result into slots[]; on a broken worker, its TU
    fails and the worker is gone (the caller starts another). */
-static void receive(pool *p, int k, pf_tu **slots)
+static void receive(pool *p, int k, slot *slots)
 {
 	worker *w = &p->w[k];
 	size_t tu = w->tu;
@@ -285,41 +307,59 @@ static void receive(pool *p, int k, pf_tu **slots)
 	if (read_full(w->fd, &idx, sizeof(idx)) == 0 && idx == tu &&
 	    read_full(w->fd, &len, sizeof(len)) == 0 && len <= ((uint64_t)1 << 40)) {
 		bytes = pf_malloc((size_t)len ? (size_t)len : 1);
-		if (read_full(w->fd, bytes, (size_t)len) == 0 &&
-		    pf_tu_read(&slots[tu], bytes, (size_t)len) == 0) {
+		if (read_full(w->fd, bytes, (size_t)len) < 0) {
+			pf_free(bytes);
+		} else if (fill(&slots[tu], bytes, (size_t)len, 0) == 0) {
 			if (getenv("PF_TRACE"))
 				fprintf(stderr, "trace: IR of %s: %llu bytes, %u decls, %u functions\n",
-				        p->db->tus[tu].file, (unsigned long long)len, slots[tu]->ndecls,
-				        slots[tu]->nfuncs);
-			pf_free(bytes);
+				        p->db->tus[tu].file, (unsigned long long)len, slots[tu].tu->ndecls,
+				        slots[tu].tu->nfuncs);
 			w->tu = SIZE_MAX;
 			return;
 		}
-		pf_free(bytes);
 	}
-	slots[tu] = failed_tu(p->opts, &p->db->tus[tu], reap(p, k, 1, why, sizeof(why)));
+	slots[tu].tu = failed_tu(p->opts, &p->db->tus[tu], reap(p, k, 1, why, sizeof(why)));
 }
+
+/* Where parse_all() takes cached TUs from and hands finished ones to. */
+typedef struct parse_sink {
+	/* 1 when TU i comes from the cache, not from a worker */
+	const char *cached;
+	/* fills sl with cached TU i's brief, or -1 (it is parsed after all) */
+	int (*load)(void *arg, size_t i, slot *sl);
+	/* a finished TU, in input order; the slot is the callee's */
+	void (*merge)(void *arg, size_t i, slot *sl);
+	void *arg;
+} parse_sink;
 
 /*
  * Parses every TU of `todo` (indexes into db, in order) with the pool,
- * handing each finished TU to merge() in input order. Returns PF_ERROR
- * only if no worker can be started at all.
+ * or takes it from the cache, handing each finished TU to merge() in
+ * input order. Cached TUs are loaded only when their turn comes, so
+ * that at most the TUs in flight are in memory. Returns PF_ERROR only
+ * if no worker can be started at all.
  */
-static int parse_all(pool *p, const size_t *todo, size_t ntodo,
-                     void (*merge)(void *, size_t, pf_tu *), void *arg)
+static int parse_all(pool *p, const size_t *todo, size_t ntodo, const parse_sink *sink)
 {
-	pf_tu **slots = pf_calloc(p->db->n ? p->db->n : 1, sizeof(pf_tu *));
+	slot *slots = pf_calloc(p->db->n ? p->db->n : 1, sizeof(slot));
+	char *cached = pf_calloc(p->db->n ? p->db->n : 1, 1);
 	struct pollfd *pfd = pf_calloc((size_t)p->nw, sizeof(*pfd));
+	PF_VEC(size_t) retry = {0}; /* cached TUs that must be parsed after all */
 	size_t next = 0, merged = 0;
 	double timeout = p->opts->tu_timeout > 0 ? p->opts->tu_timeout : 0;
 	int rc = PF_OK;
 
+	if (sink->cached)
+		memcpy(cached, sink->cached, p->db->n);
 	while (merged < ntodo) {
 		int npoll = 0, busy = 0, wait_ms = -1;
 
 		/* hand out work, starting workers as needed */
-		for (int k = 0; k < p->nw && next < ntodo; k++) {
-			uint32_t idx = (uint32_t)todo[next];
+		while (next < ntodo && cached[todo[next]])
+			next++;
+		for (int k = 0; k < p->nw && (retry.n || next < ntodo); k++) {
+			size_t tu = retry.n ? retry.v[0] : todo[next];
+			uint32_t idx = (uint32_t)tu;
 			if (p->w[k].pid && p->w[k].tu != SIZE_MAX)
 				continue;
 			if (!p->w[k].pid && spawn(p, k) < 0)
@@ -329,7 +369,12 @@ static int parse_all(pool *p, const size_t *todo, size_t ntodo,
 				reap(p, k, 1, why, sizeof(why));
 				continue;
 			}
-			p->w[k].tu = todo[next++];
+			if (retry.n)
+				memmove(retry.v, retry.v + 1, --retry.n * sizeof(size_t));
+			else
+				for (next++; next < ntodo && cached[todo[next]]; next++)
+					;
+			p->w[k].tu = tu;
 			p->w[k].started = now();
 		}
 		for (int k = 0; k < p->nw; k++) {
@@ -347,7 +392,7 @@ static int parse_all(pool *p, const size_t *todo, size_t ntodo,
 					wait_ms = ms;
 			}
 		}
-		if (!busy && next < ntodo) {
+		if (!busy && (next < ntodo || retry.n)) {
 			rc = PF_ERROR; /* no worker could be started (message set) */
 			break;
 		}
@@ -367,20 +412,33 @@ static int parse_all(pool *p, const size_t *todo, size_t ntodo,
 				reap(p, k, 1, why, sizeof(why));
 				snprintf(msg, sizeof(msg), "parsing took longer than %g s "
 				         "(--tu-timeout); skipped", timeout);
-				slots[tu] = failed_tu(p->opts, &p->db->tus[tu], msg);
+				slots[tu].tu = failed_tu(p->opts, &p->db->tus[tu], msg);
 			}
 		}
-		while (merged < ntodo && slots[todo[merged]]) {
-			size_t i = todo[merged++];
+		while (merged < ntodo) {
+			size_t i = todo[merged];
+			if (cached[i] && !slots[i].tu && sink->load(sink->arg, i, &slots[i]) < 0) {
+				cached[i] = 0;
+				pf_vec_push(&retry, i);
+				break;
+			}
+			if (!slots[i].tu)
+				break;
+			merged++;
 			progress(p->opts, merged, ntodo, p->db->tus[i].file);
-			merge(arg, i, slots[i]);
-			slots[i] = NULL;
+			sink->merge(sink->arg, i, &slots[i]);
+			slots[i] = (slot){0};
 		}
 	}
-	for (size_t i = 0; i < p->db->n; i++)
-		pf_tu_free(slots[i]);
+	for (size_t i = 0; i < p->db->n; i++) {
+		pf_tu_free(slots[i].tu);
+		pf_free(slots[i].bytes);
+		pf_unit_facts_free(slots[i].facts);
+	}
 	pf_free(slots);
+	pf_free(cached);
 	pf_free(pfd);
+	pf_vec_free(&retry);
 	return rc;
 }
 
@@ -392,6 +450,7 @@ typedef PF_VEC(pf_file_fact) ffvec;
 typedef struct spooled {
 	off_t off;
 	size_t len;
+	int cached;   /* not spooled: the IR is in the parse cache */
 } spooled;
 
 typedef struct scan_state {
@@ -406,6 +465,8 @@ typedef struct scan_state {
 	const pf_scan_opts *opts;
 	ffvec failed;          /* failed and partial TUs' main files */
 	PF_VEC(struct note { char *text; size_t n; }) notes;
+	pf_tu_cache *cache;    /* NULL: none */
+	int cache_error;       /* saving a TU in the cache failed (message set) */
 } scan_state;
 
 /* The driver's notes, once each, with how many TUs had them. */
@@ -424,13 +485,14 @@ static void add_notes(scan_state *s, const pf_tu *tu)
 }
 
 static void add_files(scan_state *s, const pf_tu *tu);
-static void spool_tu(scan_state *s, size_t i, const pf_tu *tu);
+static void spool_tu(scan_state *s, size_t i, const pf_tu *tu, const char *bytes, size_t len);
 
 /* A parsed TU, in input order: its failure or errors recorded, its files,
-   its link facts, its IR spooled. */
-static void merge_one(void *arg, size_t i, pf_tu *tu)
+   its link facts, its IR spooled, and kept in the cache if it was parsed. */
+static void merge_one(void *arg, size_t i, slot *sl)
 {
 	scan_state *s = arg;
+	pf_tu *tu = sl->tu;
 
 	add_notes(s, tu);
 	if (tu->failed || tu->partial) {
@@ -465,9 +527,29 @@ static void merge_one(void *arg, size_t i, pf_tu *tu)
 			s->res->ntus_partial++;
 	}
 	add_files(s, tu);
-	s->facts[i] = pf_unit_facts_of(tu);
-	spool_tu(s, i, tu);
+	if (sl->cached) {
+		s->facts[i] = sl->facts;
+		s->ir[i].cached = 1;
+		s->res->ntus_cached++;
+	} else {
+		s->facts[i] = pf_unit_facts_of(tu);
+		spool_tu(s, i, tu, sl->bytes, sl->len);
+		if (s->cache && sl->bytes && !s->cache_error &&
+		    pf_tu_cache_save(s->cache, i, tu, sl->bytes, sl->len) < 0)
+			s->cache_error = 1;
+	}
 	pf_tu_free(tu);
+	pf_free(sl->bytes);
+}
+
+static int load_cached(void *arg, size_t i, slot *sl)
+{
+	scan_state *s = arg;
+
+	if (pf_tu_cache_brief(s->cache, i, &sl->tu, &sl->facts) < 0)
+		return -1;
+	sl->cached = 1;
+	return 0;
 }
 
 /* The project files a TU read, the first TU's record of each. */
@@ -486,32 +568,48 @@ static void add_files(scan_state *s, const pf_tu *tu)
 	}
 }
 
-/* Appends a TU's IR to the spool. */
-static void spool_tu(scan_state *s, size_t i, const pf_tu *tu)
+/* Appends a TU's IR to the spool: the bytes it was read from, or else
+   written anew. */
+static void spool_tu(scan_state *s, size_t i, const pf_tu *tu, const char *bytes, size_t len)
 {
-	char *bytes = NULL;
-	size_t len = 0;
+	char *mine = NULL;
 
-	if (s->spool_error || pf_tu_write(tu, &bytes, &len) < 0)
+	if (s->spool_error || (!bytes && pf_tu_write(tu, &mine, &len) < 0))
 		return;
 	s->ir[i].off = ftello(s->spool);
 	s->ir[i].len = len;
-	if (fwrite(bytes, 1, len, s->spool) != len)
+	if (fwrite(bytes ? bytes : mine, 1, len, s->spool) != len)
 		s->spool_error = errno ? errno : EIO;
-	pf_free(bytes);
+	pf_free(mine);
 }
 
-/* A spooled TU, read back (NULL on a read error, with the error set). */
+/* A spooled or cached TU, read back (NULL on a read error, with the
+   error set). */
 static pf_tu *unspool_tu(scan_state *s, size_t i)
 {
-	char *bytes = pf_malloc(s->ir[i].len ? s->ir[i].len : 1);
+	char *bytes;
 	pf_tu *tu = NULL;
-	ssize_t got = pread(fileno(s->spool), bytes, s->ir[i].len, s->ir[i].off);
+	size_t len = s->ir[i].len;
 
-	if (got < 0 || (size_t)got != s->ir[i].len)
+	if (s->ir[i].cached) {
+		if (!(bytes = pf_tu_cache_load(s->cache, i, &len)))
+			return NULL;
+		if (pf_tu_read(&tu, bytes, len) < 0) {
+			char *why = pf_strdup(pf_error_last());
+			pf_tu_cache_forget(s->cache, i);
+			pf_error_set("the parse cache's IR of %s was damaged (%s); it is dropped: "
+			             "scan again", s->db->tus[i].file, why);
+			pf_free(why);
+		}
+		pf_free(bytes);
+		return tu;
+	}
+	bytes = pf_malloc(len ? len : 1);
+	ssize_t got = pread(fileno(s->spool), bytes, len, s->ir[i].off);
+	if (got < 0 || (size_t)got != len)
 		pf_error_set("reading back the IR of %s from the temporary spool: %s",
 		             s->db->tus[i].file, got < 0 ? strerror(errno) : "short read");
-	else if (pf_tu_read(&tu, bytes, s->ir[i].len) < 0)
+	else if (pf_tu_read(&tu, bytes, len) < 0)
 		tu = NULL;
 	pf_free(bytes);
 	return tu;
@@ -551,6 +649,7 @@ typedef struct unit_run {
 	const pf_catalog *cat;
 	const pf_policy *pol;
 	const pf_engine_opts *eo;
+	const char *rules;        /* digest of the catalogue and the policy */
 	size_t next;              /* the next unit to take (atomic) */
 	pf_results **res;         /* per unit */
 	char **err;               /* per unit: what failed, or NULL */
@@ -561,6 +660,8 @@ static int run_unit(unit_run *ur, size_t k, pf_results *r)
 	const pf_unit *u = &ur->units->v[k];
 	scan_state *s = ur->s;
 	pf_program *prog = pf_program_new();
+	char key[65];
+	size_t len = 0;
 	int rc = PF_OK;
 
 	if (s->opts->verbose || getenv("PF_TRACE")) {
@@ -570,6 +671,23 @@ static int run_unit(unit_run *ur, size_t k, pf_results *r)
 		fprintf(stderr, "privflow: link unit %zu/%zu: %s%s, %zu translation unit%s\n", k + 1,
 		        ur->units->n, u->seed == SIZE_MAX ? "no main" : ur->paths[u->seed], more, u->ntus,
 		        u->ntus == 1 ? "" : "s");
+	}
+	/* the same inputs as an earlier scan's: its results */
+	if (s->cache && pf_tu_cache_unit_key(s->cache, u->tus, u->tags, u->ntus, u->shared,
+	                                     u->nshared, ur->rules, key) == 0) {
+		char *bytes = pf_tu_cache_unit_get(s->cache, key, &len);
+		int got = bytes && pf_results_engine_read(r, bytes, len) == 0;
+		pf_free(bytes);
+		if (got) {
+			if (s->opts->verbose || getenv("PF_TRACE"))
+				fprintf(stderr, "privflow: link unit %zu/%zu: analysis taken from the cache\n",
+				        k + 1, ur->units->n);
+			__atomic_add_fetch(&s->res->nunits_cached, 1, __ATOMIC_RELAXED);
+			pf_program_free(prog);
+			return PF_OK;
+		}
+	} else {
+		key[0] = '\0';
 	}
 	for (size_t i = 0; i < u->ntus && rc == PF_OK; i++) {
 		pf_tu *tu = unspool_tu(s, u->tus[i]);
@@ -583,6 +701,12 @@ static int run_unit(unit_run *ur, size_t k, pf_results *r)
 	if (rc == PF_OK)
 		rc = pf_engine_run(r, prog, ur->cat, ur->pol, ur->eo);
 	pf_program_free(prog);
+	if (rc == PF_OK && key[0]) {
+		char *bytes = NULL;
+		pf_results_engine_write(r, &bytes, &len);
+		rc = pf_tu_cache_unit_put(s->cache, key, bytes, len);
+		pf_free(bytes);
+	}
 	return rc;
 }
 
@@ -609,6 +733,7 @@ static int analyse_units(scan_state *s, const pf_catalog *cat, const pf_policy *
 	size_t n = s->db->n;
 	const char **paths = pf_calloc(n ? n : 1, sizeof(char *));
 	pf_units units;
+	char both[160], rules[65];
 	int rc = PF_OK;
 
 	for (size_t i = 0; i < n; i++)
@@ -619,11 +744,13 @@ static int analyse_units(scan_state *s, const pf_catalog *cat, const pf_policy *
 		return PF_ERROR;
 	}
 	fflush(s->spool);
+	snprintf(both, sizeof(both), "%s %s", pf_catalog_digest(cat), pol ? pol->digest : "");
+	pf_sha256_hex(both, strlen(both), rules);
 	pf_units_derive(&units, s->facts, paths, n);
 	if (units.n == 1) {
-		rc = run_unit(&(unit_run){s, &units, paths, cat, pol, eo, 0, NULL, NULL}, 0, s->res);
+		rc = run_unit(&(unit_run){s, &units, paths, cat, pol, eo, rules, 0, NULL, NULL}, 0, s->res);
 	} else if (units.n > 1) {
-		unit_run ur = {s, &units, paths, cat, pol, eo, 0, NULL, NULL};
+		unit_run ur = {s, &units, paths, cat, pol, eo, rules, 0, NULL, NULL};
 		size_t nt = s->opts->jobs > 1 ? (size_t)s->opts->jobs : 1;
 		pthread_t *th;
 
@@ -661,6 +788,28 @@ static int analyse_units(scan_state *s, const pf_catalog *cat, const pf_policy *
 	return rc;
 }
 
+/* Which TUs of todo the cache gives (cached[i] = 1); *nparse: the others. */
+static int check_cache(scan_state *s, const size_t *todo, size_t ntodo, char *cached,
+                       size_t *nparse)
+{
+	char *id;
+	int rc;
+
+	*nparse = ntodo;
+	if (!s->opts->cache)
+		return PF_OK;
+	id = pf_frontend_identity();
+	s->cache = pf_tu_cache_new(s->opts->cache, s->db, s->opts->root, s->opts->include_dir, id);
+	pf_free(id);
+	for (size_t k = 0; k < ntodo; k++) {
+		if ((rc = pf_tu_cache_check(s->cache, todo[k])) < 0)
+			return rc;
+		cached[todo[k]] = (char)rc;
+		*nparse -= (size_t)rc;
+	}
+	return PF_OK;
+}
+
 int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
                 const pf_policy *pol, const pf_scan_opts *opts)
 {
@@ -668,6 +817,8 @@ int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
 	pool p = {db, opts, NULL, 0};
 	size_t *todo = pf_calloc(db->n ? db->n : 1, sizeof(size_t)), ntodo = 0;
 	pf_engine_opts eo = {opts->root, opts->verbose};
+	char *cached;
+	size_t nparse = 0;
 	int rc;
 
 	*out = NULL;
@@ -697,12 +848,15 @@ int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
 			todo[ntodo++] = i;
 	}
 	s.res->ntus = db->n;
+	cached = pf_calloc(db->n ? db->n : 1, 1);
+	rc = check_cache(&s, todo, ntodo, cached, &nparse);
 
 	p.nw = opts->jobs > 0 ? opts->jobs : 1;
-	if ((size_t)p.nw > ntodo)
-		p.nw = ntodo ? (int)ntodo : 1;
+	if ((size_t)p.nw > nparse)
+		p.nw = nparse ? (int)nparse : 1;
 	p.w = pf_calloc((size_t)p.nw, sizeof(worker));
-	rc = parse_all(&p, todo, ntodo, merge_one, &s);
+	if (rc == PF_OK)
+		rc = parse_all(&p, todo, ntodo, &(parse_sink){cached, load_cached, merge_one, &s});
 	for (int k = 0; k < p.nw; k++)
 		if (p.w[k].pid) {
 			char why[160];
@@ -710,9 +864,13 @@ int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
 		}
 	pf_free(p.w);
 	pf_free(todo);
-
+	pf_free(cached);
+	if (s.cache_error)
+		rc = PF_ERROR; /* the store's message */
 	if (rc == PF_OK)
 		rc = analyse_units(&s, cat, pol, &eo);
+	if (pf_tu_cache_close(s.cache, NULL) < 0 && rc == PF_OK)
+		rc = PF_ERROR;
 	collect_files(s.res, &s.files, &s.failed);
 	s.res->nnotes = s.notes.n;
 	s.res->notes = pf_arena_alloc(s.res->arena, (s.notes.n ? s.notes.n : 1) * sizeof(char *));

@@ -9,6 +9,7 @@
 #include "catalog.h"
 #include "policy.h"
 #include "results.h"
+#include "store.h"
 
 typedef struct pf_scan_opts {
 	const char *root;        /* project root (absolute) */
@@ -25,6 +26,9 @@ typedef struct pf_scan_opts {
 	size_t ninclude;
 	const char *const *exclude;
 	size_t nexclude;
+	/* The store whose parse cache (tucache.h) gives the IR of unchanged
+	   TUs and keeps that of the others; NULL: every TU is parsed. */
+	pf_store *cache;
 } pf_scan_opts;
 
 /*

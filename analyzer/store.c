@@ -20,10 +20,16 @@
 #include "store.h"
 #include "util.h"
 
+/* The cache's statements, prepared on first use (pf_store_cache_*). */
+enum { Q_TU_DEPS, Q_TU_BRIEF, Q_TU_IR, Q_TU_PUT, Q_TU_FORGET, Q_TU_TOUCH, Q_UNIT_GET,
+       Q_UNIT_PUT, Q_STAT_GET, Q_STAT_PUT, NQ };
+
 struct pf_store {
 	sqlite3 *db;
 	char *path;
 	int writer;     /* opened by a scan, in WAL mode */
+	int in_tx;      /* a cache transaction is open */
+	sqlite3_stmt *q[NQ];
 };
 
 /* Migration i brings the schema from user_version i to i + 1. */
@@ -106,6 +112,32 @@ static const char *const migrations[] = {
 	"ALTER TABLE findings ADD COLUMN justification TEXT;"
 	"ALTER TABLE runs ADD COLUMN git_commit TEXT;"
 	"ALTER TABLE runs ADD COLUMN git_branch TEXT;",
+	/* 4 -> 5: the parse cache (analyzer/tucache.c): each TU's IR under
+	   its key with the files it read, and the last stat of files with
+	   their digests; the engine's results of each link unit under the
+	   key of its inputs. */
+	"CREATE TABLE tu_cache ("
+	"  key TEXT PRIMARY KEY,"
+	"  file TEXT NOT NULL,"
+	"  deps BLOB NOT NULL,"
+	"  content TEXT NOT NULL,"
+	"  brief BLOB NOT NULL,"
+	"  facts BLOB NOT NULL,"
+	"  ir BLOB NOT NULL,"
+	"  used_at INTEGER NOT NULL);"
+	"CREATE TABLE unit_cache ("
+	"  key TEXT PRIMARY KEY,"
+	"  results BLOB NOT NULL,"
+	"  used_at INTEGER NOT NULL);"
+	"CREATE TABLE file_stat ("
+	"  path TEXT PRIMARY KEY,"
+	"  dev INTEGER NOT NULL,"
+	"  ino INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  mtime_ns INTEGER NOT NULL,"
+	"  ctime_ns INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  checked_at INTEGER NOT NULL);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -254,8 +286,9 @@ done:
 }
 
 /* The tables a privflow store has; every one must be a table. */
-static const char *const store_tables[] = {"runs", "files", "functions",
-                                           "findings", "trace_steps", "uses"};
+static const char *const store_tables[] = {"runs", "files", "functions", "findings",
+                                           "trace_steps", "uses", "tu_cache", "unit_cache",
+                                           "file_stat"};
 
 /* Checks that the store's schema is ours: each table exists as a table
    (not a view), and the file passes SQLite's quick integrity check. */
@@ -367,6 +400,10 @@ void pf_store_close(pf_store *st)
 	   read-only open (report --db) leaves no -wal and -shm files
 	   beside it. If another connection is open, this fails and the
 	   store stays in WAL mode: harmless. */
+	for (int i = 0; i < NQ; i++)
+		sqlite3_finalize(st->q[i]);
+	if (st->in_tx)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	if (st->writer && st->db)
 		sqlite3_exec(st->db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
 	sqlite3_close(st->db);
@@ -900,7 +937,10 @@ int pf_store_info_get(pf_store *st, pf_store_info *out)
 	    (err = query_int(st, &out->first_run, "SELECT min(id) FROM runs")) ||
 	    (err = query_int(st, &out->last_run, "SELECT max(id) FROM runs")) ||
 	    (err = query_int(st, &out->last_finished,
-	                     "SELECT finished_at FROM runs ORDER BY id DESC LIMIT 1")))
+	                     "SELECT finished_at FROM runs ORDER BY id DESC LIMIT 1")) ||
+	    (err = query_int(st, &out->cached_tus, "SELECT count(*) FROM tu_cache")) ||
+	    (err = query_int(st, &out->cached_bytes,
+	                     "SELECT total(length(ir)) FROM tu_cache")))
 		return err;
 	out->bytes = pages * page_size;
 	return PF_OK;
@@ -909,6 +949,7 @@ int pf_store_info_get(pf_store *st, pf_store_info *out)
 int pf_store_prune(pf_store *st, int64_t keep, int64_t *deleted)
 {
 	sqlite3_stmt *q = NULL;
+	sqlite3_int64 before;
 	int err;
 
 	assert(st && keep >= 1 && deleted);
@@ -923,7 +964,209 @@ int pf_store_prune(pf_store *st, int64_t keep, int64_t *deleted)
 	else
 		*deleted = sqlite3_changes64(st->db);
 	sqlite3_finalize(q);
-	if (!err && *deleted)
+	before = sqlite3_total_changes64(st->db);
+	if (!err && (err = exec(st, "DELETE FROM tu_cache WHERE used_at < "
+	                            "(SELECT min(started_at) FROM runs);"
+	                            "DELETE FROM unit_cache WHERE used_at < "
+	                            "(SELECT min(started_at) FROM runs);"
+	                            "DELETE FROM file_stat WHERE checked_at < "
+	                            "(SELECT min(started_at) FROM runs)")) == PF_OK &&
+	    (*deleted || sqlite3_total_changes64(st->db) != before))
 		err = exec(st, "VACUUM");
 	return err;
+}
+
+/* --- the parse cache ----------------------------------------------------------- */
+
+static const char *const cache_sql[NQ] = {
+	[Q_TU_DEPS] = "SELECT deps, content FROM tu_cache WHERE key = ?",
+	[Q_TU_BRIEF] = "SELECT brief, facts FROM tu_cache WHERE key = ?",
+	[Q_TU_IR] = "SELECT ir FROM tu_cache WHERE key = ?",
+	[Q_TU_PUT] = "INSERT OR REPLACE INTO tu_cache (key, file, deps, content, brief, facts, ir, "
+	             "used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	[Q_TU_TOUCH] = "UPDATE tu_cache SET used_at = ?2 WHERE key = ?1",
+	[Q_TU_FORGET] = "DELETE FROM tu_cache WHERE key = ?",
+	[Q_UNIT_GET] = "SELECT results FROM unit_cache WHERE key = ?",
+	[Q_UNIT_PUT] = "INSERT OR REPLACE INTO unit_cache (key, results, used_at) VALUES (?, ?, ?)",
+	[Q_STAT_GET] = "SELECT dev, ino, size, mtime_ns, ctime_ns, sha256 FROM file_stat "
+	               "WHERE path = ?",
+	[Q_STAT_PUT] = "INSERT OR REPLACE INTO file_stat (path, dev, ino, size, mtime_ns, "
+	               "ctime_ns, sha256, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+};
+
+/* Statement k, prepared once, reset for a new use. */
+static sqlite3_stmt *cache_q(pf_store *st, int k)
+{
+	if (!st->q[k] && prepare(st, &st->q[k], cache_sql[k]) < 0)
+		return NULL;
+	sqlite3_reset(st->q[k]);
+	sqlite3_clear_bindings(st->q[k]);
+	return st->q[k];
+}
+
+/* Writes go in batches: one transaction per batch, not per row. */
+static int cache_tx(pf_store *st)
+{
+	if (st->in_tx)
+		return PF_OK;
+	if (exec(st, "BEGIN IMMEDIATE") < 0)
+		return PF_ERROR;
+	st->in_tx = 1;
+	return PF_OK;
+}
+
+int pf_store_cache_commit(pf_store *st)
+{
+	if (!st->in_tx)
+		return PF_OK;
+	st->in_tx = 0;
+	return exec(st, "COMMIT");
+}
+
+/* Columns 0 .. n-1 of key's row as malloc'ed copies (NUL-terminated):
+   1, 0 (no row) or an error. */
+static int row_blobs(pf_store *st, int k, const char *key, int n, char **out[], size_t *len[])
+{
+	sqlite3_stmt *q = cache_q(st, k);
+	int rc;
+
+	for (int c = 0; c < n; c++) {
+		*out[c] = NULL;
+		*len[c] = 0;
+	}
+	if (!q)
+		return PF_ERROR;
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	if ((rc = next_row(st, q, "reading the cache")) == 1) {
+		for (int c = 0; c < n; c++) {
+			const void *v = sqlite3_column_blob(q, c);
+			*len[c] = (size_t)sqlite3_column_bytes(q, c);
+			*out[c] = pf_malloc(*len[c] + 1);
+			if (*len[c])
+				memcpy(*out[c], v, *len[c]);
+			(*out[c])[*len[c]] = '\0';
+		}
+	}
+	sqlite3_reset(q);
+	return rc;
+}
+
+int pf_store_tu_deps(pf_store *st, const char *key, char **deps, size_t *len, char content[65])
+{
+	char *c = NULL;
+	size_t nc = 0;
+	int rc = row_blobs(st, Q_TU_DEPS, key, 2, (char **[]){deps, &c}, (size_t *[]){len, &nc});
+
+	/* a digest that is not one is no content id */
+	snprintf(content, 65, "%s", c && nc == 64 ? c : "");
+	pf_free(c);
+	return rc;
+}
+
+int pf_store_tu_brief(pf_store *st, const char *key, char **brief, size_t *nbrief, char **facts,
+                      size_t *nfacts)
+{
+	return row_blobs(st, Q_TU_BRIEF, key, 2, (char **[]){brief, facts},
+	                 (size_t *[]){nbrief, nfacts});
+}
+
+int pf_store_tu_ir(pf_store *st, const char *key, char **ir, size_t *len)
+{
+	return row_blobs(st, Q_TU_IR, key, 1, (char **[]){ir}, (size_t *[]){len});
+}
+
+int pf_store_tu_put(pf_store *st, const char *key, const char *file, const char *content,
+                    const pf_store_blob b[4], int64_t now)
+{
+	sqlite3_stmt *q;
+
+	if (cache_tx(st) < 0 || !(q = cache_q(st, Q_TU_PUT)))
+		return PF_ERROR;
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, file, -1, SQLITE_STATIC);
+	sqlite3_bind_blob64(q, 3, b[0].data ? b[0].data : "", b[0].len, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, content, -1, SQLITE_STATIC);
+	for (int i = 1; i < 4; i++)
+		sqlite3_bind_blob64(q, 4 + i, b[i].data ? b[i].data : "", b[i].len, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 8, now);
+	return insert(st, q, "writing the parse cache");
+}
+
+int pf_store_tu_forget(pf_store *st, const char *key)
+{
+	sqlite3_stmt *q;
+
+	if (cache_tx(st) < 0 || !(q = cache_q(st, Q_TU_FORGET)))
+		return PF_ERROR;
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	return insert(st, q, "writing the parse cache");
+}
+
+int pf_store_unit_get(pf_store *st, const char *key, char **out, size_t *len)
+{
+	return row_blobs(st, Q_UNIT_GET, key, 1, (char **[]){out}, (size_t *[]){len});
+}
+
+int pf_store_unit_put(pf_store *st, const char *key, const void *data, size_t len, int64_t now)
+{
+	sqlite3_stmt *q;
+
+	if (cache_tx(st) < 0 || !(q = cache_q(st, Q_UNIT_PUT)))
+		return PF_ERROR;
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_blob64(q, 2, data, len, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, now);
+	return insert(st, q, "writing the cache of analysed units");
+}
+
+int pf_store_tu_touch(pf_store *st, const char *key, int64_t now)
+{
+	sqlite3_stmt *q;
+
+	if (cache_tx(st) < 0 || !(q = cache_q(st, Q_TU_TOUCH)))
+		return PF_ERROR;
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, now);
+	return insert(st, q, "writing the parse cache");
+}
+
+int pf_store_stat_get(pf_store *st, const char *path, pf_file_stat *out)
+{
+	sqlite3_stmt *q = cache_q(st, Q_STAT_GET);
+	const unsigned char *sha;
+	int rc;
+
+	if (!q)
+		return PF_ERROR;
+	sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
+	if ((rc = next_row(st, q, "reading the file digests")) == 1) {
+		out->dev = sqlite3_column_int64(q, 0);
+		out->ino = sqlite3_column_int64(q, 1);
+		out->size = sqlite3_column_int64(q, 2);
+		out->mtime_ns = sqlite3_column_int64(q, 3);
+		out->ctime_ns = sqlite3_column_int64(q, 4);
+		sha = sqlite3_column_text(q, 5);
+		/* a digest that is not one cannot match a file's */
+		snprintf(out->sha256, sizeof(out->sha256), "%s",
+		         sha && strlen((const char *)sha) == 64 ? (const char *)sha : "-");
+	}
+	sqlite3_reset(q);
+	return rc;
+}
+
+int pf_store_stat_put(pf_store *st, const char *path, const pf_file_stat *s, int64_t now)
+{
+	sqlite3_stmt *q;
+
+	if (cache_tx(st) < 0 || !(q = cache_q(st, Q_STAT_PUT)))
+		return PF_ERROR;
+	sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, s->dev);
+	sqlite3_bind_int64(q, 3, s->ino);
+	sqlite3_bind_int64(q, 4, s->size);
+	sqlite3_bind_int64(q, 5, s->mtime_ns);
+	sqlite3_bind_int64(q, 6, s->ctime_ns);
+	sqlite3_bind_text(q, 7, s->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 8, now);
+	return insert(st, q, "writing the file digests");
 }

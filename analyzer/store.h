@@ -54,15 +54,54 @@ typedef struct pf_store_info {
 	int64_t runs, findings; /* rows */
 	int64_t first_run, last_run; /* ids, 0 when there is none */
 	int64_t last_finished;  /* the last run's end (seconds since the epoch) */
+	int64_t cached_tus, cached_bytes; /* the parse cache: TUs, IR bytes */
 } pf_store_info;
 
 int pf_store_info_get(pf_store *st, pf_store_info *out);
 
 /*
  * Deletes every run but the `keep` newest (keep >= 1), with their files,
- * functions, findings, traces and uses; *deleted says how many. The
- * space is given back to the file system (VACUUM) when runs went.
+ * functions, findings, traces and uses; *deleted says how many. Cached
+ * TUs no kept run used, and file digests older than the oldest kept
+ * run, go too. The space is given back to the file system (VACUUM) when
+ * anything went.
  */
 int pf_store_prune(pf_store *st, int64_t keep, int64_t *deleted);
+
+/*
+ * The parse cache (analyzer/tucache.c owns its format): under a TU's
+ * cache key, the list of files it read with their digests ("deps"), what
+ * a scan needs of a TU to plan its analysis ("brief", "facts") and its
+ * IR; the last stat of a file with its digest. Reads give
+ * malloc'ed copies and return 1 (found), 0 (no row) or an error. Writes
+ * are batched in one transaction, open until pf_store_cache_commit(),
+ * which must come before pf_store_record().
+ */
+int pf_store_tu_deps(pf_store *st, const char *key, char **deps, size_t *len, char content[65]);
+int pf_store_tu_brief(pf_store *st, const char *key, char **brief, size_t *nbrief, char **facts,
+                      size_t *nfacts);
+int pf_store_tu_ir(pf_store *st, const char *key, char **ir, size_t *len);
+/* A row's blobs: deps, brief, facts, IR; content: the digest of what the
+   IR is a function of (64 hex digits). */
+typedef struct pf_store_blob {
+	const void *data;
+	size_t len;
+} pf_store_blob;
+int pf_store_tu_put(pf_store *st, const char *key, const char *file, const char *content,
+                    const pf_store_blob b[4], int64_t now);
+int pf_store_tu_forget(pf_store *st, const char *key);
+/* The engine's results of a link unit under the key of its inputs. */
+int pf_store_unit_get(pf_store *st, const char *key, char **out, size_t *len);
+int pf_store_unit_put(pf_store *st, const char *key, const void *data, size_t len, int64_t now);
+int pf_store_tu_touch(pf_store *st, const char *key, int64_t now);
+
+typedef struct pf_file_stat {
+	int64_t dev, ino, size, mtime_ns, ctime_ns;
+	char sha256[65];
+} pf_file_stat;
+
+int pf_store_stat_get(pf_store *st, const char *path, pf_file_stat *out);
+int pf_store_stat_put(pf_store *st, const char *path, const pf_file_stat *s, int64_t now);
+int pf_store_cache_commit(pf_store *st);
 
 #endif

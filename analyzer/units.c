@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "units.h"
 #include "util.h"
 
@@ -89,6 +90,54 @@ static void use_rval(const pf_tu *tu, const pf_rval *rv, u64vec *refs)
 {
 	if (rv->flags & PF_RV_FUNC)
 		use_func(tu, rv->func, refs);
+}
+
+static void w_u64s(pf_wbuf *b, const u64vec *v)
+{
+	pf_w_u32(b, (uint32_t)v->n);
+	for (size_t i = 0; i < v->n; i++)
+		pf_w_i64(b, (int64_t)v->v[i]);
+}
+
+void pf_unit_facts_write(const pf_unit_facts *f, char **out, size_t *len)
+{
+	pf_wbuf b = {0};
+
+	pf_w_u8(&b, (uint8_t)f->is_main);
+	w_u64s(&b, &f->defs);
+	w_u64s(&b, &f->refs);
+	w_u64s(&b, &f->syms);
+	*out = b.v;
+	*len = b.n;
+}
+
+/* A vector of sorted, unique hashes (as units.c relies on). */
+static void r_u64s(pf_rbuf *b, u64vec *v)
+{
+	uint32_t n = pf_r_count(b, 8);
+
+	pf_vec_grow(v, n);
+	for (uint32_t i = 0; i < n && !b->bad; i++) {
+		v->v[v->n++] = (uint64_t)pf_r_i64(b);
+		if (i && v->v[i] <= v->v[i - 1])
+			pf_r_fail(b, "not sorted");
+	}
+}
+
+pf_unit_facts *pf_unit_facts_read(const void *data, size_t len)
+{
+	pf_rbuf b = {data, (const unsigned char *)data + len, 0, NULL};
+	tufacts *f = pf_calloc(1, sizeof(*f));
+
+	f->is_main = pf_r_u8(&b) != 0;
+	r_u64s(&b, &f->defs);
+	r_u64s(&b, &f->refs);
+	r_u64s(&b, &f->syms);
+	if (b.bad || b.p != b.end) {
+		pf_unit_facts_free(f);
+		return NULL;
+	}
+	return f;
 }
 
 pf_unit_facts *pf_unit_facts_of(const pf_tu *tu)

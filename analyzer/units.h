@@ -60,6 +60,9 @@ typedef struct pf_units {
 typedef struct pf_unit_facts pf_unit_facts;
 pf_unit_facts *pf_unit_facts_of(const pf_tu *tu);
 void pf_unit_facts_free(pf_unit_facts *f);
+/* The facts as bytes (for the parse cache), and back (NULL: malformed). */
+void pf_unit_facts_write(const pf_unit_facts *f, char **out, size_t *len);
+pf_unit_facts *pf_unit_facts_read(const void *data, size_t len);
 
 /* facts[i] may be NULL (not parsed): that TU belongs to no unit. paths[i]
    is the TU's main file, for nearness. */

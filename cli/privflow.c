@@ -59,7 +59,7 @@ enum {
 	OPT_GRAPH_PURPOSE, OPT_GRAPH_RULE, OPT_TU_TIMEOUT, OPT_TU_MEMORY, OPT_EXTRA_ARG,
 	OPT_EXTRA_ARG_BEFORE, OPT_REMOVE_ARG,
 	OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_NO_BASELINE, OPT_KEEP_RUNS,
-	OPT_CHANGED_SINCE, OPT_STAGED
+	OPT_CHANGED_SINCE, OPT_STAGED, OPT_NO_CACHE
 };
 
 typedef struct cli_opt {
@@ -108,7 +108,11 @@ static const cli_opt cli_opts[] = {
 	 "a parse worker's memory bound; past it the file is reported (default 4096; 0: none)"},
 	{"db", OPT_DB, "FILE", SR | CMD_BASELINE | CMD_STORE,
 	 "the SQLite store (default " DEFAULT_DB ", beside the config file if there is one)"},
-	{"no-db", OPT_NO_DB, NULL, CMD_SCAN, "do not record the run in a store"},
+	{"no-db", OPT_NO_DB, NULL, CMD_SCAN,
+	 "do not record the run in a store (nor take anything from its parse cache)"},
+	{"no-cache", OPT_NO_CACHE, NULL, CMD_SCAN,
+	 "parse every file, and keep nothing in the store's parse cache (by default a "
+	 "file whose inputs have not changed since it was parsed is not parsed again)"},
 	{"changed-since", OPT_CHANGED_SINCE, "REV", CMD_SCAN,
 	 "report only findings whose location or trace touches a line changed since "
 	 "REV (the work tree, untracked files included); the analysis stays whole-program"},
@@ -504,6 +508,7 @@ typedef struct options {
 	long tu_memory;
 	const char *db;
 	int use_db;
+	int no_cache;       /* --no-cache */
 	const char *root;
 	int fail_on;      /* severity, or PF_SEV_COUNT for never */
 	int color;
@@ -752,6 +757,7 @@ static int parse_options(options *o, int argc, char **argv, const cli_cmd *cmd)
 			break;
 		case OPT_DB: o->db = optarg; o->use_db = 1; break;
 		case OPT_NO_DB: o->use_db = 0; break;
+		case OPT_NO_CACHE: o->no_cache = 1; break;
 		case OPT_ROOT: o->root = optarg; break;
 		case OPT_FAIL_ON:
 			if (strcmp(optarg, "never") == 0)
@@ -1208,6 +1214,11 @@ static void print_summary(const options *o, char **paths, size_t npaths, const p
 	if (res->noutside_diff)
 		line_add(&line, &len, "%s%zu outside the changed lines", len ? ", " : "",
 		         res->noutside_diff);
+	if (res->ntus_cached) {
+		size_t analysed = res->ntus - res->ntus_outside - res->ntus_excluded;
+		line_add(&line, &len, "%s%zu of %zu translation unit%s unchanged (parse cache)",
+		         len ? "; " : "", res->ntus_cached, analysed, analysed == 1 ? "" : "s");
+	}
 	for (k = 0; k < npaths; k++) {
 		if (!paths[k])
 			continue;
@@ -1292,7 +1303,7 @@ static int cmd_scan(int argc, char **argv)
 	pf_scan_opts so = {root, incdir, o.jobs,
 	                   o.progress > 0 || (o.progress < 0 && isatty(2) && !o.quiet), 0,
 	                   o.tu_timeout, o.tu_memory,
-	                   o.include, o.ninclude, o.exclude, o.nexclude};
+	                   o.include, o.ninclude, o.exclude, o.nexclude, o.no_cache ? NULL : st};
 	if (pf_scan_run(&res, db, cat, pol, &so) < 0) {
 		rc = fail(EXIT_BAD);
 		goto done;
@@ -1559,6 +1570,8 @@ static int cmd_store(int argc, char **argv)
 		printf(" (ids %lld to %lld; the last finished %s)", (long long)in.first_run,
 		       (long long)in.last_run, when);
 	printf("\nfindings: %lld\n", (long long)in.findings);
+	printf("parse cache: %lld translation unit%s, %lld bytes of IR\n", (long long)in.cached_tus,
+	       in.cached_tus == 1 ? "" : "s", (long long)in.cached_bytes);
 done:
 	pf_free(safe);
 	if (st)

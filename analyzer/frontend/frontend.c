@@ -244,6 +244,31 @@ pf_frontend *pf_frontend_new(const pf_frontend_opts *opts)
 	return fe;
 }
 
+char *pf_frontend_identity(void)
+{
+	static const char *const env[] = {"CPATH", "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH",
+	                                  "OBJC_INCLUDE_PATH"};
+	CXString v = clang_getClangVersion();
+	char version[32], *driver, *res, *id, *more;
+
+	clang_version(version, sizeof(version));
+	driver = find_driver(version);
+	res = resource_dir(driver, version);
+	id = pf_asprintf("%s\n%s\n%s", clang_getCString(v), driver ? driver : "", res ? res : "");
+	clang_disposeString(v);
+	for (size_t i = 0; i < sizeof(env) / sizeof(env[0]); i++) {
+		const char *val = getenv(env[i]);
+		if (!val)
+			continue;
+		more = pf_asprintf("%s\n%s=%s", id, env[i], val);
+		pf_free(id);
+		id = more;
+	}
+	pf_free(driver);
+	pf_free(res);
+	return id;
+}
+
 void pf_frontend_free(pf_frontend *fe)
 {
 	if (!fe)

@@ -81,7 +81,8 @@ def store_older_schema(ctx):
     it and keeps its run."""
     scan(ctx)
     db = sqlite3.connect(ctx.path("s.db"))
-    db.executescript("ALTER TABLE findings DROP COLUMN suppression;"
+    db.executescript("DROP TABLE tu_cache; DROP TABLE unit_cache; DROP TABLE file_stat;"
+                     "ALTER TABLE findings DROP COLUMN suppression;"
                      "ALTER TABLE findings DROP COLUMN justification;"
                      "ALTER TABLE runs DROP COLUMN git_commit;"
                      "ALTER TABLE runs DROP COLUMN git_branch;"
