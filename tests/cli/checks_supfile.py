@@ -319,3 +319,48 @@ def supfile_schema(ctx):
         rc, _, err = scan(ctx, "--suppressions", "sup.json")
         expect(v.is_valid(doc) == good, "schema on %s: not %s" % (entries, good))
         expect((rc != 2) == good, "loader on %s: exit %d: %s" % (entries, rc, err))
+
+
+def doc_examples():
+    """The suppressions files of docs/cli.md and docs/ci.md, as written."""
+    found = []
+    for name in ("cli.md", "ci.md"):
+        with open(os.path.join(REPO, "docs", name)) as f:
+            text = f.read()
+        for block in re.findall(r"^```json\n(.*?)^```", text, re.M | re.S):
+            if "suppressions.schema.json" in block:
+                found.append((name, block))
+    return found
+
+
+@check
+def supfile_doc_examples(ctx):
+    """The example files of docs/cli.md and docs/ci.md load; the error
+    cli.md shows is the one its example without the second reason gives,
+    and the expiry warning ci.md shows names the line and column its
+    example's date is on."""
+    project(ctx)
+    examples = doc_examples()
+    expect(len(examples) == 2, "examples found: %s" % [n for n, _ in examples])
+    for name, block in examples:
+        ctx.write("privflow-suppressions.json", block)
+        rc, _, err = scan(ctx, "--suppressions", "privflow-suppressions.json",
+                          env={"SOURCE_DATE_EPOCH": "1893456000"})
+        expect(rc != 2, "%s's example: exit %d: %s" % (name, rc, err))
+        if name == "ci.md":
+            with open(os.path.join(REPO, "docs", "ci.md")) as f:
+                shown = re.search(r"`(privflow-suppressions\.json:\d+:\d+: warning: suppression "
+                                  r"expired on)\s+(\d{4}-\d\d-\d\d)", f.read())
+            expect(shown, "ci.md shows no expiry warning")
+            expect("%s %s: " % shown.groups() in err,
+                   "ci.md shows %s, privflow says %s" % (shown.groups(), err))
+    cli = dict(examples)["cli.md"]
+    d = json.loads(cli)
+    second = d["suppressions"][1]["reason"]
+    ctx.write("privflow-suppressions.json",
+              re.sub(r',\n\s*"reason": "%s"' % re.escape(second), "", cli))
+    rc, _, err = scan(ctx, "--suppressions", "privflow-suppressions.json")
+    with open(os.path.join(REPO, "docs", "cli.md")) as f:
+        shown = re.search(r"^(privflow-suppressions\.json:\d+:\d+: error: .*)$", f.read(), re.M)
+    expect(shown and rc == 2 and shown.group(1) in err,
+           "cli.md shows %s, privflow says %s" % (shown and shown.group(1), err))
