@@ -38,17 +38,6 @@ static void settle(pf_baseline *b)
 	b->n = k;
 }
 
-/* 32 lower-case hex digits, as pf_results_finish makes them. */
-static int valid_fingerprint(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i]; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return i == 32;
-}
-
 static int read_entries(pf_baseline *b, const pf_jcur *top)
 {
 	static const char *const keys[] = {"$schema", "version", "tool", "findings", NULL};
@@ -82,7 +71,7 @@ static int read_entries(pf_baseline *b, const pf_jcur *top)
 		    pf_jcur_string(&el, "rule", 0, &s) < 0 || pf_jcur_string(&el, "file", 0, &s) < 0 ||
 		    pf_jcur_string(&el, "message", 0, &s) < 0 || pf_jcur_int(&el, "line", 0, &line) < 0)
 			return PF_EINVALID;
-		if (!valid_fingerprint(fp)) {
+		if (!pf_fingerprint_valid(fp)) {
 			pf_jcur_member(&m, &el, "fingerprint");
 			return pf_jcur_error(&m, "expected 32 lower-case hex digits, as privflow "
 			                     "baseline writes them");

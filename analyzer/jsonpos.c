@@ -24,6 +24,7 @@ struct pf_json_doc {
 	json_t *root;
 	pf_map *index;              /* key hash -> index into pos */
 	PF_VEC(pf_json_pos) pos;
+	int gcc_errors;             /* pf_json_gcc_errors() */
 };
 
 /* Index keys: the container's address mixed with a member key or element
@@ -316,6 +317,11 @@ void pf_json_free(pf_json_doc *doc)
 	pf_free(doc);
 }
 
+void pf_json_gcc_errors(pf_json_doc *doc)
+{
+	doc->gcc_errors = 1;
+}
+
 json_t *pf_json_root(const pf_json_doc *doc)
 {
 	return doc->root;
@@ -381,20 +387,30 @@ pf_jcur pf_jcur_element(const pf_jcur *arr, size_t i)
 	return c;
 }
 
-int pf_jcur_line(const pf_jcur *c)
+int pf_jcur_pos(const pf_jcur *c, int *col)
 {
 	for (; c; c = c->parent) {
-		int line;
+		int line, k = 0;
 		if (!c->parent)
 			line = pf_json_value_line(c->doc, c->value);
 		else if (c->key)
-			line = pf_json_member_line(c->doc, c->parent->value, c->key, NULL);
+			line = pf_json_member_line(c->doc, c->parent->value, c->key, &k);
 		else
-			line = pf_json_element_line(c->doc, c->parent->value, c->index, NULL);
-		if (line > 0)
+			line = pf_json_element_line(c->doc, c->parent->value, c->index, &k);
+		if (line > 0) {
+			*col = k > 0 ? k : 1;
 			return line;
+		}
 	}
+	*col = 1;
 	return 1;
+}
+
+int pf_jcur_line(const pf_jcur *c)
+{
+	int col;
+
+	return pf_jcur_pos(c, &col);
 }
 
 static size_t path_into(const pf_jcur *c, char *buf, size_t size)
@@ -433,8 +449,14 @@ int pf_jcur_error(const pf_jcur *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	pf_error_set("%s:%d: %s: %s", pf_json_file(c->doc), pf_jcur_line(c),
-	             pf_jcur_path(c, path, sizeof(path)), msg);
+	if (c->doc->gcc_errors) {
+		int col, line = pf_jcur_pos(c, &col);
+		pf_error_set("%s:%d:%d: error: %s: %s", pf_json_file(c->doc), line, col,
+		             pf_jcur_path(c, path, sizeof(path)), msg);
+	} else {
+		pf_error_set("%s:%d: %s: %s", pf_json_file(c->doc), pf_jcur_line(c),
+		             pf_jcur_path(c, path, sizeof(path)), msg);
+	}
 	return PF_EINVALID;
 }
 

@@ -28,6 +28,11 @@ int pf_json_load(pf_json_doc **out, const char *path, size_t max);
 int pf_json_load_text(pf_json_doc **out, const char *path, const char *text);
 void pf_json_free(pf_json_doc *doc);
 
+/* From now on the document's cursor errors are in gcc's form,
+   "FILE:LINE:COL: error: PATH: message", for a file whose messages a CI
+   log shows beside the compiler's (the suppressions file). */
+void pf_json_gcc_errors(pf_json_doc *doc);
+
 json_t *pf_json_root(const pf_json_doc *doc);     /* borrowed */
 const char *pf_json_file(const pf_json_doc *doc); /* as given to load */
 
@@ -62,12 +67,14 @@ int pf_jcur_member(pf_jcur *out, const pf_jcur *obj, const char *key);
 pf_jcur pf_jcur_element(const pf_jcur *arr, size_t i);
 /* The cursor's line (falling back to the nearest ancestor's). */
 int pf_jcur_line(const pf_jcur *c);
+/* Its line and, in *col, its column (where its key or value starts). */
+int pf_jcur_pos(const pf_jcur *c, int *col);
 /* "categories[3].never_stored" into buf; "(top level)" for the root. */
 const char *pf_jcur_path(const pf_jcur *c, char *buf, size_t size);
 
 /*
- * Sets the error "FILE:LINE: PATH: message" for cursor `c` and returns
- * PF_EINVALID.
+ * Sets the error "FILE:LINE: PATH: message" (or gcc's form, see
+ * pf_json_gcc_errors) for cursor `c` and returns PF_EINVALID.
  */
 int pf_jcur_error(const pf_jcur *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

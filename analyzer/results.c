@@ -306,6 +306,16 @@ static void group_findings(pf_results *r)
 	pf_vec_free(&sb);
 }
 
+int pf_fingerprint_valid(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return i == 32;
+}
+
 /*
  * Sorts and fingerprints. A fingerprint is the first 32 hex digits of the
  * SHA-256 of "privflow/v1", the rule id, file, function, category, sink,

@@ -115,5 +115,8 @@ void pf_results_free(pf_results *r);
 /* Sorts findings and uses into their canonical order and computes the
    fingerprints. */
 void pf_results_finish(pf_results *r);
+/* 1 if s is a fingerprint as pf_results_finish makes them: 32 lower-case
+   hex digits (baseline and suppressions files name findings by them). */
+int pf_fingerprint_valid(const char *s);
 
 #endif

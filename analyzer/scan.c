@@ -57,30 +57,16 @@ static int under_root(const char *root, const char *path)
 	return n <= 1 || (strncmp(path, root, n) == 0 && path[n] == '/');
 }
 
-/* One glob against a path and each of its leading directories. */
-static int glob_takes(const char *glob, const char *path)
-{
-	char *dir;
-	int hit = pf_glob_match(glob, path);
-
-	for (const char *sl = strchr(path, '/'); sl && !hit; sl = strchr(sl + 1, '/')) {
-		dir = pf_strndup(path, (size_t)(sl - path));
-		hit = pf_glob_match(glob, dir);
-		pf_free(dir);
-	}
-	return hit;
-}
-
 int pf_scan_path_selected(const pf_scan_opts *opts, const char *path)
 {
 	size_t i;
 
-	for (i = 0; i < opts->ninclude && !glob_takes(opts->include[i], path); i++)
+	for (i = 0; i < opts->ninclude && !pf_glob_match_path(opts->include[i], path); i++)
 		;
 	if (opts->ninclude && i == opts->ninclude)
 		return 0;
 	for (i = 0; i < opts->nexclude; i++)
-		if (glob_takes(opts->exclude[i], path))
+		if (pf_glob_match_path(opts->exclude[i], path))
 			return 0;
 	return 1;
 }

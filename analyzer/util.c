@@ -1,9 +1,10 @@
 /*
  * Implementation of the shared utilities of util.h: thread-local error
  * messages, aborting allocators, arenas, string interning, an integer
- * hash map, FNV and SHA-256 hashing, paths and globbing. Files are in
- * files.c.
+ * hash map, FNV and SHA-256 hashing, paths and globbing, the run's
+ * clock. Files are in files.c.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -499,6 +500,44 @@ int pf_glob_match(const char *pat, const char *s)
 	if (m != small)
 		pf_free(m);
 	return r;
+}
+
+int pf_glob_match_path(const char *glob, const char *path)
+{
+	char *dir;
+	int hit = pf_glob_match(glob, path);
+
+	for (const char *sl = strchr(path, '/'); sl && !hit; sl = strchr(sl + 1, '/')) {
+		dir = pf_strndup(path, (size_t)(sl - path));
+		hit = pf_glob_match(glob, dir);
+		pf_free(dir);
+	}
+	return hit;
+}
+
+/* --- the run's clock ----------------------------------------------------- */
+
+int pf_time_now(time_t *out)
+{
+	const char *env = getenv("SOURCE_DATE_EPOCH");
+
+	*out = time(NULL);
+	if (env && *env) {
+		char *end;
+		long long v;
+
+		errno = 0;
+		v = strtoll(env, &end, 10);
+		/* up to 9999-12-31T23:59:59 */
+		if (errno || *end || end == env || *env == '-' || *env == '+' ||
+		    v > 253402300799LL) {
+			pf_error_set("SOURCE_DATE_EPOCH: expected seconds since "
+			             "1970-01-01 (0 to 253402300799), got '%s'", env);
+			return PF_EINVALID;
+		}
+		*out = (time_t)v;
+	}
+	return PF_OK;
 }
 
 /* --- did you mean -------------------------------------------------------- */

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Error codes: 0 is success, failures are negative (libgit2 style). */
 enum {
@@ -164,5 +165,19 @@ size_t pf_edit_distance(const char *a, const char *b);
 
 /* Glob match with '*', '?' and '**' (matches across '/'). */
 int pf_glob_match(const char *pattern, const char *s);
+/* A glob on a path relative to the project root, as the config file's
+   include and exclude and the suppressions file's paths take it: 1 when
+   it matches the whole path or one of its leading folders ("vendor"
+   takes vendor/zlib/inflate.c). */
+int pf_glob_match_path(const char *glob, const char *path);
+
+/*
+ * What a run takes as now: SOURCE_DATE_EPOCH (decimal seconds since
+ * 1970-01-01, at most 9999-12-31T23:59:59) when it is set and not empty,
+ * else the clock, so that reports and the expiry of suppressions can be
+ * reproduced. A malformed SOURCE_DATE_EPOCH is PF_EINVALID, as the
+ * reproducible-builds specification asks.
+ */
+int pf_time_now(time_t *out);
 
 #endif

@@ -38,6 +38,7 @@
 #include "report.h"
 #include "scan.h"
 #include "store.h"
+#include "supfile.h"
 #include "suppress.h"
 
 #define EXIT_FINDINGS 1
@@ -59,7 +60,8 @@ enum {
 	OPT_GRAPH_PURPOSE, OPT_GRAPH_RULE, OPT_TU_TIMEOUT, OPT_TU_MEMORY, OPT_EXTRA_ARG,
 	OPT_EXTRA_ARG_BEFORE, OPT_REMOVE_ARG,
 	OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_NO_BASELINE, OPT_KEEP_RUNS,
-	OPT_CHANGED_SINCE, OPT_STAGED, OPT_NO_CACHE
+	OPT_CHANGED_SINCE, OPT_STAGED, OPT_SUPPRESSIONS, OPT_NO_SUPPRESSIONS, OPT_NO_CACHE,
+	OPT_SHARD
 };
 
 typedef struct cli_opt {
@@ -143,6 +145,14 @@ static const cli_opt cli_opts[] = {
 	 "run:ID (a run in the store) or git:REF (the last run in the store recorded "
 	 "at the commit REF names)"},
 	{"no-baseline", OPT_NO_BASELINE, NULL, SR, "ignore the config file's baseline"},
+	{"suppressions", OPT_SUPPRESSIONS, "FILE", SR,
+	 "a suppressions file: findings accepted by fingerprint, or by rule and path glob, "
+	 "each with a reason and maybe an expiry date; they stay in json and sarif as "
+	 "suppressed and fail no run. For report, it replaces the file suppressions the run "
+	 "was recorded with"},
+	{"no-suppressions", OPT_NO_SUPPRESSIONS, NULL, SR,
+	 "ignore the config file's suppressions file (report: and the file suppressions the "
+	 "run was recorded with)"},
 	{"config", OPT_CONFIG, "FILE", SR | CMD_BASELINE | CMD_STORE,
 	 "the config file (default: " PF_CONFIG_NAME " in the current directory or the "
 	 "nearest parent that has one)"},
@@ -532,6 +542,7 @@ typedef struct options {
 	const char *baseline;     /* --baseline SPEC, or the config's */
 	int no_baseline;          /* --no-baseline */
 	const char *suppressions; /* --suppressions FILE, or the config's */
+	int no_suppressions;      /* --no-suppressions */
 	const char *const *include, *const *exclude; /* the config's globs */
 	size_t ninclude, nexclude;
 	char db_dir[PATH_MAX];    /* the default store's folder, "" if o->db is not in it */
@@ -622,15 +633,8 @@ static int apply_config(options *o, unsigned cmd)
 			o->fail_on = c->fail_on;
 		if (!o->baseline && !o->no_baseline)
 			o->baseline = c->baseline;
-		/* suppressions files are not read yet: a key that would be
-		   ignored silently is refused */
-		if (c->suppressions) {
-			char *safe = pf_text_escape(c->file);
-			fprintf(stderr, "privflow: %s: \"suppressions\": suppressions files are not "
-			        "supported by this privflow version yet\n", safe);
-			pf_free(safe);
-			return EXIT_BAD;
-		}
+		if (!o->suppressions && !o->no_suppressions)
+			o->suppressions = c->suppressions;
 		if (!o->compdb && !o->nfiles)
 			o->compdb = c->build_path;
 		if (!o->db)
@@ -802,6 +806,8 @@ static int parse_options(options *o, int argc, char **argv, const cli_cmd *cmd)
 		case OPT_NO_CONFIG: o->no_config = 1; break;
 		case OPT_BASELINE: o->baseline = optarg; o->no_baseline = 0; break;
 		case OPT_NO_BASELINE: o->baseline = NULL; o->no_baseline = 1; break;
+		case OPT_SUPPRESSIONS: o->suppressions = optarg; o->no_suppressions = 0; break;
+		case OPT_NO_SUPPRESSIONS: o->suppressions = NULL; o->no_suppressions = 1; break;
 		case ':':
 			if (optopt && optopt < 256) {
 				char s[3] = {'-', (char)optopt, 0};
@@ -1138,6 +1144,37 @@ done:
 	return rc;
 }
 
+/* A library error that is already a diagnostic in gcc's order
+   ("file:line:col: error: ..."), said as it is. */
+static int diagnostic(int status)
+{
+	char *safe = pf_text_escape(pf_error_last());
+
+	fprintf(stderr, "%s\n", safe);
+	pf_free(safe);
+	return status;
+}
+
+/*
+ * The suppressions file o->suppressions names (*out NULL when none), and
+ * in *now the time its expiry dates are taken against (SOURCE_DATE_EPOCH
+ * or the clock). Returns 0 or an exit status.
+ */
+static int load_supfile(pf_supfile **out, time_t *now, const options *o)
+{
+	int rc;
+
+	*out = NULL;
+	if (!o->suppressions)
+		return 0;
+	if (pf_time_now(now) < 0)
+		return fail(EXIT_BAD);
+	rc = pf_supfile_load(out, o->suppressions);
+	if (rc == PF_EINVALID)
+		return diagnostic(EXIT_BAD);
+	return rc < 0 ? fail(EXIT_BAD) : 0;
+}
+
 /* Appends printf output to the growing line *line (n bytes so far). */
 static void line_add(char **line, size_t *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -1248,6 +1285,8 @@ static int cmd_scan(int argc, char **argv)
 	pf_results *res = NULL;
 	pf_store *st = NULL;
 	pf_baseline *bl = NULL;
+	pf_supfile *sf = NULL;
+	pf_supfile_stats sst;
 	pf_changes *changes = NULL;
 	char *root = NULL, *incdir = NULL, *paths[MAX_REPORTS] = {0};
 	const char *dbpath = NULL;
@@ -1255,7 +1294,7 @@ static int cmd_scan(int argc, char **argv)
 	int64_t run_id = 0;
 	size_t nunused = 0;
 	int rc;
-	time_t started = time(NULL);
+	time_t started = time(NULL), now = started;
 
 	if ((rc = parse_options(&o, argc, argv, cmd_by_id(CMD_SCAN))))
 		return rc;
@@ -1294,7 +1333,7 @@ static int cmd_scan(int argc, char **argv)
 		if ((rc = open_store(&st, dbpath, o.db_dir)))
 			goto done;
 	}
-	if ((rc = load_baseline(&bl, &o, st, root)))
+	if ((rc = load_baseline(&bl, &o, st, root)) || (rc = load_supfile(&sf, &now, &o)))
 		goto done;
 	if (!(incdir = data_path("include"))) {
 		rc = fail(EXIT_BAD);
@@ -1311,13 +1350,12 @@ static int cmd_scan(int argc, char **argv)
 	print_tu_errors(res);
 	record_git_head(res, root);
 	if (pf_suppress_inline(res, root, stderr, &nunused) < 0) {
-		/* already "file:line:col: error: ..." as gcc says it */
-		char *safe = pf_text_escape(pf_error_last());
-		fprintf(stderr, "%s\n", safe);
-		pf_free(safe);
-		rc = EXIT_BAD;
+		rc = diagnostic(EXIT_BAD);
 		goto done;
 	}
+	/* after the markers: a marker in the code keeps its finding */
+	if (sf)
+		pf_supfile_apply(sf, res, now, stderr, &sst);
 	for (size_t i = 0; i < res->nnotes && !o.quiet; i++) {
 		char *safe = pf_text_escape(res->notes[i]);
 		fprintf(stderr, "privflow: warning: clang ignored a compiler option: %s\n", safe);
@@ -1356,6 +1394,7 @@ static int cmd_scan(int argc, char **argv)
 	print_summary(&o, paths, npaths, res, bl != NULL, run_id, st ? dbpath : NULL);
 done:
 	pf_baseline_free(bl);
+	pf_supfile_free(sf);
 	pf_changes_free(changes);
 	free_paths(paths, npaths);
 	if (st)
@@ -1379,8 +1418,11 @@ static int cmd_report(int argc, char **argv)
 	pf_results *res = NULL;
 	pf_policy *pol = NULL;
 	pf_baseline *bl = NULL;
+	pf_supfile *sf = NULL;
+	pf_supfile_stats sst;
 	char *paths[MAX_REPORTS] = {0}, *root = NULL;
 	size_t npaths = 0;
+	time_t now = 0;
 	int rc;
 
 	if ((rc = parse_options(&o, argc, argv, cmd_by_id(CMD_REPORT))))
@@ -1390,7 +1432,7 @@ static int cmd_report(int argc, char **argv)
 	if (o.root && !(root = absolute(o.root)))
 		return bad_usage("--root: no such directory: %s", o.root);
 	if ((rc = plan_reports(&o, paths, &npaths)) ||
-	    (o.policy && (rc = load_policy(&pol, &o))))
+	    (o.policy && (rc = load_policy(&pol, &o))) || (rc = load_supfile(&sf, &now, &o)))
 		goto done;
 	if (pf_store_open_readonly(&st, o.db) < 0 ||
 	    pf_store_load(&res, st, o.run) < 0) {
@@ -1399,6 +1441,12 @@ static int cmd_report(int argc, char **argv)
 	}
 	if ((rc = load_baseline(&bl, &o, st, root ? root : ".")))
 		goto done;
+	/* the file as it is now judges the run, in place of the one it was
+	   recorded with (its entries may have expired since) */
+	if (sf || o.no_suppressions)
+		pf_supfile_unapply(res);
+	if (sf)
+		pf_supfile_apply(sf, res, now, stderr, &sst);
 	if (bl)
 		pf_baseline_apply(bl, res);
 	/* the store may come from elsewhere: its root is trusted for excerpts
@@ -1417,6 +1465,7 @@ static int cmd_report(int argc, char **argv)
 	print_summary(&o, paths, npaths, res, bl != NULL, 0, NULL);
 done:
 	pf_baseline_free(bl);
+	pf_supfile_free(sf);
 	free_paths(paths, npaths);
 	if (res)
 		pf_results_free(res);

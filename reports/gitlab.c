@@ -12,8 +12,6 @@
  * SOURCE_DATE_EPOCH when it is set (reproducible reports, tests).
  */
 #include <ctype.h>
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -48,31 +46,16 @@ static const char *severity(int sev)
 
 /*
  * The report's time as "YYYY-MM-DDTHH:MM:SS" (UTC, no zone, as the schema
- * wants) in buf: SOURCE_DATE_EPOCH (decimal seconds since the epoch) when
- * it is set, else now. A malformed SOURCE_DATE_EPOCH is an error, as the
- * reproducible-builds specification asks.
+ * wants) in buf: SOURCE_DATE_EPOCH when it is set, else now (pf_time_now).
  */
 static int report_time(char buf[32])
 {
-	const char *env = getenv("SOURCE_DATE_EPOCH");
-	time_t t = time(NULL);
 	struct tm tm;
+	time_t t;
+	int rc;
 
-	if (env && *env) {
-		char *end;
-		long long v;
-
-		errno = 0;
-		v = strtoll(env, &end, 10);
-		/* up to 9999-12-31T23:59:59 */
-		if (errno || *end || end == env || *env == '-' || *env == '+' ||
-		    v > 253402300799LL) {
-			pf_error_set("SOURCE_DATE_EPOCH: expected seconds since "
-			             "1970-01-01 (0 to 253402300799), got '%s'", env);
-			return PF_EINVALID;
-		}
-		t = (time_t)v;
-	}
+	if ((rc = pf_time_now(&t)) < 0)
+		return rc;
 	if (!gmtime_r(&t, &tm) || !strftime(buf, 32, "%Y-%m-%dT%H:%M:%S", &tm)) {
 		pf_error_set("cannot format the report's time");
 		return PF_ERROR;

@@ -223,14 +223,3 @@ def schemas_match_loaders(ctx):
                          "--baseline", "b.json")
     items = schema["properties"]["findings"]["items"]["properties"]
     expect(rc == 2 and allowed(err) == set(items), "baseline entry keys: %s" % err)
-
-
-@check
-def config_suppressions_refused(ctx):
-    """Suppressions files are not read by this version: a config naming
-    one is refused with status 2, never silently ignored."""
-    project(ctx, {"policy": "bundled:facturi", "build_path": "build",
-                  "suppressions": "sup.json"})
-    rc, out, err = ctx.run("scan", "--format", "json")
-    expect(rc == 2, "exit %d, expected 2: %s" % (rc, err))
-    expect('"suppressions": suppressions files are not supported' in err, err)
