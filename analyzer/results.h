@@ -99,6 +99,7 @@ typedef struct pf_results {
 	                            (not in the store) */
 	size_t nunits_cached;    /* link units whose analysis came from the
 	                            cache (not in the store) */
+	size_t ntus_other_shards; /* TUs not parsed: another shard's (--shard) */
 	size_t ntruncated;       /* functions that reached a bound of the
 	                            engine (flows through them may be missed) */
 	char **truncated;        /* their names, sorted */

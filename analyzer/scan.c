@@ -830,6 +830,8 @@ int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
 			s.res->ntus_outside++;
 		else if (!pf_scan_path_selected(opts, rel(opts->root, db->tus[i].file)))
 			s.res->ntus_excluded++;
+		else if (opts->shard_n && i % opts->shard_n != opts->shard_k - 1)
+			s.res->ntus_other_shards++;
 		else
 			todo[ntodo++] = i;
 	}
@@ -853,7 +855,7 @@ int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
 	pf_free(cached);
 	if (s.cache_error)
 		rc = PF_ERROR; /* the store's message */
-	if (rc == PF_OK)
+	if (rc == PF_OK && !opts->shard_n)
 		rc = analyse_units(&s, cat, pol, &eo);
 	if (pf_tu_cache_close(s.cache, NULL) < 0 && rc == PF_OK)
 		rc = PF_ERROR;

@@ -29,6 +29,10 @@ typedef struct pf_scan_opts {
 	/* The store whose parse cache (tucache.h) gives the IR of unchanged
 	   TUs and keeps that of the others; NULL: every TU is parsed. */
 	pf_store *cache;
+	/* --shard K/N (1 <= K <= N; N = 0: no sharding): parse only the TUs
+	   whose index in the database is K - 1 modulo N into the cache, and
+	   analyse nothing (a later scan with every shard's cache does). */
+	unsigned shard_k, shard_n;
 } pf_scan_opts;
 
 /*

@@ -1170,3 +1170,53 @@ int pf_store_stat_put(pf_store *st, const char *path, const pf_file_stat *s, int
 	sqlite3_bind_int64(q, 8, now);
 	return insert(st, q, "writing the file digests");
 }
+
+static int is_hex64(const unsigned char *s)
+{
+	if (!s || strlen((const char *)s) != 64)
+		return 0;
+	for (int i = 0; i < 64; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+int pf_store_import_cache(pf_store *st, const char *from, int64_t *rows)
+{
+	pf_store *src = NULL;
+	sqlite3_stmt *q = NULL, *ins = NULL;
+	int err, rc;
+
+	*rows = 0;
+	if ((err = pf_store_open_readonly(&src, from)) < 0)
+		return err;
+	if ((err = prepare(src, &q, "SELECT key, file, deps, content, brief, facts, ir, used_at "
+	                            "FROM tu_cache")) ||
+	    (err = cache_tx(st)) ||
+	    (err = prepare(st, &ins, cache_sql[Q_TU_PUT])))
+		goto done;
+	while ((rc = next_row(src, q, "reading its parse cache")) == 1) {
+		const unsigned char *key = sqlite3_column_text(q, 0), *file, *content;
+
+		file = sqlite3_column_text(q, 1);
+		content = sqlite3_column_text(q, 3);
+		/* what no privflow wrote is left behind; the rest is checked
+		   when it is used, as any cache row is */
+		if (!is_hex64(key) || !file || !is_hex64(content))
+			continue;
+		for (int c = 0; c < 8; c++)
+			sqlite3_bind_value(ins, c + 1, sqlite3_column_value(q, c));
+		if ((err = insert(st, ins, "writing the parse cache")))
+			goto done;
+		++*rows;
+	}
+	if (rc < 0)
+		err = rc;
+	else
+		err = pf_store_cache_commit(st);
+done:
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
+	pf_store_close(src);
+	return err;
+}

@@ -104,4 +104,13 @@ int pf_store_stat_get(pf_store *st, const char *path, pf_file_stat *out);
 int pf_store_stat_put(pf_store *st, const char *path, const pf_file_stat *s, int64_t now);
 int pf_store_cache_commit(pf_store *st);
 
+/*
+ * Copies the parse cache of the store at `from` (a shard's: scan
+ * --shard; opened read-only and treated as hostile) into st, a row of
+ * the same key replaced; *rows says how many. Its rows are checked when
+ * they are used, as st's own are: a file changed since, or another
+ * privflow, makes them misses.
+ */
+int pf_store_import_cache(pf_store *st, const char *from, int64_t *rows);
+
 #endif

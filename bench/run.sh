@@ -5,7 +5,12 @@
 # For each code base (a compile_commands.json) it measures wall time and
 # peak RSS of:
 #   scan -j1 / scan -j2          privflow scan, cold (fresh --db each run)
-#   scan-warm -j2                privflow scan again on the same --db (cache)
+#   scan-warm -j2                privflow scan again on the same --db, nothing
+#                                changed (parse cache and cached analyses)
+#   scan-edit1 -j2               the same after a comment is appended to one
+#                                main file (the middle one of the list; put
+#                                back afterwards)
+#   floor-one                    pf_parse_floor on that file alone
 #   floor -j1 / floor -j2        pf_parse_floor: libclang parse + visit only
 #   analyze -P1 / analyze -P2    clang --analyze with the taint checker,
 #                                one process per TU via xargs
@@ -90,7 +95,11 @@ command -v python3 >/dev/null || die "python3 is needed"
 hyperfine=$(command -v hyperfine || true)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pfbench.XXXXXX")
-cleanup() { if [ "$keep" = 1 ]; then note "kept $tmp"; else rm -rf "$tmp"; fi; }
+restore=()  # "copy|original" pairs: files the edit measurement changed
+cleanup() {
+	for r in "${restore[@]}"; do cp -p "${r%%|*}" "${r#*|}"; done
+	if [ "$keep" = 1 ]; then note "kept $tmp"; else rm -rf "$tmp"; fi
+}
 trap cleanup EXIT
 
 if [ "$do_floor" = 1 ] && [ -z "$floor" ]; then
@@ -281,13 +290,33 @@ print(d)' "$work/tus.txt")
 			measure "scan-j$j" "rm -f $(q "$db") $(q "$db")-wal $(q "$db")-shm" "$cmd"
 		done
 		jw=$(echo $jobs_list | awk '{print $NF}')
-		measure "scan-warm-j$jw" "" "cd $(q "$(dirname "$cdb")") && $privflow scan -p $(q "$cdb") ${policy:+--policy $(q "$policy")} --format json -o $(q "$work/scan.json") -j $jw --db $(q "$work/scan.db") --fail-on never $root_arg $scan_args"
+		warm="cd $(q "$(dirname "$cdb")") && $privflow scan -p $(q "$cdb") ${policy:+--policy $(q "$policy")} --format json -o $(q "$work/scan-warm.json") -j $jw --db $(q "$work/scan.db") --fail-on never $root_arg $scan_args"
+		measure "scan-warm-j$jw" "" "$warm"
+		# one .c file changed since the last scan
+		edit=$(sed -n "$(( (ntus + 1) / 2 ))p" "$work/tus.txt")
+		cp -p "$edit" "$work/edited.orig"
+		restore+=("$work/edited.orig|$edit")
+		measure "scan-edit1-j$jw" "echo '/* pfbench: one file changed */' >>$(q "$edit")" "$warm"
+		cp -p "$work/edited.orig" "$edit"
+		unset 'restore[-1]'
+		python3 - "$cdb" "$edit" "$work/one" <<-'EOF'
+		import json, os, sys
+		cdb, edit, out = sys.argv[1:4]
+		one = [e for e in json.load(open(cdb))
+		       if os.path.normpath(os.path.join(e["directory"], e["file"])) == edit][:1]
+		os.makedirs(out, exist_ok=True)
+		json.dump(one, open(os.path.join(out, "compile_commands.json"), "w"))
+		EOF
+		note "$name: the edited file: $edit"
 	fi
 	if [ "$do_floor" = 1 ]; then
 		for j in $jobs_list; do
 			measure "floor-j$j" "" "$(q "$floor") -j $j -I $(q "$root/include") $(q "$cdb")"
 		done
 		cp "$tmp/last-floor-j$(echo $jobs_list | awk '{print $NF}').out" "$work/floor.out" 2>/dev/null || true
+		if [ -f "$work/one/compile_commands.json" ]; then
+			measure "floor-one" "" "$(q "$floor") -j 1 -I $(q "$root/include") $(q "$work/one/compile_commands.json")"
+		fi
 	fi
 	if [ "$do_analyze" = 1 ]; then
 		for j in $jobs_list; do
@@ -333,6 +362,13 @@ print(d)' "$work/tus.txt")
 	ratios["scan -j1/-j2 (speed-up)"] = ratio("scan-j1", "scan-j2")
 	ratios["floor -j1/-j2 (speed-up)"] = ratio("floor-j1", "floor-j2")
 	ratios["scan-warm/scan -j2"] = ratio("scan-warm-j2", "scan-j2")
+	# issue 10's targets: nothing changed <= 0.05 of the floor; one .c
+	# changed <= that TU's parse + 0.20 of the floor
+	ratios["rescan unchanged/floor -j2"] = ratio("scan-warm-j2", "floor-j2")
+	if all(l in cmds and l not in failed for l in ("scan-edit1-j2", "floor-one", "floor-j2")):
+	    ratios["rescan one .c, less its parse/floor -j2"] = round(
+	        (cmds["scan-edit1-j2"]["wall_s"] - cmds["floor-one"]["wall_s"]) /
+	        cmds["floor-j2"]["wall_s"], 3)
 	ratios = {k: v for k, v in ratios.items() if v is not None}
 	res = {"name": name, "compile_commands": cdb, "tus": int(ntus),
 	       "main_file_lines": int(nlines), "runs": int(runs),
@@ -376,14 +412,14 @@ print(d)' "$work/tus.txt")
 	print()
 	print("== %s: %d TUs, %d lines (median of %s runs) ==" % (name, int(ntus), int(nlines), runs))
 	print("%-16s %10s %10s %12s  %s" % ("command", "wall s", "min s", "peak RSS MB", "exit"))
-	order = sorted(cmds, key=lambda l: (["scan-j", "scan-w", "floor", "analy"].index(
-	    next(p for p in ["scan-j", "scan-w", "floor", "analy"] if l.startswith(p))), l))
+	kinds = ["scan-j", "scan-w", "scan-e", "floor", "analy"]
+	order = sorted(cmds, key=lambda l: (kinds.index(next(p for p in kinds if l.startswith(p))), l))
 	for l in order:
 	    c = cmds[l]
 	    print("%-16s %10.2f %10.2f %12.1f  %s" % (l, c["wall_s"], c["wall_min_s"], c["peak_rss_mb"],
 	                                       ",".join(map(str, c["exit_codes"]))))
 	for k, v in ratios.items():
-	    print("%-28s %6.2f" % (k, v))
+	    print("%-40s %6.3f" % (k, v))
 	if failed:
 	    print("FAILED (no ratios from them): %s" % ", ".join(failed))
 	if "scan" in res:

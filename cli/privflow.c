@@ -14,6 +14,7 @@
  * analysed (an empty compilation database, every file outside --root).
  */
 #include <assert.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -51,7 +52,10 @@
 
 /* --- the option table ----------------------------------------------------- */
 
-enum { CMD_SCAN = 1, CMD_REPORT = 2, CMD_DUMP_IR = 4, CMD_BASELINE = 8, CMD_STORE = 16 };
+enum {
+	CMD_SCAN = 1, CMD_REPORT = 2, CMD_DUMP_IR = 4, CMD_BASELINE = 8, CMD_STORE = 16,
+	CMD_MERGE = 32
+};
 
 enum {
 	OPT_POLICY = 256, OPT_CATALOG, OPT_NO_DEFAULT_CATALOG, OPT_FORMAT, OPT_OUT_DIR,
@@ -72,10 +76,11 @@ typedef struct cli_opt {
 	const char *help;  /* one line */
 } cli_opt;
 
-#define SR (CMD_SCAN | CMD_REPORT)
+#define SC (CMD_SCAN | CMD_MERGE) /* merge takes scan's options */
+#define SR (SC | CMD_REPORT)
 
 static const cli_opt cli_opts[] = {
-	{"build-path", 'p', "DIR|FILE", CMD_SCAN,
+	{"build-path", 'p', "DIR|FILE", SC,
 	 "the compilation database: DIR/compile_commands.json or the file itself"},
 	{"root", OPT_ROOT, "DIR", SR,
 	 "project root (default .): only its files are analysed, report paths are "
@@ -84,9 +89,9 @@ static const cli_opt cli_opts[] = {
 	{"policy", OPT_POLICY, "FILE", SR,
 	 "the privacy policy; bundled:NAME for one privflow ships (bundled:facturi, "
 	 "the example). scan needs one, here or in the config file"},
-	{"catalog", OPT_CATALOG, "FILE", CMD_SCAN,
+	{"catalog", OPT_CATALOG, "FILE", SC,
 	 "an extra catalogue of names and library functions (repeatable, up to 32)"},
-	{"no-default-catalog", OPT_NO_DEFAULT_CATALOG, NULL, CMD_SCAN,
+	{"no-default-catalog", OPT_NO_DEFAULT_CATALOG, NULL, SC,
 	 "do not load the bundled rules/catalog.json"},
 	{"format", OPT_FORMAT, "F[,F...]", SR,
 	 "report formats: text (default), json, sarif, md, html, dot, svg, gitlab-sast"},
@@ -95,18 +100,18 @@ static const cli_opt cli_opts[] = {
 	 "(- : standard output)"},
 	{"out-dir", OPT_OUT_DIR, "DIR", SR,
 	 "write each format to DIR/privflow.EXT (needed for several formats)"},
-	{"extra-arg", OPT_EXTRA_ARG, "ARG", CMD_SCAN,
+	{"extra-arg", OPT_EXTRA_ARG, "ARG", SC,
 	 "append ARG to every compiler command line (repeatable)"},
-	{"extra-arg-before", OPT_EXTRA_ARG_BEFORE, "ARG", CMD_SCAN,
+	{"extra-arg-before", OPT_EXTRA_ARG_BEFORE, "ARG", SC,
 	 "prepend ARG to every compiler command line (repeatable)"},
-	{"remove-arg", OPT_REMOVE_ARG, "ARG", CMD_SCAN,
+	{"remove-arg", OPT_REMOVE_ARG, "ARG", SC,
 	 "remove ARG from every command line; ARG* removes every argument starting "
 	 "with ARG (repeatable; applied before the extra arguments)"},
-	{"jobs", 'j', "N", CMD_SCAN,
+	{"jobs", 'j', "N", SC,
 	 "parse with N worker processes (1-256; default: the processors online)"},
-	{"tu-timeout", OPT_TU_TIMEOUT, "SECONDS", CMD_SCAN,
+	{"tu-timeout", OPT_TU_TIMEOUT, "SECONDS", SC,
 	 "a file whose parse takes longer is skipped and reported (default 300; 0: no bound)"},
-	{"tu-memory", OPT_TU_MEMORY, "MIB", CMD_SCAN,
+	{"tu-memory", OPT_TU_MEMORY, "MIB", SC,
 	 "a parse worker's memory bound; past it the file is reported (default 4096; 0: none)"},
 	{"db", OPT_DB, "FILE", SR | CMD_BASELINE | CMD_STORE,
 	 "the SQLite store (default " DEFAULT_DB ", beside the config file if there is one)"},
@@ -115,13 +120,17 @@ static const cli_opt cli_opts[] = {
 	{"no-cache", OPT_NO_CACHE, NULL, CMD_SCAN,
 	 "parse every file, and keep nothing in the store's parse cache (by default a "
 	 "file whose inputs have not changed since it was parsed is not parsed again)"},
-	{"changed-since", OPT_CHANGED_SINCE, "REV", CMD_SCAN,
+	{"shard", OPT_SHARD, "K/N", CMD_SCAN,
+	 "parse only the K-th of N parts of the translation units into the store's parse "
+	 "cache, and analyse nothing: N such scans (a CI matrix), then privflow merge of "
+	 "their stores, give the reports of one scan"},
+	{"changed-since", OPT_CHANGED_SINCE, "REV", SC,
 	 "report only findings whose location or trace touches a line changed since "
 	 "REV (the work tree, untracked files included); the analysis stays whole-program"},
-	{"staged", OPT_STAGED, NULL, CMD_SCAN,
+	{"staged", OPT_STAGED, NULL, SC,
 	 "with --changed-since REV, or alone against HEAD: only the lines a commit of the "
 	 "index would change (for a pre-commit hook)"},
-	{"keep-runs", OPT_KEEP_RUNS, "N", CMD_SCAN | CMD_STORE,
+	{"keep-runs", OPT_KEEP_RUNS, "N", SC | CMD_STORE,
 	 "keep only the N newest runs in the store (1-1000000), deleting older ones"},
 	{"run", OPT_RUN, "ID", CMD_REPORT | CMD_BASELINE,
 	 "the recorded run to render or baseline (default: the latest)"},
@@ -130,8 +139,8 @@ static const cli_opt cli_opts[] = {
 	{"color", OPT_COLOR, NULL, SR, "colour the text report"},
 	{"no-color", OPT_NO_COLOR, NULL, SR,
 	 "never colour (default: colour on a terminal unless NO_COLOR is set)"},
-	{"progress", OPT_PROGRESS, NULL, CMD_SCAN, "show a progress line on standard error"},
-	{"no-progress", OPT_NO_PROGRESS, NULL, CMD_SCAN,
+	{"progress", OPT_PROGRESS, NULL, SC, "show a progress line on standard error"},
+	{"no-progress", OPT_NO_PROGRESS, NULL, SC,
 	 "no progress line (default: shown when standard error is a terminal)"},
 	{"graph-by", OPT_GRAPH_BY, "purpose|file", SR,
 	 "cluster the data map's functions by purpose (default) or source file"},
@@ -208,6 +217,8 @@ static void print_tu_errors(const pf_results *res)
 }
 
 static int cmd_scan(int argc, char **argv);
+static int cmd_merge(int argc, char **argv);
+static int scan_main(int argc, char **argv, unsigned cmd);
 static int cmd_report(int argc, char **argv);
 static int cmd_dump_ir(int argc, char **argv);
 static int cmd_baseline(int argc, char **argv);
@@ -219,6 +230,12 @@ static const cli_cmd cli_cmds[] = {
 	 "Parses the code, follows personal data to where it goes, checks every flow "
 	 "against the policy, records the run and writes the reports.",
 	 cmd_scan},
+	{"merge", CMD_MERGE, "[-p BUILD_DIR] [OPTIONS] STORE...",
+	 "Joins the parse caches of the stores N `scan --shard K/N --db STORE` wrote "
+	 "into the store (--db), then scans as scan does: every translation unit a "
+	 "shard parsed, unchanged since, is taken from it, and the whole program is "
+	 "analysed once. The reports, the run and the exit status are scan's.",
+	 cmd_merge},
 	{"report", CMD_REPORT, "[--db FILE] [--run ID] [OPTIONS]",
 	 "Renders the reports of a recorded run again, without scanning. The store "
 	 "is opened read-only and treated as untrusted input.",
@@ -313,7 +330,7 @@ static void command_help(FILE *f, const cli_cmd *c)
 			fprintf(f, "  %s\n  %-26s ", label, "");
 		wrap(f, cli_opts[i].help, 29, 29);
 	}
-	if (c->id & CMD_SCAN)
+	if (c->id & SC)
 		fprintf(f, "\nformats: %s\n", pf_report_formats());
 }
 
@@ -511,6 +528,7 @@ typedef struct options {
 	int ncatalogs;
 	int default_catalog;
 	char formats[256];
+	int formats_set;    /* --format given */
 	const char *output;
 	const char *out_dir;
 	int jobs;
@@ -519,6 +537,7 @@ typedef struct options {
 	const char *db;
 	int use_db;
 	int no_cache;       /* --no-cache */
+	unsigned shard_k, shard_n; /* --shard K/N; N = 0: none */
 	const char *root;
 	int fail_on;      /* severity, or PF_SEV_COUNT for never */
 	int color;
@@ -635,7 +654,7 @@ static int apply_config(options *o, unsigned cmd)
 			o->baseline = c->baseline;
 		if (!o->suppressions && !o->no_suppressions)
 			o->suppressions = c->suppressions;
-		if (!o->compdb && !o->nfiles)
+		if (!o->compdb && (!o->nfiles || cmd == CMD_MERGE)) /* merge's are stores */
 			o->compdb = c->build_path;
 		if (!o->db)
 			o->db = c->db;
@@ -762,6 +781,17 @@ static int parse_options(options *o, int argc, char **argv, const cli_cmd *cmd)
 		case OPT_DB: o->db = optarg; o->use_db = 1; break;
 		case OPT_NO_DB: o->use_db = 0; break;
 		case OPT_NO_CACHE: o->no_cache = 1; break;
+		case OPT_SHARD: {
+			unsigned long k = strtoul(optarg, &end, 10), nn = 0;
+			if (end != optarg && *end == '/' && isdigit((unsigned char)end[1]))
+				nn = strtoul(end + 1, &end, 10);
+			if (*end || k < 1 || nn < k || nn > 1000)
+				return bad_usage("--shard: expected K/N with 1 <= K <= N <= 1000, got '%s'",
+				                 optarg);
+			o->shard_k = (unsigned)k;
+			o->shard_n = (unsigned)nn;
+			break;
+		}
 		case OPT_ROOT: o->root = optarg; break;
 		case OPT_FAIL_ON:
 			if (strcmp(optarg, "never") == 0)
@@ -820,6 +850,7 @@ static int parse_options(options *o, int argc, char **argv, const cli_cmd *cmd)
 	}
 	o->files = argv + optind;
 	o->nfiles = (size_t)(argc - optind);
+	o->formats_set = o->formats[0] != '\0';
 	if (!o->formats[0])
 		strcpy(o->formats, "text");
 	return apply_config(o, cmd->id);
@@ -1276,7 +1307,47 @@ static void print_summary(const options *o, char **paths, size_t npaths, const p
 
 /* --- commands ------------------------------------------------------------------- */
 
+/* scan --shard: the TUs are in the store's parse cache; nothing else. */
+static int shard_done(const options *o, const pf_results *res, const char *dbpath)
+{
+	size_t mine = res->ntus - res->ntus_outside - res->ntus_excluded - res->ntus_other_shards;
+	char *safe = pf_text_escape(dbpath);
+
+	fprintf(stderr, "privflow: shard %u/%u: %zu of %zu translation units (%zu parsed, %zu "
+	        "unchanged) in the parse cache of %s; privflow merge analyses them\n", o->shard_k,
+	        o->shard_n, mine, res->ntus - res->ntus_outside - res->ntus_excluded,
+	        mine - res->ntus_cached, res->ntus_cached, safe);
+	pf_free(safe);
+	return 0;
+}
+
+/* merge: every shard's parse cache into st. */
+static int import_shards(const options *o, pf_store *st)
+{
+	int64_t rows, total = 0;
+
+	for (size_t i = 0; i < o->nfiles; i++) {
+		if (pf_store_import_cache(st, o->files[i], &rows) < 0)
+			return fail(EXIT_BAD);
+		total += rows;
+	}
+	if (!o->quiet)
+		fprintf(stderr, "privflow: merge: %lld translation units from %zu store%s\n",
+		        (long long)total, o->nfiles, o->nfiles == 1 ? "" : "s");
+	return 0;
+}
+
 static int cmd_scan(int argc, char **argv)
+{
+	return scan_main(argc, argv, CMD_SCAN);
+}
+
+static int cmd_merge(int argc, char **argv)
+{
+	return scan_main(argc, argv, CMD_MERGE);
+}
+
+static int scan_main(int argc, char **argv, unsigned cmd)
 {
 	options o = {0};
 	pf_policy *pol = NULL;
@@ -1296,13 +1367,27 @@ static int cmd_scan(int argc, char **argv)
 	int rc;
 	time_t started = time(NULL), now = started;
 
-	if ((rc = parse_options(&o, argc, argv, cmd_by_id(CMD_SCAN))))
+	if ((rc = parse_options(&o, argc, argv, cmd_by_id(cmd))))
 		return rc;
-	if (!o.compdb && o.nfiles == 0)
+	if (cmd == CMD_MERGE) {
+		if (!o.nfiles)
+			return bad_usage("nothing to merge: give the shards' stores (scan --shard "
+			                 "K/N --db FILE)%s", "");
+		if (!o.compdb)
+			return bad_usage("give -p BUILD_DIR (or \"build_path\" in a " PF_CONFIG_NAME
+			                 "): the compilation database the shards scanned%s", "");
+	} else if (!o.compdb && o.nfiles == 0) {
 		return bad_usage("nothing to scan: give -p BUILD_DIR or FILES (or \"build_path\" in "
 		                 "a " PF_CONFIG_NAME ")%s", "");
-	if (o.compdb && o.nfiles)
+	} else if (o.compdb && o.nfiles) {
 		return bad_usage("give either -p or FILES, not both%s", "");
+	}
+	if (o.shard_n && (!o.use_db || o.no_cache))
+		return bad_usage("--shard keeps what it parses in the store: it takes neither "
+		                 "--no-db nor --no-cache%s", "");
+	if (o.shard_n && (o.formats_set || o.output_set || o.out_dir))
+		return bad_usage("--shard writes no report: give the report options to privflow "
+		                 "merge%s", "");
 	if (!(root = absolute(o.root ? o.root : ".")))
 		return bad_usage("--root: no such directory: %s", o.root ? o.root : ".");
 	/* every input and output is checked before the first parse */
@@ -1316,7 +1401,7 @@ static int cmd_scan(int argc, char **argv)
 	}
 	if (o.compdb)
 		rc = pf_compdb_load(&db, o.compdb);
-	else
+	else /* scan FILES (merge always has a database) */
 		rc = pf_compdb_from_files(&db, o.files, o.nfiles, o.cflags, o.ncflags);
 	if (rc < 0) {
 		rc = fail(EXIT_BAD);
@@ -1333,6 +1418,8 @@ static int cmd_scan(int argc, char **argv)
 		if ((rc = open_store(&st, dbpath, o.db_dir)))
 			goto done;
 	}
+	if (cmd == CMD_MERGE && (rc = import_shards(&o, st)))
+		goto done;
 	if ((rc = load_baseline(&bl, &o, st, root)) || (rc = load_supfile(&sf, &now, &o)))
 		goto done;
 	if (!(incdir = data_path("include"))) {
@@ -1342,11 +1429,21 @@ static int cmd_scan(int argc, char **argv)
 	pf_scan_opts so = {root, incdir, o.jobs,
 	                   o.progress > 0 || (o.progress < 0 && isatty(2) && !o.quiet), 0,
 	                   o.tu_timeout, o.tu_memory,
-	                   o.include, o.ninclude, o.exclude, o.nexclude, o.no_cache ? NULL : st};
+	                   o.include, o.ninclude, o.exclude, o.nexclude, o.no_cache ? NULL : st,
+	                   o.shard_k, o.shard_n};
 	if (pf_scan_run(&res, db, cat, pol, &so) < 0) {
 		rc = fail(EXIT_BAD);
 		goto done;
 	}
+	if (o.shard_n) {
+		rc = shard_done(&o, res, dbpath);
+		goto done;
+	}
+	if (cmd == CMD_MERGE && res->ntus_cached + res->ntus_outside + res->ntus_excluded < res->ntus &&
+	    !o.quiet)
+		fprintf(stderr, "privflow: note: merge parsed %zu translation units the shards did not "
+		        "give (changed since, with errors, or scanned by another privflow build)\n",
+		        res->ntus - res->ntus_outside - res->ntus_excluded - res->ntus_cached);
 	print_tu_errors(res);
 	record_git_head(res, root);
 	if (pf_suppress_inline(res, root, stderr, &nunused) < 0) {

@@ -217,3 +217,47 @@ def cache_units(ctx):
         findings = json.load(f)["findings"]
     expect(sorted({x["file"] for x in findings}) == ["one.c", "two.c"],
            "findings of both units: %s" % findings)
+
+
+@check
+def shard_merge(ctx):
+    """scan --shard K/N over 3 shards, each into its own store, then
+    merge of the three stores: byte for byte the reports of one scan,
+    with nothing parsed again; a missing shard's TUs are parsed by the
+    merge (and said so); bad --shard values and merge without stores
+    are usage errors."""
+    app = generate(ctx)
+    for k in (1, 2, 3):
+        rc, out, err = ctx.run("scan", "--no-config", "--policy", "bundled:facturi", "-p", app,
+                               "--root", app, "--shard", "%d/3" % k, "--db", "s%d.db" % k)
+        expect(rc == 0 and out == b"", "shard %d: exit %d: %s" % (k, rc, err))
+        expect(re.search(r"shard %d/3: [56] of %d translation units \([56] parsed" % (k, NTUS),
+                         err), "shard %d: %s" % (k, err))
+    rc, _, err = ctx.run("merge", "--no-config", "--policy", "bundled:facturi", "-p", app,
+                         "--root", app, "--db", "m.db", "s1.db", "s2.db", "s3.db", "--format",
+                         FORMATS, "--out-dir", ctx.path("merged"), "--fail-on", "never",
+                         env={"SOURCE_DATE_EPOCH": "1700000000"})
+    expect(rc == 0, "merge: exit %d: %s" % (rc, err))
+    expect(unchanged(err) == NTUS and "merge parsed" not in err, "merge parsed: %s" % err)
+    scan(ctx, app, "one", "--no-db")
+    same_reports(ctx, "merged", "one", "3 shards merged")
+    # a shard missing: its TUs are parsed by the merge, which says so
+    rc, _, err = ctx.run("merge", "--no-config", "--policy", "bundled:facturi", "-p", app,
+                         "--root", app, "--db", "m2.db", "s1.db", "s3.db", "--format", "json",
+                         "-o", ctx.path("m2.json"), "--fail-on", "never")
+    expect(rc == 0 and re.search(r"merge parsed [56] translation units", err),
+           "a shard missing: exit %d: %s" % (rc, err))
+    with open(ctx.path("m2.json"), "rb") as f, open(ctx.path("one", "privflow.json"), "rb") as g:
+        expect(f.read() == g.read(), "a merge that parsed a shard's TUs differs")
+    for bad in ("0/3", "4/3", "1/0", "1/1001", "x", "1/", "/3", "1/3x"):
+        rc, _, err = ctx.run("scan", "--no-config", "--policy", "bundled:facturi", "-p", app,
+                             "--shard", bad, "--db", "x.db")
+        expect(rc == 2 and "--shard" in err, "--shard %s: exit %d: %s" % (bad, rc, err))
+    rc, _, err = ctx.run("scan", "--no-config", "--policy", "bundled:facturi", "-p", app,
+                         "--shard", "1/2", "--no-db")
+    expect(rc == 2 and "--no-db" in err, "--shard --no-db: exit %d: %s" % (rc, err))
+    rc, _, err = ctx.run("merge", "--no-config", "--policy", "bundled:facturi", "-p", app)
+    expect(rc == 2 and "nothing to merge" in err, "merge without stores: %d %s" % (rc, err))
+    rc, _, err = ctx.run("merge", "--no-config", "--policy", "bundled:facturi", "-p", app,
+                         "--db", "m3.db", "nosuch.db")
+    expect(rc == 2 and "nosuch.db" in err, "merge of a missing store: %d %s" % (rc, err))
