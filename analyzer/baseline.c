@@ -175,7 +175,6 @@ static json_t *jstr(const char *s)
 int pf_baseline_render(char **out, size_t *len, const pf_results *r)
 {
 	json_t *root = json_object(), *arr = json_array();
-	char *s;
 
 	*out = NULL;
 	*len = 0;
@@ -196,17 +195,5 @@ int pf_baseline_render(char **out, size_t *len, const pf_results *r)
 		json_array_append_new(arr, o);
 	}
 	json_object_set_new(root, "findings", arr);
-	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (!s) {
-		pf_error_set("cannot serialise the baseline as JSON");
-		return PF_ERROR;
-	}
-	*len = strlen(s);
-	*out = pf_malloc(*len + 2);
-	memcpy(*out, s, *len);
-	(*out)[(*len)++] = '\n';
-	(*out)[*len] = '\0';
-	free(s); /* jansson's allocator */
-	return PF_OK;
+	return pf_json_dump(out, len, root, "the baseline");
 }

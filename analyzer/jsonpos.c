@@ -574,3 +574,21 @@ int pf_valid_dotted_id(const char *s)
 	}
 	return !prev_dot;
 }
+
+int pf_json_dump(char **out, size_t *len, json_t *root, const char *what)
+{
+	char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	json_decref(root);
+	if (!s) {
+		pf_error_set("cannot serialise %s as JSON", what);
+		return PF_ERROR;
+	}
+	*len = strlen(s);
+	*out = pf_malloc(*len + 2);
+	memcpy(*out, s, *len);
+	(*out)[(*len)++] = '\n';
+	(*out)[*len] = '\0';
+	free(s); /* jansson's allocator */
+	return PF_OK;
+}

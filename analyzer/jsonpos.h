@@ -103,4 +103,8 @@ int pf_jcur_array(const pf_jcur *obj, const char *key, int required, pf_jcur *ou
    loaders' check of category, purpose and recipient ids. */
 int pf_valid_dotted_id(const char *s);
 
+/* root (taken) as indented JSON text with a final newline, in *out
+   (pf_malloc'd); `what` names it in the error ("the report"). */
+int pf_json_dump(char **out, size_t *len, json_t *root, const char *what);
+
 #endif

@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "jsonpos.h"
 #include "kinds.h"
 #include "report_p.h"
 #include "util.h"
@@ -342,5 +343,5 @@ int pf_report_gitlab_sast(char **out, size_t *len, const pf_report_ctx *ctx)
 		if (!r->findings[i].suppression)
 			json_array_append_new(a, vulnerability_json(&r->findings[i], i));
 	json_object_set_new(root, "vulnerabilities", a);
-	return pf_report_json_dump(out, len, root);
+	return pf_json_dump(out, len, root, "the report");
 }

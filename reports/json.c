@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "jsonpos.h"
 #include "kinds.h"
 #include "report_p.h"
 #include "util.h"
@@ -184,25 +185,6 @@ static json_t *file_json(const pf_file_fact *f)
 	return o;
 }
 
-int pf_report_json_dump(char **out, size_t *len, json_t *root)
-{
-	char *s;
-
-	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (!s) {
-		pf_error_set("cannot serialise the report as JSON");
-		return PF_ERROR;
-	}
-	*len = strlen(s);
-	*out = pf_malloc(*len + 2);
-	memcpy(*out, s, *len);
-	(*out)[(*len)++] = '\n';
-	(*out)[*len] = '\0';
-	free(s); /* jansson's allocator */
-	return PF_OK;
-}
-
 /*
  * {"version":1, "findings":[...], "summary":{...}, "inventory":[...],
  *  "files":[...], "tool":{"name","version"}}; absent strings are null.
@@ -233,5 +215,5 @@ int pf_report_json(char **out, size_t *len, const pf_report_ctx *ctx)
 	                    json_string(r->tool_version ? r->tool_version
 	                                                : PF_VERSION));
 	json_object_set_new(root, "tool", a);
-	return pf_report_json_dump(out, len, root);
+	return pf_json_dump(out, len, root, "the report");
 }

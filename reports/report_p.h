@@ -50,10 +50,7 @@ size_t pf_report_nsuppressed(const pf_results *r);
 void pf_report_count(const pf_results *r, size_t *by_severity,
                      size_t *by_rule);
 
-/* Serialises a jansson value (steals the reference) into *out and *len with
-   two-space indentation, keys in insertion order and a final newline. */
 struct json_t;
-int pf_report_json_dump(char **out, size_t *len, struct json_t *root);
 /* A new JSON string for `s` (null for NULL; a byte that is not UTF-8
    becomes the text \xNN, so the name can be recovered). */
 struct json_t *pf_report_json_str(const char *s);

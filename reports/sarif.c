@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "jsonpos.h"
 #include "kinds.h"
 #include "policy.h"
 #include "report_p.h"
@@ -374,5 +375,5 @@ int pf_report_sarif(char **out, size_t *len, const pf_report_ctx *ctx)
 	json_object_set_new(run, "results", a);
 	json_array_append_new(runs, run);
 	json_object_set_new(root, "runs", runs);
-	return pf_report_json_dump(out, len, root);
+	return pf_json_dump(out, len, root, "the report");
 }
