@@ -175,8 +175,10 @@ void pf_changes_parse(pf_changes *c, const char *diff, const char *prefix)
 				body = (uint64_t)ocount + count;
 				if (!path)
 					;
-				else if (count)
-					add_range(c, path, start, start + count - 1);
+				else if (count) /* saturating: a crafted count cannot wrap */
+					add_range(c, path, start,
+					          count - 1 > UINT32_MAX - start ? UINT32_MAX
+					                                         : start + count - 1);
 				else /* a deletion after line `start`: both sides */
 					add_range(c, path, start, start + 1);
 			}

@@ -39,13 +39,18 @@ static const char diff[] =
 	"+++ b/src/bad.c\n"
 	"@@ -1 +99999999999999 @@\n"
 	"@@ -1 +7,2 @@\n"
-	"-a\n+b\n+c\n";
+	"-a\n+b\n+c\n"
+	"+++ b/src/huge.c\n"
+	"@@ -0,0 +4294967290,100 @@\n";
 
 int main(void)
 {
 	pf_changes *c = pf_changes_new();
 
 	pf_changes_parse(c, diff, "src/");
+	/* a count past the last line saturates, it does not wrap to line 1 */
+	CHECK(pf_changes_touch(c, "huge.c", 4294967290u) && pf_changes_touch(c, "huge.c", 4294967294u));
+	CHECK(!pf_changes_touch(c, "huge.c", 1) && !pf_changes_touch(c, "huge.c", 92));
 	CHECK(pf_changes_touch(c, "a.c", 10));
 	CHECK(!pf_changes_touch(c, "a.c", 9) && !pf_changes_touch(c, "a.c", 11));
 	CHECK(pf_changes_touch(c, "a.c", 21) && pf_changes_touch(c, "a.c", 23));
