@@ -897,11 +897,6 @@ static int plan_reports(const options *o, char **paths, size_t *npaths)
 /* The formats that carry a suppressed finding as such (SARIF's
    suppressions, a JSON field); the others are read by people, and show
    only the open findings (their summaries count the suppressed ones). */
-static int keeps_suppressed(const char *format)
-{
-	return !strcmp(format, "json") || !strcmp(format, "sarif") || !strcmp(format, "gitlab-sast");
-}
-
 static int write_reports(const options *o, char **paths, const pf_results *res,
                          const pf_policy *pol, const char *source_root)
 {
@@ -918,7 +913,7 @@ static int write_reports(const options *o, char **paths, const pf_results *res,
 	strcpy(formats, o->formats);
 	for (char *f = strtok_r(formats, ",", &save); f; f = strtok_r(NULL, ",", &save), k++) {
 		const pf_report_writer *w = pf_report_writer_find(f);
-		pf_report_ctx ctx = {.results = keeps_suppressed(f) ? res : &shown,
+		pf_report_ctx ctx = {.results = w && w->keeps_suppressed ? res : &shown,
 		                     .policy = pol, .graph = o->graph,
 		                     .source_root = source_root};
 		char *out = NULL;

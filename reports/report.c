@@ -14,13 +14,14 @@
 
 static const pf_report_writer writers[] = {
 	{ .name = "text", .extension = "txt", .render = pf_report_text },
-	{ .name = "json", .extension = "json", .render = pf_report_json },
-	{ .name = "sarif", .extension = "sarif", .render = pf_report_sarif },
+	{ .name = "json", .extension = "json", .render = pf_report_json, .keeps_suppressed = 1 },
+	{ .name = "sarif", .extension = "sarif", .render = pf_report_sarif, .keeps_suppressed = 1 },
 	{ .name = "md", .extension = "md", .render = pf_report_md },
 	{ .name = "html", .extension = "html", .render = pf_report_html },
 	{ .name = "dot", .extension = "dot", .render = pf_report_dot },
 	{ .name = "svg", .extension = "svg", .render = pf_report_svg },
-	{ .name = "gitlab-sast", .extension = "gitlab-sast.json", .render = pf_report_gitlab_sast },
+	{ .name = "gitlab-sast", .extension = "gitlab-sast.json", .render = pf_report_gitlab_sast,
+	  .keeps_suppressed = 1 },
 };
 
 #define NWRITERS (sizeof(writers) / sizeof(writers[0]))

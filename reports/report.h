@@ -33,6 +33,9 @@ typedef struct pf_report_writer {
 	const char *extension;      /* default file extension */
 	/* Renders the report into a malloc'd buffer (*out, *len). */
 	int (*render)(char **out, size_t *len, const pf_report_ctx *ctx);
+	/* Suppressed findings are in the report, marked (machine formats:
+	   SARIF's suppressions, the JSON's suppression); else left out. */
+	int keeps_suppressed;
 } pf_report_writer;
 
 const pf_report_writer *pf_report_writer_find(const char *name);
