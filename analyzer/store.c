@@ -21,8 +21,8 @@
 #include "util.h"
 
 /* The cache's statements, prepared on first use (pf_store_cache_*). */
-enum { Q_TU_DEPS, Q_TU_BRIEF, Q_TU_IR, Q_TU_PUT, Q_TU_FORGET, Q_TU_TOUCH, Q_UNIT_GET,
-       Q_UNIT_PUT, Q_STAT_GET, Q_STAT_PUT, NQ };
+enum { Q_TU_BRIEF, Q_TU_IR, Q_TU_PUT, Q_TU_FORGET, Q_USED, Q_UNIT_GET, Q_UNIT_PUT,
+       Q_STAT_GET, Q_STAT_PUT, NQ };
 
 struct pf_store {
 	sqlite3 *db;
@@ -115,19 +115,21 @@ static const char *const migrations[] = {
 	/* 4 -> 5: the parse cache (analyzer/tucache.c): each TU's IR under
 	   its key with the files it read, and the last stat of files with
 	   their digests; the engine's results of each link unit under the
-	   key of its inputs. */
+	   key of its inputs; when each entry was last used (apart: an
+	   UPDATE rewrites a whole row, blobs and all). Small columns first:
+	   reading one passes over the ones before it. */
 	"CREATE TABLE tu_cache ("
 	"  key TEXT PRIMARY KEY,"
 	"  file TEXT NOT NULL,"
-	"  deps BLOB NOT NULL,"
 	"  content TEXT NOT NULL,"
-	"  brief BLOB NOT NULL,"
 	"  facts BLOB NOT NULL,"
-	"  ir BLOB NOT NULL,"
-	"  used_at INTEGER NOT NULL);"
+	"  brief BLOB NOT NULL,"
+	"  ir BLOB NOT NULL);"
 	"CREATE TABLE unit_cache ("
 	"  key TEXT PRIMARY KEY,"
-	"  results BLOB NOT NULL,"
+	"  results BLOB NOT NULL);"
+	"CREATE TABLE cache_used ("
+	"  key TEXT PRIMARY KEY,"
 	"  used_at INTEGER NOT NULL);"
 	"CREATE TABLE file_stat ("
 	"  path TEXT PRIMARY KEY,"
@@ -288,7 +290,7 @@ done:
 /* The tables a privflow store has; every one must be a table. */
 static const char *const store_tables[] = {"runs", "files", "functions", "findings",
                                            "trace_steps", "uses", "tu_cache", "unit_cache",
-                                           "file_stat"};
+                                           "cache_used", "file_stat"};
 
 /* Checks that the store's schema is ours: each table exists as a table
    (not a view), and the file passes SQLite's quick integrity check. */
@@ -965,10 +967,12 @@ int pf_store_prune(pf_store *st, int64_t keep, int64_t *deleted)
 		*deleted = sqlite3_changes64(st->db);
 	sqlite3_finalize(q);
 	before = sqlite3_total_changes64(st->db);
-	if (!err && (err = exec(st, "DELETE FROM tu_cache WHERE used_at < "
+	if (!err && (err = exec(st, "DELETE FROM cache_used WHERE used_at < "
 	                            "(SELECT min(started_at) FROM runs);"
-	                            "DELETE FROM unit_cache WHERE used_at < "
-	                            "(SELECT min(started_at) FROM runs);"
+	                            "DELETE FROM tu_cache WHERE key NOT IN "
+	                            "(SELECT key FROM cache_used);"
+	                            "DELETE FROM unit_cache WHERE key NOT IN "
+	                            "(SELECT key FROM cache_used);"
 	                            "DELETE FROM file_stat WHERE checked_at < "
 	                            "(SELECT min(started_at) FROM runs)")) == PF_OK &&
 	    (*deleted || sqlite3_total_changes64(st->db) != before))
@@ -979,15 +983,14 @@ int pf_store_prune(pf_store *st, int64_t keep, int64_t *deleted)
 /* --- the parse cache ----------------------------------------------------------- */
 
 static const char *const cache_sql[NQ] = {
-	[Q_TU_DEPS] = "SELECT deps, content FROM tu_cache WHERE key = ?",
-	[Q_TU_BRIEF] = "SELECT brief, facts FROM tu_cache WHERE key = ?",
+	[Q_TU_BRIEF] = "SELECT content, facts, brief FROM tu_cache WHERE key = ?",
 	[Q_TU_IR] = "SELECT ir FROM tu_cache WHERE key = ?",
-	[Q_TU_PUT] = "INSERT OR REPLACE INTO tu_cache (key, file, deps, content, brief, facts, ir, "
-	             "used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	[Q_TU_TOUCH] = "UPDATE tu_cache SET used_at = ?2 WHERE key = ?1",
+	[Q_TU_PUT] = "INSERT OR REPLACE INTO tu_cache (key, file, content, facts, brief, ir) "
+	             "VALUES (?, ?, ?, ?, ?, ?)",
 	[Q_TU_FORGET] = "DELETE FROM tu_cache WHERE key = ?",
+	[Q_USED] = "INSERT OR REPLACE INTO cache_used (key, used_at) VALUES (?, ?)",
 	[Q_UNIT_GET] = "SELECT results FROM unit_cache WHERE key = ?",
-	[Q_UNIT_PUT] = "INSERT OR REPLACE INTO unit_cache (key, results, used_at) VALUES (?, ?, ?)",
+	[Q_UNIT_PUT] = "INSERT OR REPLACE INTO unit_cache (key, results) VALUES (?, ?)",
 	[Q_STAT_GET] = "SELECT dev, ino, size, mtime_ns, ctime_ns, sha256 FROM file_stat "
 	               "WHERE path = ?",
 	[Q_STAT_PUT] = "INSERT OR REPLACE INTO file_stat (path, dev, ino, size, mtime_ns, "
@@ -1051,23 +1054,18 @@ static int row_blobs(pf_store *st, int k, const char *key, int n, char **out[], 
 	return rc;
 }
 
-int pf_store_tu_deps(pf_store *st, const char *key, char **deps, size_t *len, char content[65])
+int pf_store_tu_brief(pf_store *st, const char *key, char content[65], char **facts,
+                      size_t *nfacts, char **brief, size_t *nbrief)
 {
 	char *c = NULL;
 	size_t nc = 0;
-	int rc = row_blobs(st, Q_TU_DEPS, key, 2, (char **[]){deps, &c}, (size_t *[]){len, &nc});
+	int rc = row_blobs(st, Q_TU_BRIEF, key, 3, (char **[]){&c, facts, brief},
+	                   (size_t *[]){&nc, nfacts, nbrief});
 
 	/* a digest that is not one is no content id */
 	snprintf(content, 65, "%s", c && nc == 64 ? c : "");
 	pf_free(c);
 	return rc;
-}
-
-int pf_store_tu_brief(pf_store *st, const char *key, char **brief, size_t *nbrief, char **facts,
-                      size_t *nfacts)
-{
-	return row_blobs(st, Q_TU_BRIEF, key, 2, (char **[]){brief, facts},
-	                 (size_t *[]){nbrief, nfacts});
 }
 
 int pf_store_tu_ir(pf_store *st, const char *key, char **ir, size_t *len)
@@ -1076,20 +1074,21 @@ int pf_store_tu_ir(pf_store *st, const char *key, char **ir, size_t *len)
 }
 
 int pf_store_tu_put(pf_store *st, const char *key, const char *file, const char *content,
-                    const pf_store_blob b[4], int64_t now)
+                    const pf_store_blob b[3], int64_t now)
 {
 	sqlite3_stmt *q;
+	int err;
 
 	if (cache_tx(st) < 0 || !(q = cache_q(st, Q_TU_PUT)))
 		return PF_ERROR;
 	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, file, -1, SQLITE_STATIC);
-	sqlite3_bind_blob64(q, 3, b[0].data ? b[0].data : "", b[0].len, SQLITE_STATIC);
-	sqlite3_bind_text(q, 4, content, -1, SQLITE_STATIC);
-	for (int i = 1; i < 4; i++)
+	sqlite3_bind_text(q, 3, content, -1, SQLITE_STATIC);
+	for (int i = 0; i < 3; i++)
 		sqlite3_bind_blob64(q, 4 + i, b[i].data ? b[i].data : "", b[i].len, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 8, now);
-	return insert(st, q, "writing the parse cache");
+	if ((err = insert(st, q, "writing the parse cache")))
+		return err;
+	return pf_store_cache_used(st, key, now);
 }
 
 int pf_store_tu_forget(pf_store *st, const char *key)
@@ -1110,24 +1109,26 @@ int pf_store_unit_get(pf_store *st, const char *key, char **out, size_t *len)
 int pf_store_unit_put(pf_store *st, const char *key, const void *data, size_t len, int64_t now)
 {
 	sqlite3_stmt *q;
+	int err;
 
 	if (cache_tx(st) < 0 || !(q = cache_q(st, Q_UNIT_PUT)))
 		return PF_ERROR;
 	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_blob64(q, 2, data, len, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 3, now);
-	return insert(st, q, "writing the cache of analysed units");
+	if ((err = insert(st, q, "writing the cache of analysed units")))
+		return err;
+	return pf_store_cache_used(st, key, now);
 }
 
-int pf_store_tu_touch(pf_store *st, const char *key, int64_t now)
+int pf_store_cache_used(pf_store *st, const char *key, int64_t now)
 {
 	sqlite3_stmt *q;
 
-	if (cache_tx(st) < 0 || !(q = cache_q(st, Q_TU_TOUCH)))
+	if (cache_tx(st) < 0 || !(q = cache_q(st, Q_USED)))
 		return PF_ERROR;
 	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, now);
-	return insert(st, q, "writing the parse cache");
+	return insert(st, q, "writing the cache");
 }
 
 int pf_store_stat_get(pf_store *st, const char *path, pf_file_stat *out)
@@ -1181,7 +1182,7 @@ static int is_hex64(const unsigned char *s)
 	return 1;
 }
 
-int pf_store_import_cache(pf_store *st, const char *from, int64_t *rows)
+int pf_store_import_cache(pf_store *st, const char *from, int64_t now, int64_t *rows)
 {
 	pf_store *src = NULL;
 	sqlite3_stmt *q = NULL, *ins = NULL;
@@ -1190,23 +1191,22 @@ int pf_store_import_cache(pf_store *st, const char *from, int64_t *rows)
 	*rows = 0;
 	if ((err = pf_store_open_readonly(&src, from)) < 0)
 		return err;
-	if ((err = prepare(src, &q, "SELECT key, file, deps, content, brief, facts, ir, used_at "
-	                            "FROM tu_cache")) ||
-	    (err = cache_tx(st)) ||
-	    (err = prepare(st, &ins, cache_sql[Q_TU_PUT])))
+	if ((err = prepare(src, &q, "SELECT key, file, content, facts, brief, ir FROM tu_cache")) ||
+	    (err = cache_tx(st)) || (err = prepare(st, &ins, cache_sql[Q_TU_PUT])))
 		goto done;
 	while ((rc = next_row(src, q, "reading its parse cache")) == 1) {
 		const unsigned char *key = sqlite3_column_text(q, 0), *file, *content;
 
 		file = sqlite3_column_text(q, 1);
-		content = sqlite3_column_text(q, 3);
+		content = sqlite3_column_text(q, 2);
 		/* what no privflow wrote is left behind; the rest is checked
 		   when it is used, as any cache row is */
 		if (!is_hex64(key) || !file || !is_hex64(content))
 			continue;
-		for (int c = 0; c < 8; c++)
+		for (int c = 0; c < 6; c++)
 			sqlite3_bind_value(ins, c + 1, sqlite3_column_value(q, c));
-		if ((err = insert(st, ins, "writing the parse cache")))
+		if ((err = insert(st, ins, "writing the parse cache")) ||
+		    (err = pf_store_cache_used(st, (const char *)key, now)))
 			goto done;
 		++*rows;
 	}

@@ -70,30 +70,29 @@ int pf_store_prune(pf_store *st, int64_t keep, int64_t *deleted);
 
 /*
  * The parse cache (analyzer/tucache.c owns its format): under a TU's
- * cache key, the list of files it read with their digests ("deps"), what
- * a scan needs of a TU to plan its analysis ("brief", "facts") and its
- * IR; the last stat of a file with its digest. Reads give
- * malloc'ed copies and return 1 (found), 0 (no row) or an error. Writes
- * are batched in one transaction, open until pf_store_cache_commit(),
- * which must come before pf_store_record().
+ * cache key, the digest of what its IR is a function of ("content"), its
+ * link facts, its brief (its files with their digests, its notes) and
+ * its IR; the engine's results of a link unit under the key of its
+ * inputs; when each entry was last used; the last stat of a file with its
+ * digest. Reads give malloc'ed copies and return 1 (found), 0 (no row) or
+ * an error. Writes are batched in one transaction, open until
+ * pf_store_cache_commit(), which must come before pf_store_record().
  */
-int pf_store_tu_deps(pf_store *st, const char *key, char **deps, size_t *len, char content[65]);
-int pf_store_tu_brief(pf_store *st, const char *key, char **brief, size_t *nbrief, char **facts,
-                      size_t *nfacts);
+int pf_store_tu_brief(pf_store *st, const char *key, char content[65], char **facts,
+                      size_t *nfacts, char **brief, size_t *nbrief);
 int pf_store_tu_ir(pf_store *st, const char *key, char **ir, size_t *len);
-/* A row's blobs: deps, brief, facts, IR; content: the digest of what the
-   IR is a function of (64 hex digits). */
 typedef struct pf_store_blob {
 	const void *data;
 	size_t len;
 } pf_store_blob;
+/* b: facts, brief, IR. */
 int pf_store_tu_put(pf_store *st, const char *key, const char *file, const char *content,
-                    const pf_store_blob b[4], int64_t now);
+                    const pf_store_blob b[3], int64_t now);
 int pf_store_tu_forget(pf_store *st, const char *key);
-/* The engine's results of a link unit under the key of its inputs. */
 int pf_store_unit_get(pf_store *st, const char *key, char **out, size_t *len);
 int pf_store_unit_put(pf_store *st, const char *key, const void *data, size_t len, int64_t now);
-int pf_store_tu_touch(pf_store *st, const char *key, int64_t now);
+/* Entry `key` (a TU's or a unit's) was used at `now`: kept by --keep-runs. */
+int pf_store_cache_used(pf_store *st, const char *key, int64_t now);
 
 typedef struct pf_file_stat {
 	int64_t dev, ino, size, mtime_ns, ctime_ns;
@@ -111,6 +110,6 @@ int pf_store_cache_commit(pf_store *st);
  * they are used, as st's own are: a file changed since, or another
  * privflow, makes them misses.
  */
-int pf_store_import_cache(pf_store *st, const char *from, int64_t *rows);
+int pf_store_import_cache(pf_store *st, const char *from, int64_t now, int64_t *rows);
 
 #endif

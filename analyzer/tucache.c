@@ -1,8 +1,9 @@
 /*
- * The parse cache (tucache.h). The list of files a TU read is kept as
- * "deps": for each file, its 64-digit sha256 and its absolute path, NUL
- * terminated. The store may come from elsewhere (a CI cache): a deps
- * list that does not parse, or IR that pf_tu_read() refuses, is a miss.
+ * The parse cache (tucache.h). A TU's row holds its brief, a pf_tu with
+ * only its files (each with the digest the parse saw: what the row is
+ * checked against) and its driver notes, its link facts and its IR. The
+ * store may come from elsewhere (a CI cache): a brief or facts that do
+ * not read are a miss, IR that does not is dropped when it is read.
  */
 #include <limits.h>
 #include <pthread.h>
@@ -31,7 +32,9 @@ struct pf_tu_cache {
 	char *root;
 	char base[65];       /* the key's part common to every TU */
 	char (*keys)[65];    /* per TU of db, "" until computed */
-	char (*content)[65]; /* per TU: digest of its key and deps, "" if not cached */
+	char (*content)[65]; /* per TU: digest of its key and brief, "" if not cached */
+	pf_tu **brief;       /* per TU: its brief, checked, until the scan takes it */
+	pf_unit_facts **facts; /* and its link facts */
 	pthread_mutex_t lock; /* the store, once units are analysed in threads */
 	pf_map *seen;        /* hash of a path -> index in files */
 	PF_VEC(known) files;
@@ -161,6 +164,8 @@ pf_tu_cache *pf_tu_cache_new(pf_store *st, const pf_compdb *db, const char *root
 	c->root = pf_strdup(root);
 	c->keys = pf_calloc(db->n ? db->n : 1, sizeof(*c->keys));
 	c->content = pf_calloc(db->n ? db->n : 1, sizeof(*c->content));
+	c->brief = pf_calloc(db->n ? db->n : 1, sizeof(*c->brief));
+	c->facts = pf_calloc(db->n ? db->n : 1, sizeof(*c->facts));
 	pthread_mutex_init(&c->lock, NULL);
 	c->seen = pf_map_new();
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -196,78 +201,79 @@ static const char *key_of(pf_tu_cache *c, size_t i)
 	return c->keys[i];
 }
 
-static int is_digest(const char *s)
-{
-	for (int i = 0; i < 64; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
-}
-
-/* What TU i's IR is a function of: its key and the files it read. */
-static void set_content(pf_tu_cache *c, size_t i, const char *deps, size_t len)
+/* What TU i's IR is a function of: its key, and its brief (the files it
+   read with their digests, the notes the driver gave). */
+static void set_content(pf_tu_cache *c, size_t i, const char *brief, size_t len)
 {
 	buf b = {0};
 
 	put_str(&b, key_of(c, i));
 	pf_vec_grow(&b, b.n + len);
-	memcpy(b.v + b.n, deps, len);
+	memcpy(b.v + b.n, brief, len);
 	b.n += len;
 	pf_sha256_hex(b.v, b.n, c->content[i]);
 	pf_vec_free(&b);
 }
 
+/* 1 when every file the brief names still has the digest it had. */
+static int unchanged(pf_tu_cache *c, const pf_tu *brief, int *err)
+{
+	char sha[65];
+
+	if (!brief->nfiles || brief->failed || brief->partial || brief->nfuncs || brief->ndecls > 1)
+		return 0; /* not a brief this privflow wrote */
+	for (uint32_t k = 0; k < brief->nfiles; k++) {
+		char *path = abs_path(c, pf_strtab_str(brief->strs, brief->files[k].path));
+		int same = (*err = digest_now(c, path, sha)) == 0 &&
+		           memcmp(sha, brief->files[k].sha256, 64) == 0;
+		pf_free(path);
+		if (!same)
+			return 0;
+	}
+	return 1;
+}
+
 int pf_tu_cache_check(pf_tu_cache *c, size_t i)
 {
-	char *deps = NULL, sha[65];
-	size_t len = 0, at = 0;
-	int rc = pf_store_tu_deps(c->st, key_of(c, i), &deps, &len, c->content[i]);
+	char *facts = NULL, *brief = NULL;
+	size_t nfacts = 0, nbrief = 0;
+	pf_tu *tu = NULL;
+	pf_unit_facts *uf = NULL;
+	int err = PF_OK, rc = pf_store_tu_brief(c->st, key_of(c, i), c->content[i], &facts,
+	                                        &nfacts, &brief, &nbrief);
 
-	if (rc == 1 && len == 0)
-		rc = 0; /* a TU reads its main file at least */
-	while (rc == 1 && at < len) {
-		const char *path;
-		size_t n;
-
-		if (len - at < 66 || !is_digest(deps + at) || (path = deps + at + 64)[0] != '/' ||
-		    (n = strnlen(path, len - at - 64)) == len - at - 64) {
-			rc = 0; /* not a list this privflow wrote */
-			break;
-		}
-		if ((rc = digest_now(c, path, sha)) < 0)
-			break;
-		rc = memcmp(sha, deps + at, 64) == 0;
-		at += 64 + n + 1;
+	if (rc == 1 && (!c->content[i][0] || pf_tu_read(&tu, brief, nbrief) < 0 ||
+	                !(uf = pf_unit_facts_read(facts, nfacts)) || !unchanged(c, tu, &err)))
+		rc = err < 0 ? err : 0;
+	pf_free(facts);
+	pf_free(brief);
+	if (rc == 1) {
+		c->brief[i] = tu;
+		c->facts[i] = uf;
+		return 1;
 	}
-	if (rc != 1)
-		c->content[i][0] = '\0';
-	else if (!c->content[i][0])
-		rc = 0; /* a row this privflow did not write */
-	pf_free(deps);
+	pf_tu_free(tu);
+	pf_unit_facts_free(uf);
+	c->content[i][0] = '\0';
 	return rc;
 }
 
 int pf_tu_cache_brief(pf_tu_cache *c, size_t i, pf_tu **brief, pf_unit_facts **facts)
 {
-	char *b = NULL, *f = NULL;
-	size_t nb = 0, nf = 0;
-
-	*brief = NULL;
-	*facts = NULL;
-	if (pf_store_tu_brief(c->st, key_of(c, i), &b, &nb, &f, &nf) == 1 &&
-	    pf_tu_read(brief, b, nb) == 0 && (*facts = pf_unit_facts_read(f, nf)) &&
-	    pf_store_tu_touch(c->st, key_of(c, i), c->now) == 0 && batch_done(c) == 0) {
-		c->hits++;
-	} else {
+	*brief = c->brief[i];
+	*facts = c->facts[i];
+	c->brief[i] = NULL;
+	c->facts[i] = NULL;
+	if (!*brief || pf_store_cache_used(c->st, key_of(c, i), c->now) < 0 || batch_done(c) < 0) {
 		pf_tu_free(*brief);
 		pf_unit_facts_free(*facts);
 		*brief = NULL;
 		*facts = NULL;
 		c->content[i][0] = '\0';
+		return -1;
 	}
-	pf_free(b);
-	pf_free(f);
-	return *brief ? 0 : -1;
+	c->hits++;
+	return 0;
 }
 
 char *pf_tu_cache_load(pf_tu_cache *c, size_t i, size_t *len)
@@ -311,22 +317,20 @@ static void brief_of(const pf_tu *tu, char **out, size_t *len)
 
 int pf_tu_cache_save(pf_tu_cache *c, size_t i, const pf_tu *tu, const char *bytes, size_t len)
 {
-	buf deps = {0};
+	pf_store_blob b[3] = {{NULL, 0}, {NULL, 0}, {bytes, len}};
+	pf_unit_facts *facts;
+	char *fb = NULL, *brief = NULL;
 	int rc = PF_OK;
 
 	if (tu->failed || tu->partial)
 		return PF_OK;
+	/* the digests the parse saw, for the next run's check */
 	for (uint32_t k = 0; k < tu->nfiles && rc == PF_OK; k++) {
 		const pf_file *f = &tu->files[k];
 		char *path = abs_path(c, pf_strtab_str(tu->strs, f->path));
 		pf_file_stat fs = {0};
 		struct stat sb;
 
-		pf_vec_grow(&deps, deps.n + 64);
-		memcpy(deps.v + deps.n, f->sha256, 64);
-		deps.n += 64;
-		put_str(&deps, path);
-		/* the digest the parse saw, for the next run's check */
 		if (find_known(c, path) < 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
 			stat_of(&fs, &sb);
 			memcpy(fs.sha256, f->sha256, 65);
@@ -338,26 +342,20 @@ int pf_tu_cache_save(pf_tu_cache *c, size_t i, const pf_tu *tu, const char *byte
 		}
 		pf_free(path);
 	}
-	if (rc == PF_OK) {
-		pf_store_blob blobs[4] = {{deps.v, deps.n}, {NULL, 0}, {NULL, 0}, {bytes, len}};
-		enum { BRIEF = 1, FACTS = 2 };
-		pf_unit_facts *facts = pf_unit_facts_of(tu);
-		char *brief = NULL, *fb = NULL;
-
-		brief_of(tu, &brief, &blobs[BRIEF].len);
-		blobs[BRIEF].data = brief;
-		pf_unit_facts_write(facts, &fb, &blobs[FACTS].len);
-		blobs[FACTS].data = fb;
-		set_content(c, i, deps.v, deps.n);
-		if (pf_store_tu_put(c->st, key_of(c, i), c->db->tus[i].file, c->content[i], blobs,
-		                    c->now) < 0 ||
-		    batch_done(c) < 0)
-			rc = PF_ERROR;
-		pf_unit_facts_free(facts);
-		pf_free(brief);
-		pf_free(fb);
-	}
-	pf_vec_free(&deps);
+	if (rc < 0)
+		return rc;
+	facts = pf_unit_facts_of(tu);
+	pf_unit_facts_write(facts, &fb, &b[0].len);
+	b[0].data = fb;
+	brief_of(tu, &brief, &b[1].len);
+	b[1].data = brief;
+	set_content(c, i, brief, b[1].len);
+	if (pf_store_tu_put(c->st, key_of(c, i), c->db->tus[i].file, c->content[i], b, c->now) < 0 ||
+	    batch_done(c) < 0)
+		rc = PF_ERROR;
+	pf_unit_facts_free(facts);
+	pf_free(fb);
+	pf_free(brief);
 	return rc;
 }
 
@@ -427,7 +425,13 @@ int pf_tu_cache_close(pf_tu_cache *c, size_t *hits)
 	pf_vec_free(&c->files);
 	pf_map_free(c->seen);
 	pf_free(c->keys);
+	for (size_t i = 0; i < c->db->n; i++) {
+		pf_tu_free(c->brief[i]);
+		pf_unit_facts_free(c->facts[i]);
+	}
 	pf_free(c->content);
+	pf_free(c->brief);
+	pf_free(c->facts);
 	pthread_mutex_destroy(&c->lock);
 	pf_free(c->root);
 	pf_free(c);

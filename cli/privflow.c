@@ -1322,7 +1322,7 @@ static int import_shards(const options *o, pf_store *st)
 	int64_t rows, total = 0;
 
 	for (size_t i = 0; i < o->nfiles; i++) {
-		if (pf_store_import_cache(st, o->files[i], &rows) < 0)
+		if (pf_store_import_cache(st, o->files[i], (int64_t)time(NULL), &rows) < 0)
 			return fail(EXIT_BAD);
 		total += rows;
 	}

@@ -4,7 +4,7 @@ reports are byte for byte those of a scan that parses everything, after
 each of a series of edits of the generated code base (bench/gen_codebase.py):
 a function body, a header, a file added and one removed, a function
 renamed. The cache is also refused when it is not to be trusted: a store
-row that is not IR, a TU with errors, a rebuilt privflow."""
+row that is not IR, a brief or facts that do not read, a TU with errors."""
 
 import json
 import os
@@ -181,13 +181,21 @@ def cache_untrusted(ctx):
     expect(rc == 0, "damaged unit results: exit %d: %s" % (rc, err))
     with open(ctx.path("r.json"), "rb") as f:
         expect(f.read() == first, "damaged unit results changed the report")
-    # a deps list that is not one
+    # a brief that is not one, then facts that are not
     db = sqlite3.connect(ctx.path("s.db"))
-    db.execute("UPDATE tu_cache SET deps = x'00'")
+    db.execute("UPDATE tu_cache SET brief = x'00'")
     db.commit()
     db.close()
     rc, _, err = ctx.run(*args)
-    expect(rc == 0 and unchanged(err) == 0, "damaged deps: exit %d: %s" % (rc, err))
+    expect(rc == 0 and unchanged(err) == 0, "damaged brief: exit %d: %s" % (rc, err))
+    db = sqlite3.connect(ctx.path("s.db"))
+    db.execute("UPDATE tu_cache SET facts = x'0102'")
+    db.commit()
+    db.close()
+    rc, _, err = ctx.run(*args)
+    expect(rc == 0 and unchanged(err) == 0, "damaged facts: exit %d: %s" % (rc, err))
+    with open(ctx.path("r.json"), "rb") as f:
+        expect(f.read() == first, "damaged rows changed the report")
     # --no-cache parses everything
     rc, _, err = ctx.run(*args, "--no-cache")
     expect(rc == 0 and unchanged(err) == 0, "--no-cache: %s" % err)

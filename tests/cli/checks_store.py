@@ -81,7 +81,7 @@ def store_older_schema(ctx):
     it and keeps its run."""
     scan(ctx)
     db = sqlite3.connect(ctx.path("s.db"))
-    db.executescript("DROP TABLE tu_cache; DROP TABLE unit_cache; DROP TABLE file_stat;"
+    db.executescript("DROP TABLE tu_cache; DROP TABLE unit_cache; DROP TABLE cache_used; DROP TABLE file_stat;"
                      "ALTER TABLE findings DROP COLUMN suppression;"
                      "ALTER TABLE findings DROP COLUMN justification;"
                      "ALTER TABLE runs DROP COLUMN git_commit;"

@@ -145,7 +145,7 @@ static void test_migration(const char *dir)
 	pf_store_close(st);
 	st = NULL;
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db, "DROP TABLE tu_cache; DROP TABLE unit_cache; DROP TABLE file_stat;"
+	CHECK(sqlite3_exec(db, "DROP TABLE tu_cache; DROP TABLE unit_cache; DROP TABLE cache_used; DROP TABLE file_stat;"
 	                   "ALTER TABLE runs DROP COLUMN ntus_partial;"
 	                   "ALTER TABLE files DROP COLUMN partial;"
 	                   "ALTER TABLE findings DROP COLUMN categories;"
