@@ -896,11 +896,11 @@ static void put_loc(pf_sbuf *b, const char *file, uint32_t line)
 		pf_sbuf_printf(b, ":%u", line);
 }
 
-static Agraph_t *finding_graph(const pf_report_ctx *ctx, size_t fi, int html)
+static Agraph_t *finding_graph(const pf_report_ctx *ctx, size_t fi)
 {
 	const pf_results *r = ctx->results;
 	const pf_finding *f = &r->findings[fi];
-	char gname[48], gid[48], name[32], href[64];
+	char gname[48], gid[48], name[32];
 	Agraph_t *g, *cl = NULL;
 	Agnode_t *prev = NULL, *a;
 	Agedge_t *e;
@@ -968,10 +968,6 @@ static Agraph_t *finding_graph(const pf_report_ctx *ctx, size_t fi, int html)
 			put_label(&b, s->note, WRAP);
 		}
 		set(a, "label", sbuf_str(&b));
-		if (html) {
-			snprintf(href, sizeof(href), "#finding-%zu-step-%zu", fi + 1, i + 1);
-			set(a, "href", href);
-		}
 		if (prev)
 			agedge(g, prev, a, NULL, 1);
 		prev = a;
@@ -997,10 +993,6 @@ static Agraph_t *finding_graph(const pf_report_ctx *ctx, size_t fi, int html)
 	set(a, "shape", f->sink ? sink_shape(f->sink) : "octagon");
 	set(a, "style", "filled");
 	set_bad(a, 1);
-	if (html) {
-		snprintf(href, sizeof(href), "#finding-%zu-code", fi + 1);
-		set(a, "href", href);
-	}
 	if (prev) {
 		e = agedge(g, prev, a, NULL, 1);
 		set_bad(e, 0);
@@ -1091,6 +1083,199 @@ done:
 
 /* Renders `g` as `fmt`; takes `g` and closes it (agclose frees every
    node, edge, subgraph, attribute and interned name), even on failure. */
+/* --- trace pictures for the HTML report ----------------------------------------- */
+
+/*
+ * In the HTML report a finding's trace is a column of boxes (where the
+ * data comes from, each step grouped by the function it is in, where it
+ * leaves), laid out here rather than by Graphviz: a trace is a chain, so
+ * its layout is a column, and 2,000 findings made 10 MB of Graphviz SVG
+ * and seconds of layout. An incomplete-erasure finding's steps are the
+ * stores its closure path misses, not a flow: they get no arrows. A
+ * trace that stays in one function is drawn not at all: the report's
+ * list of its steps says all a picture would.
+ */
+#define TW 640         /* width of the picture (viewBox units) */
+#define TLINE 15       /* line height */
+#define TGAP 18        /* room for an arrow between two boxes */
+#define TCHARS 84      /* characters on a box's line (12 px text) */
+
+typedef struct tbox {
+	char *text;         /* lines separated by '\n' */
+	char href[64];      /* in-page link, or "" */
+	int kind;           /* 0 source, 1 step, 2 elided, 3 sink */
+	const pf_function_fact *fn;
+	int y, h, nl;
+} tbox;
+
+typedef PF_VEC(tbox) tboxes;
+
+/* Text for a box: s wrapped at TCHARS columns (by UTF-8 characters). */
+static void tbox_add(pf_sbuf *b, const char *s)
+{
+	int col = 0;
+
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (col >= TCHARS && c == ' ') {
+			pf_sbuf_puts(b, "\n");
+			col = 0;
+			continue;
+		}
+		pf_sbuf_add(b, (c < 0x20 || c == 0x7f) ? " " : s, 1);
+		if ((c & 0xc0) != 0x80)
+			col++;
+	}
+}
+
+static void tbox_push(tboxes *v, int kind, pf_sbuf *b, const char *href,
+                      const pf_function_fact *fn)
+{
+	tbox t = {pf_strdup(sbuf_str(b)), "", kind, fn, 0, 0, 1};
+
+	snprintf(t.href, sizeof(t.href), "%s", href ? href : "");
+	for (const char *p = t.text; *p; p++)
+		t.nl += *p == '\n';
+	pf_vec_push(v, t);
+	b->n = 0;
+}
+
+static void svg_text(pf_sbuf *b, const char *text, int x, int y)
+{
+	const char *line = text;
+
+	pf_sbuf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"12\">", x, y);
+	for (int k = 0; line; k++) {
+		const char *end = strchr(line, '\n');
+		pf_sbuf_printf(b, "<tspan x=\"%d\" dy=\"%d\">", x, k ? TLINE : 0);
+		pf_sbuf_put_xml(b, line, end ? (size_t)(end - line) : strlen(line));
+		pf_sbuf_puts(b, "</tspan>");
+		line = end ? end + 1 : NULL;
+	}
+	pf_sbuf_puts(b, "</text>");
+}
+
+static int trace_svg(char **out, size_t *len, const pf_report_ctx *ctx, size_t fi)
+{
+	static const char *const fill[] = {"#e6f0fa", "#ffffff", "#f4f4f4", "#fde8e8"};
+	static const char *const stroke[] = {"#4a6fa5", "#8899aa", "#bbbbbb", "#c0392b"};
+	const pf_results *r = ctx->results;
+	const pf_finding *f = &r->findings[fi];
+	int chain = f->rule != PF_RULE_INCOMPLETE_ERASURE, y = 6, crosses = 0;
+	tboxes v = {0};
+	pf_sbuf t = {0}, b = {0};
+	size_t skipped = 0;
+	char href[64];
+
+	if (f->category) {
+		tbox_add(&t, f->category);
+		tbox_push(&v, 0, &t, NULL, NULL);
+	}
+	for (size_t i = 0; i < f->ntrace; i++) {
+		const pf_step *s = &f->trace[i];
+
+		if (i && s->line == f->trace[i - 1].line && str_eq(s->file, f->trace[i - 1].file) &&
+		    str_eq(s->note, f->trace[i - 1].note))
+			continue;
+		if (f->ntrace > MAX_STEPS && i >= MAX_STEPS / 2 && i < f->ntrace - MAX_STEPS / 2) {
+			skipped++;
+			continue;
+		}
+		if (skipped) {
+			pf_sbuf_printf(&t, "%zu more step%s (listed above)", skipped,
+			               skipped == 1 ? "" : "s");
+			tbox_push(&v, 2, &t, NULL, NULL);
+			skipped = 0;
+		}
+		pf_sbuf_printf(&t, "%s", s->file && *s->file ? s->file : "?");
+		if (s->line)
+			pf_sbuf_printf(&t, ":%u", s->line);
+		if (s->note && *s->note) {
+			pf_sbuf_puts(&t, "\n");
+			tbox_add(&t, s->note);
+		}
+		snprintf(href, sizeof(href), "#finding-%zu-step-%zu", fi + 1, i + 1);
+		tbox_push(&v, 1, &t, href, enclosing(r, s->file, s->line));
+	}
+	for (size_t k = 1; k < v.n && !crosses; k++)
+		crosses = v.v[k].fn != v.v[k - 1].fn && v.v[k].fn && v.v[k - 1].fn;
+	if (!crosses) {
+		for (size_t k = 0; k < v.n; k++)
+			pf_free(v.v[k].text);
+		pf_vec_free(&v);
+		pf_free(t.v);
+		*out = NULL;
+		*len = 0;
+		return PF_OK;
+	}
+	tbox_add(&t, pf_rule_id(f->rule));
+	if (f->recipient || f->sink) {
+		pf_sbuf_puts(&t, "\n");
+		tbox_add(&t, f->recipient ? f->recipient : sink_words(f->sink));
+	}
+	snprintf(href, sizeof(href), "#finding-%zu-code", fi + 1);
+	tbox_push(&v, 3, &t, href, NULL);
+
+	/* layout: a function's steps under its name, in one dashed frame */
+	for (size_t k = 0; k < v.n; k++) {
+		tbox *x = &v.v[k];
+		if (x->fn && (k == 0 || v.v[k - 1].fn != x->fn))
+			y += TLINE + 4;
+		x->y = y;
+		x->h = 8 + TLINE * x->nl;
+		y += x->h + TGAP;
+	}
+	y -= TGAP - 6;
+	pf_sbuf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"finding-%zu-graph\" "
+	               "class=\"trace-svg\" viewBox=\"0 0 %d %d\" width=\"100%%\" "
+	               "style=\"max-width:%dpx\" role=\"img\" aria-label=\"trace of finding "
+	               "%zu\" font-family=\"sans-serif\"><defs><marker id=\"finding-%zu-arrow\" "
+	               "viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" "
+	               "markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0L10,5L0,10z\" "
+	               "fill=\"#555\"/></marker></defs>", fi + 1, TW, y, TW, fi + 1, fi + 1);
+	for (size_t k = 0; k < v.n; k++) {
+		const tbox *x = &v.v[k];
+		size_t last = k;
+		if (!x->fn || (k && v.v[k - 1].fn == x->fn))
+			continue;
+		while (last + 1 < v.n && v.v[last + 1].fn == x->fn)
+			last++;
+		pf_sbuf_printf(&b, "<rect x=\"6\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"6\" "
+		               "fill=\"none\" stroke=\"#8899aa\" stroke-dasharray=\"4 3\"/>",
+		               x->y - TLINE - 2, TW - 12, v.v[last].y + v.v[last].h + 4 - (x->y - TLINE - 2));
+		t.n = 0;
+		pf_sbuf_puts(&t, x->fn->name);
+		pf_sbuf_puts(&t, "()");
+		svg_text(&b, sbuf_str(&t), 14, x->y - 5);
+	}
+	for (size_t k = 0; k < v.n; k++) {
+		const tbox *x = &v.v[k];
+		int in = x->fn ? 16 : 10;
+		if (x->href[0])
+			pf_sbuf_printf(&b, "<a href=\"%s\">", x->href);
+		pf_sbuf_printf(&b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"4\" "
+		               "fill=\"%s\" stroke=\"%s\"/>", in, x->y, TW - 2 * in, x->h,
+		               fill[x->kind], stroke[x->kind]);
+		svg_text(&b, x->text, in + 8, x->y + 16);
+		if (x->href[0])
+			pf_sbuf_puts(&b, "</a>");
+		if (k + 1 < v.n && chain) {
+			int y0 = x->y + x->h, y1 = v.v[k + 1].y;
+			pf_sbuf_printf(&b, "<path d=\"M%d,%dL%d,%d\" stroke=\"%s\" "
+			               "marker-end=\"url(#finding-%zu-arrow)\"/>", TW / 2, y0, TW / 2,
+			               y1, v.v[k + 1].kind == 3 ? "#c0392b" : "#555", fi + 1);
+		}
+	}
+	pf_sbuf_puts(&b, "</svg>");
+	for (size_t k = 0; k < v.n; k++)
+		pf_free(v.v[k].text);
+	pf_vec_free(&v);
+	pf_free(t.v);
+	pf_sbuf_take(&b, out, len);
+	return PF_OK;
+}
+
 static int render(char **out, size_t *len, pf_graphviz *gv, Agraph_t *g,
                   enum pf_graph_format fmt)
 {
@@ -1119,8 +1304,9 @@ int pf_graph_finding(char **out, size_t *len, pf_graphviz *gv,
 		pf_error_set("graph: no finding %zu", i + 1);
 		return PF_ERROR;
 	}
-	return render(out, len, gv, finding_graph(ctx, i, fmt == PF_GRAPH_SVG_HTML),
-	              fmt);
+	if (fmt == PF_GRAPH_SVG_HTML)
+		return trace_svg(out, len, ctx, i);
+	return render(out, len, gv, finding_graph(ctx, i), fmt);
 }
 
 size_t pf_graph_datamap_nflows(const pf_report_ctx *ctx)

@@ -38,7 +38,9 @@ void pf_graphviz_free(pf_graphviz *gv);
 int pf_graph_datamap(char **out, size_t *len, pf_graphviz *gv,
                      const pf_report_ctx *ctx, enum pf_graph_format fmt);
 
-/* Renders the trace graph of finding `i` of ctx->results, as above. */
+/* Renders the trace graph of finding `i` of ctx->results, as above. For
+   PF_GRAPH_SVG_HTML, a column of boxes privflow lays out itself, and
+   nothing (*out NULL, *len 0) for a trace that stays in one function. */
 int pf_graph_finding(char **out, size_t *len, pf_graphviz *gv,
                      const pf_report_ctx *ctx, size_t i,
                      enum pf_graph_format fmt);

@@ -34,24 +34,7 @@
    nothing. */
 static void put_esc_n(pf_sbuf *b, const char *s, size_t n)
 {
-	size_t i;
-
-	for (i = 0; s && i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		switch (c) {
-		case '&': pf_sbuf_puts(b, "&amp;"); break;
-		case '<': pf_sbuf_puts(b, "&lt;"); break;
-		case '>': pf_sbuf_puts(b, "&gt;"); break;
-		case '"': pf_sbuf_puts(b, "&quot;"); break;
-		case '\'': pf_sbuf_puts(b, "&#39;"); break;
-		default:
-			if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
-				pf_sbuf_puts(b, " ");
-			else
-				pf_sbuf_add(b, s + i, 1);
-		}
-	}
+	pf_sbuf_put_xml(b, s, n);
 }
 
 static void put_esc(pf_sbuf *b, const char *s)
@@ -705,7 +688,7 @@ static void put_finding(html *h, size_t i)
 		}
 		pf_sbuf_puts(b, "</ol>\n");
 	}
-	if (pf_graph_finding(&svg, &n, h->gv, h->ctx, i, PF_GRAPH_SVG_HTML) == 0) {
+	if (pf_graph_finding(&svg, &n, h->gv, h->ctx, i, PF_GRAPH_SVG_HTML) == 0 && n) {
 		pf_sbuf_puts(b, "<figure class=\"graph trace-graph\">");
 		pf_sbuf_add(b, svg, n);
 		pf_sbuf_puts(b, "</figure>\n");

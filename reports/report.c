@@ -152,3 +152,26 @@ size_t pf_report_nsuppressed(const pf_results *r)
 		n += r->findings[i].suppression != NULL;
 	return n;
 }
+
+void pf_sbuf_put_xml(pf_sbuf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; s && i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		switch (c) {
+		case '&': pf_sbuf_puts(b, "&amp;"); break;
+		case '<': pf_sbuf_puts(b, "&lt;"); break;
+		case '>': pf_sbuf_puts(b, "&gt;"); break;
+		case '"': pf_sbuf_puts(b, "&quot;"); break;
+		case '\'': pf_sbuf_puts(b, "&#39;"); break;
+		default:
+			if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+				pf_sbuf_puts(b, " ");
+			else
+				pf_sbuf_add(b, s + i, 1);
+		}
+	}
+}
+

@@ -40,6 +40,9 @@ void pf_sbuf_printf(pf_sbuf *b, const char *fmt, ...)
 /* Appends `s` with control and bidi characters and non-UTF-8 bytes
    escaped (pf_text_escape). */
 void pf_sbuf_put_escaped(pf_sbuf *b, const char *s);
+/* Appends n bytes of s as XML/HTML text or attribute value: & < > " '
+   as entities, control characters but tab and newline as spaces. */
+void pf_sbuf_put_xml(pf_sbuf *b, const char *s, size_t n);
 /* Hands the text over: *out (pf_malloc'd, never NULL) and *len. */
 void pf_sbuf_take(pf_sbuf *b, char **out, size_t *len);
 

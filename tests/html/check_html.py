@@ -31,6 +31,7 @@ import glob
 import html.parser
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -189,8 +190,20 @@ def main():
             errors.append("finding %d does not link to its code excerpt" % i)
     if nfind and 'class="code"' not in dom_text:
         errors.append("no code excerpt shows source lines")
-    if nfind and "finding-1-graph" not in dom.ids:
-        errors.append("finding 1 has no trace graph")
+    # a trace picture for the traces that cross functions (the list of
+    # steps says the rest), never for a finding that is not there, and no
+    # arrows between the stores an incomplete-erasure finding lists
+    graphs = [int(m) for m in re.findall(r'id="finding-(\d+)-graph"', dom_text)]
+    if any(len(f.get("trace", [])) > 3 for f in report["findings"]) and not graphs:
+        errors.append("no finding has a trace picture")
+    if any(g < 1 or g > nfind for g in graphs):
+        errors.append("a trace picture of no finding: %s" % graphs)
+    for i, f in enumerate(report["findings"], 1):
+        if f["rule"] != "incomplete-erasure" or i not in graphs:
+            continue
+        m = re.search(r'<svg[^>]*id="finding-%d-graph".*?</svg>' % i, dom_text, re.S)
+        if m and "marker-end" in m.group(0):
+            errors.append("finding %d (incomplete-erasure) draws arrows between stores" % i)
     missing = sorted(set(l for l in dom.links if l not in dom.ids))
     if missing:
         errors.append("links to missing ids: %s" % ", ".join(missing[:10]))

@@ -240,7 +240,7 @@ int main(void)
 
 	for (round = 0; round < ROUNDS; round++) {
 		/* The data map and the findings' traces are there. */
-		render("html", "<!DOCTYPE html>", "id=\"finding&#45;2000&#45;graph\"", r,
+		render("html", "<!DOCTYPE html>", "id=\"finding-2000-graph\"", r,
 		       &options[round]);
 		render("svg", "<?xml", "<g id=\"datamap\"", r, &options[round]);
 		render("dot", "digraph", "digraph privflow_finding_", r,
