@@ -24,7 +24,8 @@
 
 /* Lines of code shown above and below a finding. */
 #define CONTEXT_LINES 3
-/* Entries of an inventory cell before "+N more". */
+/* Entries of a list shown before the rest folds into "N more" (the rest
+   is in the file, opened when printed: a record must be complete). */
 #define MAX_LIST 6
 
 /* --- escaping ------------------------------------------------------------- */
@@ -99,18 +100,10 @@ static void set_sort(strset *s)
 		qsort(s->v, s->n, sizeof(*s->v), cmp_str);
 }
 
-/* A list of escaped entries (owned strings of `s`, escaped as code when
-   `code`), at most MAX_LIST, then "+N more". Empty: a dash. */
-static void put_list(pf_sbuf *b, const strset *s, int code)
+/* Entries from..to of `s`, escaped (as code when `code`), as <li>s. */
+static void put_items(pf_sbuf *b, const strset *s, size_t from, size_t to, int code)
 {
-	size_t i;
-
-	if (!s->n) {
-		put_opt(b, NULL);
-		return;
-	}
-	pf_sbuf_puts(b, "<ul class=\"cell\">");
-	for (i = 0; i < s->n && i < MAX_LIST; i++) {
+	for (size_t i = from; i < to; i++) {
 		pf_sbuf_puts(b, "<li>");
 		if (code)
 			put_code(b, s->v[i]);
@@ -118,9 +111,25 @@ static void put_list(pf_sbuf *b, const strset *s, int code)
 			put_esc(b, s->v[i]);
 		pf_sbuf_puts(b, "</li>");
 	}
-	if (s->n > MAX_LIST)
-		pf_sbuf_printf(b, "<li class=\"more\">+%zu more</li>", s->n - MAX_LIST);
+}
+
+/* A list of the owned strings of `s`: every one, those past MAX_LIST
+   folded in a <details>. Empty: a dash. */
+static void put_list(pf_sbuf *b, const strset *s, int code)
+{
+	if (!s->n) {
+		put_opt(b, NULL);
+		return;
+	}
+	pf_sbuf_puts(b, "<ul class=\"cell\">");
+	put_items(b, s, 0, s->n < MAX_LIST ? s->n : MAX_LIST, code);
 	pf_sbuf_puts(b, "</ul>");
+	if (s->n <= MAX_LIST)
+		return;
+	pf_sbuf_printf(b, "<details class=\"more\"><summary>%zu more</summary>"
+	               "<ul class=\"cell\">", s->n - MAX_LIST);
+	put_items(b, s, MAX_LIST, s->n, code);
+	pf_sbuf_puts(b, "</ul></details>");
 }
 
 /* --- source files -------------------------------------------------------------- */
@@ -807,7 +816,7 @@ static const char style[] =
 	"th,td{border:1px solid var(--line);padding:.3em .5em;text-align:left;"
 	"vertical-align:top}th{background:var(--bg2)}td.num,th.num{text-align:right}\n"
 	"table.record th{width:16em}ul.cell{margin:0;padding-left:1.1em}"
-	"ul.cell li.more{list-style:none;color:var(--muted)}\n"
+	"details.more summary{color:var(--muted);cursor:pointer}\n"
 	".none{color:var(--muted)}.bad{color:var(--err);font-weight:600}"
 	".help{color:var(--muted)}\n"
 	".cards{display:flex;gap:.6em;flex-wrap:wrap}.card{border:1px solid "
@@ -850,8 +859,10 @@ static const char style[] =
 	"pre.code{overflow:visible}.graph{overflow:visible}"
 	"article[hidden]{display:block}}\n";
 
-/* The only script: the findings filter. It marks <body data-pf-ready>
-   when it has run (the end-to-end test waits for that). */
+/* The only script: the findings filter, and every folded list opened
+   while the page is printed (a printed record is complete). It marks
+   <body data-pf-ready> when it has run (the end-to-end test waits for
+   that). */
 static const char script[] =
 	"(function(){'use strict';"
 	"var r=document.getElementById('f-rule'),s=document.getElementById('f-sev'),"
@@ -864,6 +875,10 @@ static const char script[] =
 	"if(n)n.textContent=k+' of '+a.length+' shown';}"
 	"if(r){r.addEventListener('change',apply);s.addEventListener('change',apply);"
 	"q.addEventListener('input',apply);apply();}"
+	"var shut=[];window.addEventListener('beforeprint',function(){"
+	"var d=document.querySelectorAll('details:not([open])');for(var i=0;i<d.length;i++)"
+	"{d[i].open=true;shut.push(d[i]);}});window.addEventListener('afterprint',"
+	"function(){while(shut.length)shut.pop().open=false;});"
 	"document.body.setAttribute('data-pf-ready','1');})();";
 
 static void hex_to_base64(pf_sbuf *b, const char *hex)

@@ -16,6 +16,13 @@ so the page's script has run) and checks, in the DOM after the script:
   - exactly one <script> element, and no on* event-handler attribute, no
     javascript: URL, no <iframe>/<object>/<embed>/<img> (nothing from the
     input became markup);
+  - the record is complete: no list cut ("+N more"), every category and
+    function of the JSON inventory in the page; a trace picture for the
+    traces that cross functions, none for a finding that is not there, no
+    arrows between the stores of an incomplete-erasure finding;
+  - with --pdf MIN MAX: the page printed to PDF by headless Chromium has
+    MIN to MAX pages (folded lists are opened for printing by the page's
+    script on `beforeprint`; that the PDF holds them is not checked);
   - with --injection: the strings the fixture plants (e.g.
     <script>alert(1)</script>) are visible as text in the page.
 
@@ -23,13 +30,15 @@ Chromium is required: when it is missing the test FAILS (CI installs it:
 apt-get install chromium). Python 3 standard library only.
 
   check_html.py --privflow BIN (--compdb DIR --root DIR | --case DIR)
-                --out DIR [--policy FILE] [--injection] [--chromium PATH]
+                --out DIR [--policy FILE] [--injection] [--pdf MIN MAX]
+                [--chromium PATH]
 """
 
 import argparse
 import glob
 import html.parser
 import json
+import html as htmlmod
 import os
 import re
 import shutil
@@ -155,6 +164,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--injection", action="store_true")
     ap.add_argument("--chromium")
+    ap.add_argument("--pdf", nargs=2, type=int, metavar=("MIN", "MAX"),
+                    help="print the page to PDF and expect MIN to MAX pages")
     args = ap.parse_args()
     if not args.case and not (args.compdb and args.root):
         ap.error("--case or --compdb and --root")
@@ -193,6 +204,29 @@ def main():
     # a trace picture for the traces that cross functions (the list of
     # steps says the rest), never for a finding that is not there, and no
     # arrows between the stores an incomplete-erasure finding lists
+    # the record is complete: nothing cut ("+N more"), every category and
+    # every function of the inventory in the page (long lists fold into a
+    # <details>, whole in the file)
+    if re.search(r"\+\d+ more", dom_text):
+        errors.append("a list is cut (\"+N more\"): the record must be complete")
+    text = htmlmod.unescape(source)
+    for u in report.get("inventory", []):
+        for key in ("category", "function"):
+            if u.get(key) and u[key] not in text:
+                errors.append("inventory %s %r is not in the page" % (key, u[key]))
+    if args.pdf:
+        pdf = os.path.join(args.out, "privflow.pdf")
+        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--no-pdf-header-footer", "--print-to-pdf=" + pdf,
+                        "file://" + os.path.abspath(html_path)],
+                       capture_output=True, timeout=180)
+        pages = 0
+        if os.path.exists(pdf):
+            with open(pdf, "rb") as f:
+                pages = len(re.findall(rb"/Type\s*/Page[^s]", f.read()))
+        lo, hi = args.pdf
+        if not lo <= pages <= hi:
+            errors.append("printed to PDF: %d pages, expected %d to %d" % (pages, lo, hi))
     graphs = [int(m) for m in re.findall(r'id="finding-(\d+)-graph"', dom_text)]
     if any(len(f.get("trace", [])) > 3 for f in report["findings"]) and not graphs:
         errors.append("no finding has a trace picture")
