@@ -372,6 +372,36 @@ static void put_datamap(html *h)
 	pf_free(svg);
 }
 
+/*
+ * A recipient as the record names it (in the arena): a declared one by
+ * its policy id and kind, a host no recipient of the policy claims as an
+ * undeclared third party, a peer the code does not name by its channel.
+ * `declared` (may be NULL) says whether the policy declares it.
+ */
+static const char *recipient_words(html *h, const char *target, const char *sink,
+                                   int *declared)
+{
+	const pf_pol_recipient *pr = h->pol && target ? pf_policy_recipient(h->pol, target) : NULL;
+	char *s;
+	const char *a;
+
+	if (declared)
+		*declared = pr != NULL || !h->pol;
+	if (pr)
+		s = pf_asprintf("%s (%s)", pr->id, pr->kind ? pr->kind : "recipient");
+	else if (target && !strncmp(target, "host:", 5))
+		s = pf_asprintf("undeclared third party: %s", target + 5);
+	else if (target)
+		s = pf_strdup(target);
+	else
+		s = pf_strdup(sink && !strcmp(sink, "network")
+		                      ? "a peer the code does not name, over an unencrypted connection"
+		                      : "a peer the code does not name, over an encrypted connection");
+	a = pf_arena_strdup(h->arena, s);
+	pf_free(s);
+	return a;
+}
+
 /* "fn() at file:line" (or just the place) in the arena. */
 static const char *where(html *h, const pf_use *u)
 {
@@ -436,10 +466,7 @@ static void put_inventory(html *h)
 			else if (!strcmp(u->kind, "logged"))
 				set_add(&log, where(h, u));
 			else if (!strcmp(u->kind, "sent"))
-				set_add(&sent, u->target ? u->target
-				               : u->sink && !strcmp(u->sink, "network")
-				               ? "unidentified peer (cleartext)"
-				               : "unidentified peer (TLS)");
+				set_add(&sent, recipient_words(h, u->target, u->sink, NULL));
 		}
 		set_sort(&pur);
 		for (j = 0; h->pol && j < pur.n; j++) {
@@ -505,8 +532,17 @@ static void put_activity(html *h, const char *purpose, size_t k)
 		if (!u->purpose || strcmp(u->purpose, purpose))
 			continue;
 		set_add(&cats, u->category);
-		if (u->kind && !strcmp(u->kind, "sent"))
-			set_add(&recips, u->target);
+		if (u->kind && !strcmp(u->kind, "sent")) {
+			int declared;
+			const char *w = recipient_words(h, u->target, u->sink, &declared);
+			/* a host no recipient claims says so already */
+			char *marked = declared || strncmp(w, "undeclared", 10) == 0
+			                       ? NULL
+			                       : pf_asprintf("%s — not declared in the policy", w);
+
+			set_add(&recips, marked ? pf_arena_strdup(h->arena, marked) : w);
+			pf_free(marked);
+		}
 		if (u->function)
 			set_add(&fns, u->function);
 		if (u->transforms && *u->transforms)
@@ -574,7 +610,7 @@ static void put_activity(html *h, const char *purpose, size_t k)
 	put_list(b, &pcats, 1);
 	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Recipients the data reaches (code)"
 	                "</th><td>");
-	put_list(b, &recips, 1);
+	put_list(b, &recips, 0);
 	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Recipients declared (policy)</th><td>");
 	put_list(b, &precips, 0);
 	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Retention (policy)</th><td>");
@@ -652,7 +688,8 @@ static void put_finding(html *h, size_t i)
 	pf_sbuf_puts(b, "</p>\n<dl class=\"facts\">");
 	const struct { const char *label, *value; } facts[] = {
 		{"Category", f->category}, {"Purpose", f->purpose},
-		{"Recipient", f->recipient}, {"Sink", f->sink}, {"Function", f->function}};
+		{"Recipient", f->recipient ? recipient_words(h, f->recipient, f->sink, NULL) : NULL},
+		{"Sink", f->sink}, {"Function", f->function}};
 	for (size_t fi = 0; fi < sizeof(facts) / sizeof(facts[0]); fi++) {
 		if (!facts[fi].value)
 			continue;

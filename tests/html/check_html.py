@@ -214,6 +214,20 @@ def main():
         for key in ("category", "function"):
             if u.get(key) and u[key] not in text:
                 errors.append("inventory %s %r is not in the page" % (key, u[key]))
+    # words for a DPO in the inventory and the record: recipients by their
+    # policy names, a host no recipient claims as an undeclared third party
+    for sec in ("inventory", "processing"):
+        m = re.search(r'<section id="%s".*?</section>' % sec, text, re.S)
+        body = m.group(0) if m else ""
+        for jargon in ("host:", "unidentified peer"):
+            if jargon in body:
+                errors.append("section #%s says %r: internal jargon" % (sec, jargon))
+        for u in report.get("inventory", []):
+            t = u.get("target") or ""
+            if u.get("kind") == "sent" and t.startswith("host:") and u.get("purpose") \
+                    and "undeclared third party: " + t[5:] not in body:
+                errors.append("section #%s does not name %s an undeclared third party"
+                              % (sec, t[5:]))
     if args.pdf:
         pdf = os.path.join(args.out, "privflow.pdf")
         subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
