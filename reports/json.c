@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "disclosure.h"
 #include "jsonpos.h"
 #include "kinds.h"
 #include "report_p.h"
@@ -185,9 +186,44 @@ static json_t *file_json(const pf_file_fact *f)
 	return o;
 }
 
+/* {"grades": {"clear": N, ...}, "flows": [...]}: how the policy
+   discloses each flow of the inventory (analyzer/disclosure.h). */
+static json_t *disclosure_json(const pf_report_ctx *ctx)
+{
+	pf_arena *a = pf_arena_new();
+	size_t n, count[PF_GRADE_COUNT];
+	pf_disclosure *d = pf_disclosure_grade(ctx->policy, ctx->results, a, &n, count);
+	json_t *o = json_object(), *grades = json_object(), *flows = json_array();
+
+	for (int g = 0; g < PF_GRADE_COUNT; g++)
+		json_object_set_new(grades, pf_grade_id(g), json_integer((json_int_t)count[g]));
+	for (size_t i = 0; i < n; i++) {
+		json_t *f = json_object();
+
+		json_object_set_new(f, "category", pf_report_json_str(d[i].category));
+		json_object_set_new(f, "kind", pf_report_json_str(d[i].kind));
+		json_object_set_new(f, "recipient", pf_report_json_str(d[i].recipient));
+		json_object_set_new(f, "purpose", pf_report_json_str(d[i].purpose));
+		json_object_set_new(f, "grade", json_string(pf_grade_id(d[i].grade)));
+		json_object_set_new(f, "reason", pf_report_json_str(d[i].reason));
+		json_object_set_new(f, "broader", pf_report_json_str(d[i].broader));
+		json_object_set_new(f, "levels", json_integer(d[i].levels));
+		json_object_set_new(f, "policy_ref", pf_report_json_str(d[i].policy_ref));
+		json_object_set_new(f, "uses", json_integer((json_int_t)d[i].nuses));
+		json_object_set_new(f, "file", pf_report_json_str(d[i].file));
+		json_object_set_new(f, "line", json_integer(d[i].line));
+		json_array_append_new(flows, f);
+	}
+	json_object_set_new(o, "grades", grades);
+	json_object_set_new(o, "flows", flows);
+	pf_arena_free(a);
+	return o;
+}
+
 /*
  * {"version":1, "findings":[...], "summary":{...}, "inventory":[...],
- *  "files":[...], "tool":{"name","version"}}; absent strings are null.
+ *  "disclosure":{...} (with a policy), "files":[...],
+ *  "tool":{"name","version"}}; absent strings are null.
  */
 int pf_report_json(char **out, size_t *len, const pf_report_ctx *ctx)
 {
@@ -205,6 +241,8 @@ int pf_report_json(char **out, size_t *len, const pf_report_ctx *ctx)
 	for (i = 0; i < r->nuses; i++)
 		json_array_append_new(a, use_json(&r->uses[i]));
 	json_object_set_new(root, "inventory", a);
+	if (ctx->policy)
+		json_object_set_new(root, "disclosure", disclosure_json(ctx));
 	a = json_array();
 	for (i = 0; i < r->nfiles; i++)
 		json_array_append_new(a, file_json(&r->files[i]));
