@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "disclosure.h"
 #include "graph.h"
 #include "kinds.h"
 #include "policy.h"
@@ -150,6 +151,11 @@ typedef struct html {
 	pf_arena *arena; /* strings built for the tables */
 	char *root;      /* realpath of the source root, or NULL */
 	pf_map *file_index; /* path -> index in r->files */
+	strset cats;        /* categories the code handles, sorted */
+	strset retention;   /* distinct retention sentences of those, in order */
+	strset refs;        /* policy sentences the disclosure grades quote */
+	pf_disclosure *disc; /* the flows graded (with a policy) */
+	size_t ndisc, grades[PF_GRADE_COUNT];
 } html;
 
 /* The content hash the run recorded for `path`, or NULL. */
@@ -391,6 +397,8 @@ static const char *recipient_words(html *h, const char *target, const char *sink
 		s = pf_asprintf("%s (%s)", pr->id, pr->kind ? pr->kind : "recipient");
 	else if (target && !strncmp(target, "host:", 5))
 		s = pf_asprintf("undeclared third party: %s", target + 5);
+	else if (target && h->pol && pf_policy_is_first_party_host(h->pol, target))
+		s = pf_asprintf("the service's own server %s", target);
 	else if (target)
 		s = pf_strdup(target);
 	else
@@ -420,99 +428,230 @@ static const char *where(html *h, const pf_use *u)
 	}
 }
 
-static void put_inventory(html *h)
+/* The number (1-based) of the retention rule of `cat`, 0 if none. */
+static size_t retention_rule(html *h, const char *cat)
+{
+	const pf_pol_category *pc = h->pol ? pf_policy_category(h->pol, cat) : NULL;
+
+	for (size_t i = 0; pc && pc->retention && i < h->retention.n; i++)
+		if (!strcmp(h->retention.v[i], pc->retention))
+			return i + 1;
+	return 0;
+}
+
+/* Worst grade of the flows of `cat` (and of `purpose` unless NULL) and
+   how many flows have each grade; -1 if none. */
+static int cat_grades(const html *h, const char *cat, const char *purpose, size_t *count)
+{
+	int worst = -1;
+
+	memset(count, 0, PF_GRADE_COUNT * sizeof(*count));
+	for (size_t i = 0; i < h->ndisc; i++) {
+		const pf_disclosure *d = &h->disc[i];
+
+		if (strcmp(d->category, cat) || (purpose && (!d->purpose || strcmp(d->purpose, purpose))))
+			continue;
+		count[d->grade]++;
+		if (d->grade > worst)
+			worst = d->grade;
+	}
+	return worst;
+}
+
+/* "2 clear, 1 vague" (in the arena). */
+static const char *grades_words(html *h, const size_t *count)
+{
+	pf_sbuf w = {0};
+	char *s;
+	size_t n;
+
+	for (int g = PF_GRADE_COUNT - 1; g >= 0; g--)
+		if (count[g])
+			pf_sbuf_printf(&w, "%s%zu %s", w.n ? ", " : "", count[g], pf_grade_id(g));
+	pf_sbuf_take(&w, &s, &n);
+	const char *a = pf_arena_strdup(h->arena, s);
+	pf_free(s);
+	return a;
+}
+
+static void put_grade(pf_sbuf *b, int grade)
+{
+	pf_sbuf_printf(b, "<span class=\"grade g-%s\">%s</span>", pf_grade_id(grade),
+	               pf_grade_id(grade));
+}
+
+/* One term of a card: <dt>label</dt><dd>list</dd>. */
+static void put_term(pf_sbuf *b, const char *label, const strset *s, int code)
+{
+	pf_sbuf_printf(b, "<dt>%s</dt><dd>", label);
+	put_list(b, s, code);
+	pf_sbuf_puts(b, "</dd>");
+}
+
+/* A category of the inventory, as a card (it fits any page width). */
+static void put_category(html *h, const char *cat, size_t k)
 {
 	const pf_results *r = h->r;
+	const pf_pol_category *pc = h->pol ? pf_policy_category(h->pol, cat) : NULL;
 	pf_sbuf *b = &h->b;
-	strset cats = {0};
-	size_t i, j;
+	strset col = {0}, sto = {0}, log = {0}, sent = {0}, pur = {0};
+	size_t j, rule = retention_rule(h, cat), count[PF_GRADE_COUNT];
+
+	for (j = 0; j < r->nuses; j++) {
+		const pf_use *u = &r->uses[j];
+
+		if (!u->category || strcmp(u->category, cat))
+			continue;
+		if (u->purpose) {
+			const pf_pol_purpose *pp = h->pol ? pf_policy_purpose(h->pol, u->purpose) : NULL;
+			char *s = !h->pol ? pf_strdup(u->purpose)
+			          : pf_asprintf("%s (%s)", u->purpose,
+			                        pp ? pf_legal_basis_id(pp->legal_basis)
+			                           : "not declared in the policy");
+
+			set_add(&pur, pf_arena_strdup(h->arena, s));
+			pf_free(s);
+		}
+		if (!u->kind || !strcmp(u->kind, "collected") || !strcmp(u->kind, "received"))
+			set_add(&col, where(h, u));
+		else if (!strcmp(u->kind, "stored"))
+			set_add(&sto, u->target ? u->target : where(h, u));
+		else if (!strcmp(u->kind, "logged"))
+			set_add(&log, where(h, u));
+		else if (!strcmp(u->kind, "sent"))
+			set_add(&sent, recipient_words(h, u->target, u->sink, NULL));
+	}
+	set_sort(&pur);
+	pf_sbuf_printf(b, "<article class=\"category\" id=\"category-%zu\"><h3><code>", k);
+	put_esc(b, cat);
+	pf_sbuf_puts(b, "</code>");
+	if (h->pol && !pc)
+		pf_sbuf_puts(b, " <span class=\"bad\">not declared in the policy</span>");
+	pf_sbuf_puts(b, "</h3>");
+	if (pc && pc->description) {
+		pf_sbuf_puts(b, "<p class=\"help\">");
+		if (strcmp(pc->id, cat)) {
+			pf_sbuf_puts(b, "Declared as part of <code>");
+			put_esc(b, pc->id);
+			pf_sbuf_puts(b, "</code>: ");
+		}
+		put_esc(b, pc->description);
+		pf_sbuf_puts(b, "</p>");
+	}
+	pf_sbuf_puts(b, "<dl class=\"facts\">");
+	put_term(b, "Collected at", &col, 0);
+	put_term(b, "Stored in", &sto, 0);
+	put_term(b, "Logged at", &log, 0);
+	put_term(b, "Shared with", &sent, 0);
+	put_term(b, h->pol ? "Purposes (legal basis)" : "Purposes", &pur, 1);
+	if (h->pol) {
+		pf_sbuf_puts(b, "<dt>Retention</dt><dd>");
+		if (rule)
+			pf_sbuf_printf(b, "<a href=\"#retention-%zu\">retention rule %zu</a>", rule, rule);
+		else
+			put_opt(b, NULL);
+		pf_sbuf_puts(b, "</dd><dt>Disclosure</dt><dd>");
+		if (cat_grades(h, cat, NULL, count) >= 0) {
+			pf_sbuf_puts(b, "<a href=\"#disclosure\">");
+			put_esc(b, grades_words(h, count));
+			pf_sbuf_puts(b, "</a>");
+		} else {
+			put_opt(b, NULL);
+		}
+		pf_sbuf_puts(b, "</dd>");
+	}
+	pf_sbuf_puts(b, "</dl></article>\n");
+	pf_vec_free(&col);
+	pf_vec_free(&sto);
+	pf_vec_free(&log);
+	pf_vec_free(&sent);
+	pf_vec_free(&pur);
+}
+
+/* Each distinct retention rule once, with the categories it covers. */
+static void put_retention(html *h)
+{
+	pf_sbuf *b = &h->b;
+
+	if (!h->pol)
+		return;
+	pf_sbuf_puts(b, "<h3 id=\"retention\">Retention (policy)</h3>\n");
+	if (!h->retention.n) {
+		pf_sbuf_puts(b, "<p class=\"none\">The policy states no retention for these "
+		                "categories.</p>\n");
+		return;
+	}
+	pf_sbuf_puts(b, "<table class=\"retention\"><thead><tr><th>Rule</th><th>The policy "
+	                "says</th><th>Categories</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < h->retention.n; i++) {
+		strset cats = {0};
+
+		for (size_t j = 0; j < h->cats.n; j++)
+			if (retention_rule(h, h->cats.v[j]) == i + 1)
+				set_add(&cats, h->cats.v[j]);
+		pf_sbuf_printf(b, "<tr id=\"retention-%zu\"><td class=\"num\">%zu</td><td>", i + 1,
+		               i + 1);
+		put_esc(b, h->retention.v[i]);
+		pf_sbuf_puts(b, "</td><td>");
+		put_list(b, &cats, 1);
+		pf_sbuf_puts(b, "</td></tr>\n");
+		pf_vec_free(&cats);
+	}
+	pf_sbuf_puts(b, "</tbody></table>\n");
+}
+
+static void put_inventory(html *h)
+{
+	pf_sbuf *b = &h->b;
 
 	pf_sbuf_puts(b, "<section id=\"inventory\"><h2>Data inventory</h2>\n"
 	                "<p class=\"help\">Every category of personal data the "
 	                "code handles: where it is collected, stored and logged, "
 	                "who it is shared with, for which purposes, and what the "
-	                "policy declares (legal basis, retention).</p>\n");
-	for (i = 0; i < r->nuses; i++)
-		set_add(&cats, r->uses[i].category);
-	for (i = 0; i < r->nfindings; i++)
-		set_add(&cats, r->findings[i].category);
-	set_sort(&cats);
-	if (!cats.n) {
+	                "policy declares (legal basis, retention, how it discloses "
+	                "the flows).</p>\n");
+	if (!h->cats.n) {
 		pf_sbuf_puts(b, "<p class=\"none\">No personal data found.</p>"
 		                "</section>\n");
 		return;
 	}
-	pf_sbuf_puts(b, "<table class=\"inventory\"><thead><tr><th>Category</th>"
-	                "<th>Collected</th><th>Stored</th><th>Logged</th>"
-	                "<th>Shared with</th><th>Purposes</th><th>Legal basis</th>"
-	                "<th>Retention</th></tr></thead><tbody>\n");
-	for (i = 0; i < cats.n; i++) {
-		const char *cat = cats.v[i];
-		const pf_pol_category *pc = h->pol ? pf_policy_category(h->pol, cat)
-		                                   : NULL;
-		strset col = {0}, sto = {0}, log = {0}, sent = {0}, pur = {0},
-		       basis = {0};
+	pf_sbuf_puts(b, "<div class=\"categories\">\n");
+	for (size_t i = 0; i < h->cats.n; i++)
+		put_category(h, h->cats.v[i], i + 1);
+	pf_sbuf_puts(b, "</div>\n");
+	put_retention(h);
+	pf_sbuf_puts(b, "</section>\n");
+}
 
-		for (j = 0; j < r->nuses; j++) {
-			const pf_use *u = &r->uses[j];
+/* The retention rules of `cats`, each once with its categories, linked
+   to the rule's sentence. */
+static void put_retention_rules(html *h, const strset *cats)
+{
+	pf_sbuf *b = &h->b;
+	int any = 0;
 
-			if (!u->category || strcmp(u->category, cat))
+	for (size_t k = 1; k <= h->retention.n; k++) {
+		int first = 1;
+
+		for (size_t i = 0; i < cats->n; i++) {
+			if (retention_rule(h, cats->v[i]) != k)
 				continue;
-			set_add(&pur, u->purpose);
-			if (!u->kind || !strcmp(u->kind, "collected") || !strcmp(u->kind, "received"))
-				set_add(&col, where(h, u));
-			else if (!strcmp(u->kind, "stored"))
-				set_add(&sto, u->target ? u->target : where(h, u));
-			else if (!strcmp(u->kind, "logged"))
-				set_add(&log, where(h, u));
-			else if (!strcmp(u->kind, "sent"))
-				set_add(&sent, recipient_words(h, u->target, u->sink, NULL));
+			if (first)
+				pf_sbuf_printf(b, "%s<li><a href=\"#retention-%zu\">rule %zu</a>: ",
+				               any ? "" : "<ul class=\"cell\">", k, k);
+			else
+				pf_sbuf_puts(b, ", ");
+			put_code(b, cats->v[i]);
+			first = 0;
+			any = 1;
 		}
-		set_sort(&pur);
-		for (j = 0; h->pol && j < pur.n; j++) {
-			const pf_pol_purpose *pp = pf_policy_purpose(h->pol, pur.v[j]);
-			char *s = pf_asprintf("%s: %s", pur.v[j],
-			                      pp ? pf_legal_basis_id(pp->legal_basis)
-			                         : "not declared");
-
-			set_add(&basis, pf_arena_strdup(h->arena, s));
-			pf_free(s);
-		}
-		pf_sbuf_puts(b, "<tr><td><code>");
-		put_esc(b, cat);
-		pf_sbuf_puts(b, "</code>");
-		if (h->pol && !pc)
-			pf_sbuf_puts(b, "<br><span class=\"bad\">not declared in the "
-			                "policy</span>");
-		else if (pc && pc->description) {
-			pf_sbuf_puts(b, "<br><small>");
-			put_esc(b, pc->description);
-			pf_sbuf_puts(b, "</small>");
-		}
-		pf_sbuf_puts(b, "</td><td>");
-		put_list(b, &col, 0);
-		pf_sbuf_puts(b, "</td><td>");
-		put_list(b, &sto, 0);
-		pf_sbuf_puts(b, "</td><td>");
-		put_list(b, &log, 0);
-		pf_sbuf_puts(b, "</td><td>");
-		put_list(b, &sent, 1);
-		pf_sbuf_puts(b, "</td><td>");
-		put_list(b, &pur, 1);
-		pf_sbuf_puts(b, "</td><td>");
-		put_list(b, &basis, 0);
-		pf_sbuf_puts(b, "</td><td>");
-		put_opt(b, pc ? pc->retention : NULL);
-		pf_sbuf_puts(b, "</td></tr>\n");
-		pf_vec_free(&col);
-		pf_vec_free(&sto);
-		pf_vec_free(&log);
-		pf_vec_free(&sent);
-		pf_vec_free(&pur);
-		pf_vec_free(&basis);
+		if (!first)
+			pf_sbuf_puts(b, "</li>");
 	}
-	pf_sbuf_puts(b, "</tbody></table></section>\n");
-	pf_vec_free(&cats);
+	if (any)
+		pf_sbuf_puts(b, "</ul>");
+	else
+		put_opt(b, NULL);
 }
 
 /* One purpose of the record of processing. */
@@ -523,7 +662,7 @@ static void put_activity(html *h, const char *purpose, size_t k)
 	                                  : NULL;
 	pf_sbuf *b = &h->b;
 	strset cats = {0}, pcats = {0}, recips = {0}, precips = {0},
-	       measures = {0}, fns = {0}, retention = {0};
+	       measures = {0}, fns = {0}, grades = {0};
 	size_t i, j;
 
 	for (i = 0; i < r->nuses; i++) {
@@ -564,21 +703,21 @@ static void put_activity(html *h, const char *purpose, size_t k)
 			pf_free(s);
 		}
 	}
+	set_sort(&cats);
 	for (i = 0; h->pol && i < cats.n; i++) {
-		const pf_pol_category *pc = pf_policy_category(h->pol, cats.v[i]);
+		size_t count[PF_GRADE_COUNT];
+		int worst = cat_grades(h, cats.v[i], purpose, count);
 
-		if (pc && pc->retention) {
-			char *s = pf_asprintf("%s: %s", pc->id, pc->retention);
+		if (worst >= 0) {
+			char *g = pf_asprintf("%s: %s", cats.v[i], grades_words(h, count));
 
-			set_add(&retention, pf_arena_strdup(h->arena, s));
-			pf_free(s);
+			set_add(&grades, pf_arena_strdup(h->arena, g));
+			pf_free(g);
 		}
 	}
-	set_sort(&cats);
 	set_sort(&recips);
 	set_sort(&fns);
 	set_sort(&measures);
-	set_sort(&retention);
 
 	pf_sbuf_printf(b, "<article class=\"activity\" id=\"purpose-%zu\">"
 	               "<h3><code>", k);
@@ -614,7 +753,9 @@ static void put_activity(html *h, const char *purpose, size_t k)
 	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Recipients declared (policy)</th><td>");
 	put_list(b, &precips, 0);
 	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Retention (policy)</th><td>");
-	put_list(b, &retention, 0);
+	put_retention_rules(h, &cats);
+	pf_sbuf_puts(b, "</td></tr>\n<tr><th>How the policy discloses it</th><td>");
+	put_list(b, &grades, 0);
 	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Technical measures seen in the code"
 	                "</th><td>");
 	put_list(b, &measures, 0);
@@ -627,7 +768,7 @@ static void put_activity(html *h, const char *purpose, size_t k)
 	pf_vec_free(&precips);
 	pf_vec_free(&measures);
 	pf_vec_free(&fns);
-	pf_vec_free(&retention);
+	pf_vec_free(&grades);
 }
 
 static void put_processing(html *h)
@@ -665,6 +806,156 @@ static void put_processing(html *h)
 	pf_sbuf_puts(b, "</section>\n");
 	pf_vec_free(&purposes);
 	pf_vec_free(&observed);
+}
+
+/* What a flow does, in words (in the arena): "sent to ... for P". */
+static const char *flow_words(html *h, const pf_disclosure *d)
+{
+	const char *what = !strcmp(d->kind, "sent")
+	                           ? recipient_words(h, d->recipient, d->sink, NULL)
+	                           : NULL;
+	char *s = pf_asprintf("%s%s%s%s", what ? "sent to " : "",
+	                      what ? what
+	                      : !strcmp(d->kind, "logged")  ? "written to a log"
+	                      : !strcmp(d->kind, "written") ? "written to an output privflow "
+	                                                      "could not identify"
+	                                                    : d->kind,
+	                      d->purpose ? " for " : "", d->purpose ? d->purpose : "");
+	const char *a = pf_arena_strdup(h->arena, s);
+
+	pf_free(s);
+	return a;
+}
+
+/* The number (1-based) of a policy sentence the grading quotes, each
+   quoted once at the end of the section. */
+static size_t ref_number(html *h, const char *ref)
+{
+	size_t i;
+
+	for (i = 0; i < h->refs.n; i++)
+		if (!strcmp(h->refs.v[i], ref))
+			return i + 1;
+	set_add(&h->refs, ref);
+	return h->refs.n;
+}
+
+/* The flows of one grade class (clear or not), under a header row per
+   category, worst grade first. */
+static void put_flow_rows(html *h, int clear)
+{
+	pf_sbuf *b = &h->b;
+
+	for (size_t c = 0; c < h->cats.n; c++) {
+		int header = 0;
+
+		for (int g = PF_GRADE_COUNT - 1; g >= 0; g--) {
+			if ((g == PF_GRADE_CLEAR) != clear)
+				continue;
+			for (size_t i = 0; i < h->ndisc; i++) {
+				const pf_disclosure *d = &h->disc[i];
+
+				if (d->grade != g || strcmp(d->category, h->cats.v[c]))
+					continue;
+				if (!header) {
+					pf_sbuf_puts(b, "<tr class=\"group\"><th colspan=\"3\"><code>");
+					put_esc(b, d->category);
+					pf_sbuf_puts(b, "</code></th></tr>\n");
+					header = 1;
+				}
+				pf_sbuf_puts(b, "<tr><td>");
+				put_grade(b, g);
+				pf_sbuf_puts(b, "</td><td>");
+				put_esc(b, flow_words(h, d));
+				pf_sbuf_printf(b, "<br><small>%zu place%s, first at ", d->nuses,
+				               d->nuses == 1 ? "" : "s");
+				put_loc(b, d->file, d->line, 0);
+				pf_sbuf_puts(b, "</small></td><td>");
+				put_esc(b, d->reason);
+				if (d->policy_ref && g != PF_GRADE_CLEAR)
+					pf_sbuf_printf(b, " <a href=\"#policy-ref-%zu\">(the policy's "
+					               "text %zu)</a>", ref_number(h, d->policy_ref),
+					               ref_number(h, d->policy_ref));
+				pf_sbuf_puts(b, "</td></tr>\n");
+			}
+		}
+	}
+}
+
+/* Disclosure grading: per category, then every flow not clearly disclosed,
+   then the clear ones (folded). */
+static void put_disclosure(html *h)
+{
+	pf_sbuf *b = &h->b;
+	size_t count[PF_GRADE_COUNT];
+	int g;
+
+	if (!h->pol)
+		return;
+	pf_sbuf_puts(b, "<section id=\"disclosure\"><h2>How the policy discloses the "
+	                "code's flows</h2>\n<p class=\"help\">Every flow of personal data "
+	                "the code has (a category, where it goes, for which purpose) is "
+	                "graded against what the policy tells the people concerned:</p>\n"
+	                "<dl class=\"facts grades\"><dt>");
+	put_grade(b, PF_GRADE_CLEAR);
+	pf_sbuf_puts(b, "</dt><dd>the policy states this category, for this purpose, to this "
+	                "recipient;</dd><dt>");
+	put_grade(b, PF_GRADE_VAGUE);
+	pf_sbuf_puts(b, "</dt><dd>only a broader category or purpose covers it (the policy "
+	                "says \"your name\", the code sends the first name): say which, and how "
+	                "far;</dd><dt>");
+	put_grade(b, PF_GRADE_OMITTED);
+	pf_sbuf_puts(b, "</dt><dd>the policy says nothing of it;</dd><dt>");
+	put_grade(b, PF_GRADE_INCORRECT);
+	pf_sbuf_puts(b, "</dt><dd>the policy says the opposite (\"never stored\", \"only "
+	                "hashed\", \"only anonymised\", \"encrypted in transit\").</dd></dl>\n");
+	if (!h->ndisc) {
+		pf_sbuf_puts(b, "<p class=\"none\">No personal-data flow to grade.</p></section>\n");
+		return;
+	}
+	pf_sbuf_puts(b, "<table id=\"disclosure-summary\"><thead><tr><th>Category</th>");
+	for (g = 0; g < PF_GRADE_COUNT; g++)
+		pf_sbuf_printf(b, "<th class=\"num\">%s</th>", pf_grade_id(g));
+	pf_sbuf_puts(b, "</tr></thead><tbody>\n");
+	for (size_t i = 0; i < h->cats.n; i++) {
+		if (cat_grades(h, h->cats.v[i], NULL, count) < 0)
+			continue;
+		pf_sbuf_puts(b, "<tr><td><code>");
+		put_esc(b, h->cats.v[i]);
+		pf_sbuf_puts(b, "</code></td>");
+		for (g = 0; g < PF_GRADE_COUNT; g++)
+			pf_sbuf_printf(b, "<td class=\"num%s\">%zu</td>", count[g] ? "" : " none",
+			               count[g]);
+		pf_sbuf_puts(b, "</tr>\n");
+	}
+	pf_sbuf_puts(b, "<tr class=\"total\"><th>Every flow</th>");
+	for (g = 0; g < PF_GRADE_COUNT; g++)
+		pf_sbuf_printf(b, "<th class=\"num\">%zu</th>", h->grades[g]);
+	pf_sbuf_puts(b, "</tr></tbody></table>\n");
+	if (h->ndisc > h->grades[PF_GRADE_CLEAR]) {
+		pf_sbuf_puts(b, "<h3>Flows the policy does not disclose clearly</h3>\n"
+		                "<table class=\"flows\"><thead><tr><th>Grade</th><th>Flow</th>"
+		                "<th>Why</th></tr></thead><tbody>\n");
+		put_flow_rows(h, 0);
+		pf_sbuf_puts(b, "</tbody></table>\n<h3>The policy's text these grades "
+		                "rest on</h3>\n<ol class=\"refs\">");
+		for (size_t i = 0; i < h->refs.n; i++) {
+			pf_sbuf_printf(b, "<li id=\"policy-ref-%zu\"><blockquote class=\"policy\">",
+			               i + 1);
+			put_esc(b, h->refs.v[i]);
+			pf_sbuf_puts(b, "</blockquote></li>");
+		}
+		pf_sbuf_puts(b, "</ol>\n");
+	}
+	if (h->grades[PF_GRADE_CLEAR]) {
+		pf_sbuf_printf(b, "<details class=\"more\"><summary>%zu flow%s disclosed clearly"
+		               "</summary><table class=\"flows\"><thead><tr><th>Grade</th>"
+		               "<th>Flow</th><th>Why</th></tr></thead><tbody>\n",
+		               h->grades[PF_GRADE_CLEAR], h->grades[PF_GRADE_CLEAR] == 1 ? "" : "s");
+		put_flow_rows(h, 1);
+		pf_sbuf_puts(b, "</tbody></table></details>\n");
+	}
+	pf_sbuf_puts(b, "</section>\n");
 }
 
 static void put_finding(html *h, size_t i)
@@ -852,7 +1143,21 @@ static const char style[] =
 	"table{border-collapse:collapse;width:100%;margin:.6em 0}"
 	"th,td{border:1px solid var(--line);padding:.3em .5em;text-align:left;"
 	"vertical-align:top}th{background:var(--bg2)}td.num,th.num{text-align:right}\n"
-	"table.record th{width:16em}ul.cell{margin:0;padding-left:1.1em}"
+	"td,dd,li{overflow-wrap:anywhere}"
+	"table.record th{width:13em}ul.cell{margin:0;padding-left:1.1em}"
+	"article.category{border:1px solid var(--line);border-radius:4px;padding:0 .8em .4em;"
+	"margin:.6em 0;break-inside:avoid}article.category h3{margin:.5em 0 .2em}"
+	"article.category p.help{margin:0 0 .3em}\n"
+	".grade{border-radius:3px;padding:0 .35em;font-size:.85em;font-weight:600;"
+	"white-space:nowrap;overflow-wrap:normal}"
+	".categories{display:grid;grid-template-columns:repeat(auto-fill,minmax(34em,1fr));"
+	"gap:0 .8em}"
+	".g-clear{background:#e3f1e0;color:#235e1c}.g-vague{background:#fff0c2;color:#6d4d00}"
+	".g-omitted{background:#ffe0cc;color:#8a3300}.g-incorrect{background:var(--err);"
+	"color:#fff}tr.total th{border-top:2px solid var(--fg)}table.flows td:first-child"
+	"{width:6em}table.flows td:nth-child(2){width:45%}tr.group th{background:none;"
+	"border-left:0;border-right:0;padding-top:.6em}"
+	"\n"
 	"details.more summary{color:var(--muted);cursor:pointer}\n"
 	".none{color:var(--muted)}.bad{color:var(--err);font-weight:600}"
 	".help{color:var(--muted)}\n"
@@ -894,7 +1199,13 @@ static const char style[] =
 	"font-size:11pt}article.finding,tr,figure{break-inside:avoid}h2{"
 	"break-after:avoid}a{color:inherit;text-decoration:none}"
 	"pre.code{overflow:visible}.graph{overflow:visible}"
-	"article[hidden]{display:block}}\n";
+	"article[hidden]{display:block}details.more>summary{display:none}"
+	"article.category ul.cell,table.record ul.cell{padding:0}article.category ul.cell li,"
+	"table.record ul.cell li{display:inline}article.category ul.cell li+li::before,"
+	"table.record ul.cell li+li::before{content:\"; \"}"
+	"article.category details.more,table.record details.more{display:inline}"
+	"article.category details.more::before,table.record details.more::before"
+	"{content:\"; \"}}\n";
 
 /* The only script: the findings filter, and every folded list opened
    while the page is printed (a printed record is complete). It marks
@@ -997,7 +1308,10 @@ static void put_head(html *h)
 	                "<nav><ul><li><a href=\"#summary\">Summary</a></li>"
 	                "<li><a href=\"#data-map\">Data map</a></li>"
 	                "<li><a href=\"#inventory\">Data inventory</a></li>"
-	                "<li><a href=\"#processing\">Record of processing</a></li>"
+	                "<li><a href=\"#processing\">Record of processing</a></li>");
+	if (h->pol)
+		pf_sbuf_puts(b, "<li><a href=\"#disclosure\">Disclosure</a></li>");
+	pf_sbuf_puts(b,
 	                "<li><a href=\"#findings\">Findings</a></li>"
 	                "<li><a href=\"#files\">Files</a></li>");
 	if (h->pol && h->pol->nnotes)
@@ -1021,11 +1335,25 @@ int pf_report_html(char **out, size_t *len, const pf_report_ctx *ctx)
 	h.arena = pf_arena_new();
 	if (ctx->source_root)
 		h.root = realpath(ctx->source_root, NULL);
+	for (i = 0; i < h.r->nuses; i++)
+		set_add(&h.cats, h.r->uses[i].category);
+	for (i = 0; i < h.r->nfindings; i++)
+		set_add(&h.cats, h.r->findings[i].category);
+	set_sort(&h.cats);
+	for (i = 0; h.pol && i < h.cats.n; i++) {
+		const pf_pol_category *pc = pf_policy_category(h.pol, h.cats.v[i]);
+
+		if (pc && pc->retention)
+			set_add(&h.retention, pc->retention);
+	}
+	if (h.pol)
+		h.disc = pf_disclosure_grade(h.pol, h.r, h.arena, &h.ndisc, h.grades);
 	put_head(&h);
 	put_summary(&h);
 	put_datamap(&h);
 	put_inventory(&h);
 	put_processing(&h);
+	put_disclosure(&h);
 	put_findings(&h);
 	put_files(&h);
 	put_notes(&h);
@@ -1035,6 +1363,9 @@ int pf_report_html(char **out, size_t *len, const pf_report_ctx *ctx)
 	for (i = 0; i < h.files.n; i++)
 		pf_free(h.files.v[i].text);
 	pf_vec_free(&h.files);
+	pf_vec_free(&h.cats);
+	pf_vec_free(&h.retention);
+	pf_vec_free(&h.refs);
 	pf_map_free(h.file_index);
 	free(h.root);
 	pf_arena_free(h.arena);

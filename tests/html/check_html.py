@@ -106,13 +106,13 @@ def find_chromium(path):
          "--chromium PATH; this test does not skip")
 
 
-def dump_dom(chromium, path):
+def dump_dom(chromium, path, *flags):
     profile = tempfile.mkdtemp(prefix="pf-chromium-")
     try:
         cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu",
                "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run", "--user-data-dir=" + profile,
-               "--virtual-time-budget=5000", "--dump-dom",
+               "--virtual-time-budget=5000", "--dump-dom", *flags,
                "file://" + os.path.abspath(path)]
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            timeout=120)
@@ -122,6 +122,40 @@ def dump_dom(chromium, path):
         return p.stdout.decode("utf-8", errors="replace")
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+
+
+# Measures, in a copy of the report without its CSP, every element of
+# <main> against the window (every <details> opened, as when printed): none
+# may stick out, and the page must not scroll sideways.
+WIDTH_PROBE = """<script>(function(){
+var W=document.documentElement.clientWidth,bad=[],d=document.querySelectorAll('details');
+for(var i=0;i<d.length;i++)d[i].open=true;
+var all=document.querySelectorAll('main *');
+for(var i=0;i<all.length&&bad.length<20;i++){var e=all[i],r=e.getBoundingClientRect();
+if(r.width&&r.right>W+1)bad.push(e.tagName.toLowerCase()+(e.id?'#'+e.id:'')+
+(e.className&&e.className.baseVal===undefined?'.'+e.className:'')+' ends at '+Math.round(r.right)+'px');}
+var sw=document.documentElement.scrollWidth;if(sw>W+1)bad.unshift('the page is '+sw+'px wide');
+document.body.setAttribute('data-pf-widths',JSON.stringify(bad));})();</script>"""
+
+
+def check_widths(chromium, html_path, out, width, printed):
+    """Problems of the page laid out `width` px wide (with the print style
+    sheet when `printed`: A4 less Chromium's margins is about 718 px)."""
+    with open(html_path, encoding="utf-8") as f:
+        src = f.read()
+    src = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", src)
+    if printed:
+        src = src.replace("@media print{", "@media all{")
+    src = src.replace("</body>", WIDTH_PROBE + "</body>")
+    probe = os.path.join(out, "width-%d%s.html" % (width, "-print" if printed else ""))
+    with open(probe, "w", encoding="utf-8") as f:
+        f.write(src)
+    dom = dump_dom(chromium, probe, "--window-size=%d,1000" % width)
+    m = re.search(r'data-pf-widths="([^"]*)"', dom)
+    if not m:
+        return ["the width probe did not run at %d px" % width]
+    where = "%d px%s" % (width, " (printed, A4)" if printed else "")
+    return ["at %s: %s" % (where, p) for p in json.loads(htmlmod.unescape(m.group(1)))]
 
 
 def scan(args):
@@ -166,6 +200,8 @@ def main():
     ap.add_argument("--chromium")
     ap.add_argument("--pdf", nargs=2, type=int, metavar=("MIN", "MAX"),
                     help="print the page to PDF and expect MIN to MAX pages")
+    ap.add_argument("--widths", action="store_true",
+                    help="check that nothing is wider than 1280 px, or than A4 printed")
     args = ap.parse_args()
     if not args.case and not (args.compdb and args.root):
         ap.error("--case or --compdb and --root")
@@ -228,6 +264,28 @@ def main():
                     and "undeclared third party: " + t[5:] not in body:
                 errors.append("section #%s does not name %s an undeclared third party"
                               % (sec, t[5:]))
+    # disclosure grading: the page's totals are the JSON's, every grade
+    # the JSON gives a flow is shown, every category in the summary table
+    if "disclosure" in report:
+        grades = report["disclosure"]["grades"]
+        m = re.search(r'<tr class="total"><th>Every flow</th>(.*?)</tr>', text)
+        shown = [int(x) for x in re.findall(r">(\d+)<", m.group(1))] if m else []
+        want = [grades[g] for g in ("clear", "vague", "omitted", "incorrect")]
+        if shown != want:
+            errors.append("disclosure totals in the page %s, in the JSON %s" % (shown, want))
+        for g in ("clear", "vague", "omitted", "incorrect"):
+            if grades[g] and text.count('class="grade g-%s"' % g) < grades[g]:
+                errors.append("fewer %s flows in the page than the JSON's %d" % (g, grades[g]))
+        m = re.search(r'<table id="disclosure-summary">.*?</table>', text, re.S)
+        for c in set(f["category"] for f in report["disclosure"]["flows"]):
+            if not m or "<code>%s</code>" % htmlmod.escape(c) not in m.group(0):
+                errors.append("category %s is not in the disclosure summary" % c)
+    elif report.get("inventory"):
+        errors.append("the JSON has no disclosure grades")
+    # tables and cards fit the page: a 1280 px window, and A4 printed
+    if args.widths:
+        errors += check_widths(chromium, html_path, args.out, 1280, False)
+        errors += check_widths(chromium, html_path, args.out, 718, True)
     if args.pdf:
         pdf = os.path.join(args.out, "privflow.pdf")
         subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
