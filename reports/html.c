@@ -261,11 +261,11 @@ static void put_excerpt(html *h, const char *id, const char *file,
 
 			if (!source_line(f, l, &s, &n))
 				break;
-			if (!any)
-				pf_sbuf_puts(&h->b, "<pre class=\"code\">");
+			if (!any) /* line numbers are a CSS counter */
+				pf_sbuf_printf(&h->b, "<pre class=\"code\" style=\"counter-reset:ln %u\">",
+				               l - 1);
 			any = 1;
-			pf_sbuf_printf(&h->b, "<span class=\"line%s\"><span class=\"ln\">"
-			               "%u</span>", l == line ? " hit" : "", l);
+			pf_sbuf_puts(&h->b, l == line ? "<span class=\"hit\">" : "<span>");
 			put_esc_n(&h->b, s, n);
 			pf_sbuf_puts(&h->b, "\n</span>");
 		}
@@ -958,6 +958,13 @@ static void put_disclosure(html *h)
 	pf_sbuf_puts(b, "</section>\n");
 }
 
+/* A step on a line the finding's excerpt shows. */
+static int in_excerpt(const pf_finding *f, const pf_step *s)
+{
+	return s->file && f->file && !strcmp(s->file, f->file) &&
+	       s->line + CONTEXT_LINES >= f->line && s->line <= f->line + CONTEXT_LINES;
+}
+
 static void put_finding(html *h, size_t i)
 {
 	const pf_finding *f = &h->r->findings[i];
@@ -999,6 +1006,13 @@ static void put_finding(html *h, size_t i)
 	}
 	snprintf(id, sizeof(id), "finding-%zu-code", i + 1);
 	put_excerpt(h, id, f->file, f->line);
+	/* the picture, drawn first: its boxes link to the steps, which need
+	   ids only then */
+	if (pf_graph_finding(&svg, &n, h->gv, h->ctx, i, PF_GRAPH_SVG_HTML) < 0 || !n) {
+		pf_error_clear();
+		pf_free(svg);
+		svg = NULL;
+	}
 	if (f->ntrace) {
 		pf_sbuf_puts(b, "<h4>Trace</h4>\n<ol class=\"trace\">");
 		for (k = 0; k < f->ntrace; k++) {
@@ -1007,12 +1021,16 @@ static void put_finding(html *h, size_t i)
 			const char *line;
 			size_t len;
 
-			pf_sbuf_printf(b, "<li id=\"finding-%zu-step-%zu\"><span "
-			               "class=\"loc\">", i + 1, k + 1);
+			if (svg)
+				pf_sbuf_printf(b, "<li id=\"finding-%zu-step-%zu\">", i + 1, k + 1);
+			else
+				pf_sbuf_puts(b, "<li>");
+			pf_sbuf_puts(b, "<span class=\"loc\">");
 			put_loc(b, s->file, s->line, s->col);
 			pf_sbuf_puts(b, "</span> ");
 			put_esc(b, s->note);
-			if (src && source_line(src, s->line, &line, &len)) {
+			/* its line of code, unless the excerpt above shows it */
+			if (src && !in_excerpt(f, s) && source_line(src, s->line, &line, &len)) {
 				while (len && (*line == ' ' || *line == '\t')) {
 					line++;
 					len--;
@@ -1025,13 +1043,11 @@ static void put_finding(html *h, size_t i)
 		}
 		pf_sbuf_puts(b, "</ol>\n");
 	}
-	if (pf_graph_finding(&svg, &n, h->gv, h->ctx, i, PF_GRAPH_SVG_HTML) == 0 && n) {
+	if (svg) {
 		pf_sbuf_puts(b, "<figure class=\"graph trace-graph\">");
 		pf_sbuf_add(b, svg, n);
 		pf_sbuf_puts(b, "</figure>\n");
 		pf_free(svg);
-	} else {
-		pf_error_clear();
 	}
 	pf_sbuf_puts(b, "</article>\n");
 }
@@ -1185,9 +1201,9 @@ static const char style[] =
 	"font-size:.85em;color:var(--muted)}\n"
 	"pre.code{background:var(--bg2);border:1px solid var(--line);padding:"
 	".4em 0;overflow-x:auto;tab-size:4;white-space:pre-wrap;margin:.2em 0}"
-	".line{display:block;padding:0 .6em}.line.hit{background:#ffe9a8}"
-	".ln{display:inline-block;width:3.5em;color:var(--muted);"
-	"user-select:none}\n"
+	"pre.code>span{display:block;padding:0 .6em}pre.code>span.hit{background:#ffe9a8}"
+	"pre.code>span::before{counter-increment:ln;content:counter(ln);display:inline-block;"
+	"width:3.5em;color:var(--muted)}\n"
 	"ol.trace li{margin:.2em 0}ol.trace .loc{font-family:ui-monospace,"
 	"monospace;font-size:.88em}code.src{color:#444}\n"
 	".graph svg{max-width:100%;height:auto}.graph{overflow-x:auto}\n"
