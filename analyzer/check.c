@@ -249,6 +249,14 @@ void pf_checker_flow(pf_checker *c, const pf_flow *fl)
 		         fl->host ? " to " : "", fl->host ? fl->host : "");
 		add_finding(c, PF_RULE_CLEARTEXT_TRANSPORT, fl, msg, rule_ref(pol, PF_RULE_CLEARTEXT_TRANSPORT, pol->transport_ref));
 	}
+	if (!fl->purpose && ((fl->sink >= 0 && fl->sink < PF_SINK_COUNT) || unknown)) {
+		snprintf(msg, sizeof(msg), "%s is %s by %s() in %s(), for a purpose privflow could not "
+		         "determine: give %s() a PRIVFLOW_PURPOSE, or bind its file to a purpose in the "
+		         "policy", w, unknown ? "written" : fl->sink == PF_SINK_LOG ? "logged"
+		                          : fl->sink == PF_SINK_STORAGE ? "stored" : "sent",
+		         fn, fl->function ? fl->function : "?", fl->function ? fl->function : "its function");
+		add_finding(c, PF_RULE_UNKNOWN_PURPOSE, fl, msg, rule_ref(pol, PF_RULE_UNKNOWN_PURPOSE, NULL));
+	}
 	if (unknown)
 		return; /* only the rules that hold for every kind of sink */
 	check_purpose(c, fl, w);

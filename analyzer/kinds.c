@@ -54,6 +54,14 @@ const char *pf_rule_description(int rule)
 	return rule >= 0 && rule < PF_RULE_COUNT ? rules[rule].description : "";
 }
 
+/* Rules a policy turns on by listing them: unknown-purpose (whether a use
+   of no known purpose is an error or an open question of the assessment
+   is the policy's call). */
+int pf_rule_default_enabled(int rule)
+{
+	return rule != PF_RULE_UNKNOWN_PURPOSE;
+}
+
 int pf_rule_default_severity(int rule)
 {
 	return rule >= 0 && rule < PF_RULE_COUNT ? rules[rule].severity : PF_SEV_ERROR;

@@ -46,6 +46,7 @@ enum pf_severity {
 const char *pf_rule_id(int rule);
 const char *pf_rule_description(int rule);
 int pf_rule_default_severity(int rule);
+int pf_rule_default_enabled(int rule);    /* 0: opt-in, on once a policy lists it */
 int pf_rule_from_id(const char *id);        /* -1 if unknown */
 const char *pf_sink_id(int sink);
 int pf_sink_from_id(const char *id);        /* -1 if unknown */

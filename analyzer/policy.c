@@ -470,6 +470,7 @@ static int load_rules(loadctx *lc, const pf_jcur *root)
 		if (rule < 0)
 			return pf_jcur_error(&m, "unknown rule \"%s\"", key);
 		pf_pol_rule *r = &lc->p->rules[rule];
+		r->enabled = 1; /* listed: on, unless "enabled": false */
 		if ((rc = pf_jcur_object(&m, keys)) < 0 ||
 		    (rc = pf_jcur_string(&m, "severity", 0, &s)) < 0 ||
 		    (rc = pf_jcur_bool(&m, "enabled", 0, &r->enabled)) < 0 ||
@@ -545,7 +546,7 @@ int pf_policy_load(pf_policy **out, const char *path)
 	p->transport_transforms = 1u << PF_TR_ENCRYPTED | 1u << PF_TR_ANONYMIZED;
 	for (int i = 0; i < (int)(sizeof(p->rules) / sizeof(p->rules[0])); i++) {
 		p->rules[i].severity = -1;
-		p->rules[i].enabled = 1;
+		p->rules[i].enabled = i < PF_RULE_COUNT && pf_rule_default_enabled(i);
 	}
 
 	root = pf_jcur_root(doc);
@@ -671,7 +672,7 @@ int pf_policy_severity(const pf_policy *p, int rule)
 	if (rule < 0 || rule >= PF_RULE_COUNT)
 		return -1;
 	if (!p)
-		return pf_rule_default_severity(rule);
+		return pf_rule_default_enabled(rule) ? pf_rule_default_severity(rule) : -1;
 	if (!p->rules[rule].enabled)
 		return -1;
 	return p->rules[rule].severity >= 0 ? p->rules[rule].severity

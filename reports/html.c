@@ -808,6 +808,53 @@ static void put_processing(html *h)
 	pf_vec_free(&observed);
 }
 
+/* Uses of personal data whose purpose privflow could not determine: open
+   questions of the assessment (findings under a policy that lists the
+   unknown-purpose rule), one per function, kind and category. */
+static void put_questions(html *h)
+{
+	const pf_results *r = h->r;
+	pf_sbuf *b = &h->b;
+	strset q = {0};
+
+	for (size_t i = 0; i < r->nuses; i++) {
+		const pf_use *u = &r->uses[i];
+		const char *verb;
+		char *s;
+
+		if (u->purpose || !u->category || !u->kind || !strcmp(u->kind, "collected") ||
+		    !strcmp(u->kind, "received"))
+			continue;
+		verb = !strcmp(u->kind, "sent") ? "send" : !strcmp(u->kind, "logged") ? "log"
+		       : !strcmp(u->kind, "stored") ? "store"
+		       : !strcmp(u->kind, "written") ? "write out" : "process";
+		s = pf_asprintf("For which purpose does %s() %s %s%s%s? (%s:%u)",
+		                u->function ? u->function : "the code", verb, u->category,
+		                !strcmp(u->kind, "sent") ? " to " : "",
+		                !strcmp(u->kind, "sent") ? recipient_words(h, u->target, u->sink, NULL)
+		                                         : "",
+		                u->file ? u->file : "?", u->line);
+		set_add(&q, pf_arena_strdup(h->arena, s));
+		pf_free(s);
+	}
+	pf_sbuf_puts(b, "<section id=\"questions\"><h2>Open questions</h2>\n<p class=\"help\">Uses "
+	                "of personal data for which the code says no purpose (no "
+	                "<code>PRIVFLOW_PURPOSE</code> on the function or its callers, no binding "
+	                "of its file in the policy): the record of processing cannot place them. "
+	                "Answer each in the assessment, or in the code. ");
+	pf_sbuf_puts(b, h->pol && pf_policy_severity(h->pol, PF_RULE_UNKNOWN_PURPOSE) >= 0
+	                        ? "This policy makes each of them a finding (rule "
+	                          "<code>unknown-purpose</code>).</p>\n"
+	                        : "A policy that lists the rule <code>unknown-purpose</code> makes "
+	                          "each of them a finding.</p>\n");
+	if (!q.n)
+		pf_sbuf_puts(b, "<p class=\"none\">None: every use has a purpose.</p>\n");
+	else
+		put_list(b, &q, 0);
+	pf_sbuf_puts(b, "</section>\n");
+	pf_vec_free(&q);
+}
+
 /* What a flow does, in words (in the arena): "sent to ... for P". */
 static const char *flow_words(html *h, const pf_disclosure *d)
 {
@@ -1328,6 +1375,7 @@ static void put_head(html *h)
 	if (h->pol)
 		pf_sbuf_puts(b, "<li><a href=\"#disclosure\">Disclosure</a></li>");
 	pf_sbuf_puts(b,
+	                "<li><a href=\"#questions\">Open questions</a></li>"
 	                "<li><a href=\"#findings\">Findings</a></li>"
 	                "<li><a href=\"#files\">Files</a></li>");
 	if (h->pol && h->pol->nnotes)
@@ -1370,6 +1418,7 @@ int pf_report_html(char **out, size_t *len, const pf_report_ctx *ctx)
 	put_inventory(&h);
 	put_processing(&h);
 	put_disclosure(&h);
+	put_questions(&h);
 	put_findings(&h);
 	put_files(&h);
 	put_notes(&h);

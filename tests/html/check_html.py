@@ -223,7 +223,8 @@ def main():
     if dom.body.get("data-pf-ready") != "1":
         errors.append("the page's script did not finish (no data-pf-ready on "
                       "<body>): a script error or a CSP mismatch")
-    for sec in ("summary", "data-map", "inventory", "processing", "findings", "files"):
+    for sec in ("summary", "data-map", "inventory", "processing", "questions", "findings",
+                "files"):
         if dom.ids.get(sec) != "section":
             errors.append("section #%s is missing" % sec)
     nfind = len(report["findings"])
@@ -264,6 +265,17 @@ def main():
                     and "undeclared third party: " + t[5:] not in body:
                 errors.append("section #%s does not name %s an undeclared third party"
                               % (sec, t[5:]))
+    # open questions: every use whose purpose privflow could not determine
+    # (not a collection) is asked about, with its function and place
+    m = re.search(r'<section id="questions".*?</section>', text, re.S)
+    questions = m.group(0) if m else ""
+    for u in report.get("inventory", []):
+        if u.get("purpose") is None and u.get("kind") not in ("collected", "received"):
+            ask = "%s() %s" % (u["function"], "")
+            place = "(%s:%d)" % (u["file"], u["line"])
+            if ask.strip() not in questions or place not in questions:
+                errors.append("no open question for %s %s by %s at %s"
+                              % (u["category"], u["kind"], u["function"], place))
     # disclosure grading: the page's totals are the JSON's, every grade
     # the JSON gives a flow is shown, every category in the summary table
     if "disclosure" in report:

@@ -351,8 +351,11 @@ static void test_bundled_policy(void)
 	CHECK(pf_policy_severity(p, PF_RULE_UNDECLARED_CATEGORY) == PF_SEV_ERROR);
 	CHECK(pf_policy_severity(p, PF_RULE_INCOMPLETE_EXPORT) == PF_SEV_ERROR);
 	CHECK(pf_policy_severity(p, PF_RULE_PLAINTEXT_CREDENTIAL) == PF_SEV_ERROR);
-	for (int i = 0; i < PF_RULE_COUNT; i++)
-		CHECK(p->rules[i].ref != NULL);
+	for (int i = 0; i < PF_RULE_COUNT; i++) /* every rule it turns on quotes it */
+		CHECK(!p->rules[i].enabled || p->rules[i].ref != NULL);
+	/* opt-in: off until a policy lists it */
+	CHECK(pf_policy_severity(p, PF_RULE_UNKNOWN_PURPOSE) == -1);
+	CHECK(pf_policy_severity(NULL, PF_RULE_UNKNOWN_PURPOSE) == -1);
 
 	CHECK(p->require_tls && p->transport_ref);
 	CHECK(p->transport_transforms == (1u << PF_TR_ENCRYPTED | 1u << PF_TR_ANONYMIZED));
