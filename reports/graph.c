@@ -845,9 +845,16 @@ static Agraph_t *datamap_graph(const pf_report_ctx *ctx, int html)
 		if (e->transforms) {
 			char tr[96];
 
-			pf_sbuf_puts(&b, pf_transforms_str(e->transforms, tr, sizeof(tr)));
+			/* "hashed, redacted; some unchanged" */
+			const char *t = pf_transforms_str(e->transforms, tr, sizeof(tr)), *c;
+
+			for (; (c = strchr(t, ',')); t = c + 1) {
+				pf_sbuf_add(&b, t, (size_t)(c - t));
+				pf_sbuf_puts(&b, ", ");
+			}
+			pf_sbuf_puts(&b, t);
 			if (e->plain)
-				pf_sbuf_puts(&b, " | as is");
+				pf_sbuf_puts(&b, "; some unchanged");
 		}
 		if (e->rules) {
 			if (!e->quiet || e->dashed) {

@@ -623,6 +623,33 @@ static void put_inventory(html *h)
 	pf_sbuf_puts(b, "</section>\n");
 }
 
+/* "user.contact.email hashed and encrypted before it is sent" (in the
+   arena): a use's transforms in words. */
+static const char *measure_words(html *h, const pf_use *u)
+{
+	pf_sbuf w = {0};
+	const char *a;
+
+	pf_sbuf_puts(&w, u->category);
+	for (const char *t = u->transforms; t && *t;) {
+		const char *comma = strchr(t, ',');
+		size_t len = comma ? (size_t)(comma - t) : strlen(t);
+
+		pf_sbuf_puts(&w, t == u->transforms ? " " : " and ");
+		if (len == 10 && !strncmp(t, "anonymized", len))
+			pf_sbuf_puts(&w, "anonymised");
+		else if (len == 13 && !strncmp(t, "pseudonymized", len))
+			pf_sbuf_puts(&w, "pseudonymised");
+		else
+			pf_sbuf_add(&w, t, len);
+		t += len + (comma != NULL);
+	}
+	pf_sbuf_printf(&w, " before it is %s", u->kind ? u->kind : "used");
+	a = pf_arena_strdup(h->arena, w.v);
+	pf_free(w.v);
+	return a;
+}
+
 /* The retention rules of `cats`, each once with its categories, linked
    to the rule's sentence. */
 static void put_retention_rules(html *h, const strset *cats)
@@ -685,7 +712,7 @@ static void put_activity(html *h, const char *purpose, size_t k)
 		if (u->function)
 			set_add(&fns, u->function);
 		if (u->transforms && *u->transforms)
-			set_add(&measures, u->transforms);
+			set_add(&measures, measure_words(h, u));
 	}
 	for (i = 0; pp && i < pp->categories.n; i++)
 		set_add(&pcats, pp->categories.v[i]);
@@ -1191,6 +1218,67 @@ static void put_notes(html *h)
 	pf_sbuf_puts(b, "</tbody></table></section>\n");
 }
 
+/* --- glossary -------------------------------------------------------------------- */
+
+/* Terms the report keeps because the code and the policy use them, each
+   with a line in plain language. */
+static const struct { const char *term, *meaning; } glossary[] = {
+	{"category", "A kind of personal data, named as in the policy (fideslang): "
+	             "user.contact.email is an e-mail address; user.contact covers every "
+	             "contact detail under it."},
+	{"purpose", "Why data is used (fideslang data use): essential.service is running the "
+	            "service the user signed up for; marketing.communications is sending them "
+	            "offers."},
+	{"legal basis", "The GDPR article 6 ground a purpose rests on: contract (needed to "
+	                "provide the service), legitimate_interest, consent, legal_obligation, "
+	                "vital_interest, public_task."},
+	{"recipient", "Someone outside the service the data is sent to: a processor works on "
+	              "the controller's behalf (a payment or e-mail provider), an authority "
+	              "receives data the law requires, a controller decides on its own."},
+	{"undeclared third party", "A server the code sends data to that no recipient of the "
+	                           "policy claims (its host name is given)."},
+	{"the service's own server", "A host the policy names as the service itself (first "
+	                             "party): data sent there does not leave the controller."},
+	{"store", "Where the code keeps data: a database table, a file, a cache, named as the "
+	          "code names it."},
+	{"sink", "Where data leaves the function that holds it: log (syslog, standard error), "
+	         "storage (files, databases), network (a connection in clear), network.tls (an "
+	         "encrypted connection)."},
+	{"hashed", "Turned into a one-way digest: the value cannot be read back, only "
+	           "compared."},
+	{"encrypted", "Readable only with a key."},
+	{"anonymised", "Changed so that it no longer identifies a person, even combined with "
+	               "other data."},
+	{"pseudonymised", "Replaced by an identifier that can be linked back to the person only "
+	                  "with separately kept information."},
+	{"redacted", "Partly masked (the last four digits of a card number)."},
+	{"finding", "A place in the code where a flow breaks the policy, with the rule it "
+	            "breaks and the policy's sentence."},
+	{"severity", "How much a finding matters: error (a promise of the policy is broken), "
+	             "warning (to review), note."},
+	{"trace", "The steps privflow followed from where the data is read to where it "
+	          "leaves."},
+	{"fingerprint", "A finding's identity across runs, kept when lines move: what a "
+	                "baseline or a suppression names."},
+	{"flow", "One path of personal data: a category, where it goes, for which purpose."},
+	{"translation unit", "A source file as the compiler sees it, with the headers it "
+	                     "includes."},
+};
+
+static void put_glossary(html *h)
+{
+	pf_sbuf *b = &h->b;
+
+	pf_sbuf_puts(b, "<section id=\"glossary\"><h2>Glossary</h2>\n<dl class=\"facts "
+	                "glossary\">");
+	for (size_t i = 0; i < sizeof(glossary) / sizeof(glossary[0]); i++) {
+		pf_sbuf_printf(b, "<dt>%s</dt><dd>", glossary[i].term);
+		put_esc(b, glossary[i].meaning);
+		pf_sbuf_puts(b, "</dd>");
+	}
+	pf_sbuf_puts(b, "</dl></section>\n");
+}
+
 /* --- page ------------------------------------------------------------------------ */
 
 static const char style[] =
@@ -1380,7 +1468,7 @@ static void put_head(html *h)
 	                "<li><a href=\"#files\">Files</a></li>");
 	if (h->pol && h->pol->nnotes)
 		pf_sbuf_puts(b, "<li><a href=\"#notes\">Not checkable</a></li>");
-	pf_sbuf_puts(b, "</ul></nav>\n<main>\n");
+	pf_sbuf_puts(b, "<li><a href=\"#glossary\">Glossary</a></li></ul></nav>\n<main>\n");
 }
 
 /*
@@ -1422,6 +1510,7 @@ int pf_report_html(char **out, size_t *len, const pf_report_ctx *ctx)
 	put_findings(&h);
 	put_files(&h);
 	put_notes(&h);
+	put_glossary(&h);
 	pf_sbuf_puts(&h.b, "</main>\n<script>");
 	pf_sbuf_puts(&h.b, script);
 	pf_sbuf_puts(&h.b, "</script>\n</body>\n</html>\n");

@@ -224,7 +224,7 @@ def main():
         errors.append("the page's script did not finish (no data-pf-ready on "
                       "<body>): a script error or a CSP mismatch")
     for sec in ("summary", "data-map", "inventory", "processing", "questions", "findings",
-                "files"):
+                "files", "glossary"):
         if dom.ids.get(sec) != "section":
             errors.append("section #%s is missing" % sec)
     nfind = len(report["findings"])
@@ -247,6 +247,8 @@ def main():
     if re.search(r"\+\d+ more", dom_text):
         errors.append("a list is cut (\"+N more\"): the record must be complete")
     text = htmlmod.unescape(source)
+    if "| as is" in text:
+        errors.append("an edge label says '| as is': internal jargon")
     for u in report.get("inventory", []):
         for key in ("category", "function"):
             if u.get(key) and u[key] not in text:
