@@ -60,7 +60,7 @@ enum {
 enum {
 	OPT_POLICY = 256, OPT_CATALOG, OPT_NO_DEFAULT_CATALOG, OPT_FORMAT, OPT_OUT_DIR,
 	OPT_DB, OPT_NO_DB, OPT_ROOT, OPT_FAIL_ON, OPT_COLOR, OPT_NO_COLOR,
-	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_RUN, OPT_GRAPH_BY, OPT_GRAPH_CATEGORY,
+	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_RUN, OPT_COMPARE, OPT_GRAPH_BY, OPT_GRAPH_CATEGORY,
 	OPT_GRAPH_PURPOSE, OPT_GRAPH_RULE, OPT_TU_TIMEOUT, OPT_TU_MEMORY, OPT_EXTRA_ARG,
 	OPT_EXTRA_ARG_BEFORE, OPT_REMOVE_ARG,
 	OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_NO_BASELINE, OPT_KEEP_RUNS,
@@ -134,6 +134,9 @@ static const cli_opt cli_opts[] = {
 	 "keep only the N newest runs in the store (1-1000000), deleting older ones"},
 	{"run", OPT_RUN, "ID", CMD_REPORT | CMD_BASELINE,
 	 "the recorded run to render or baseline (default: the latest)"},
+	{"compare", OPT_COMPARE, "ID", CMD_REPORT,
+	 "say what changed since recorded run ID (the last review): the categories, "
+	 "recipients, purposes, stores and findings new and gone (html, json, md, text)"},
 	{"fail-on", OPT_FAIL_ON, "LEVEL", SR,
 	 "error (default), warning, note or never: the least severity that exits 1"},
 	{"color", OPT_COLOR, NULL, SR, "colour the text report"},
@@ -544,6 +547,7 @@ typedef struct options {
 	int progress;
 	int quiet;
 	int64_t run;
+	int64_t compare;    /* --compare ID; 0: none */
 	long keep_runs;     /* --keep-runs N; 0: keep all */
 	const char *changed_since; /* --changed-since REV */
 	int staged;         /* --staged */
@@ -820,6 +824,11 @@ static int parse_options(options *o, int argc, char **argv, const cli_cmd *cmd)
 			if (*end || o->run < 0 || end == optarg)
 				return bad_usage("--run: expected a run id, got '%s'", optarg);
 			break;
+		case OPT_COMPARE:
+			o->compare = strtoll(optarg, &end, 10);
+			if (*end || o->compare < 1 || end == optarg)
+				return bad_usage("--compare: expected a run id, got '%s'", optarg);
+			break;
 		case OPT_GRAPH_BY:
 			if (strcmp(optarg, "purpose") && strcmp(optarg, "file"))
 				return bad_usage("--graph-by: expected purpose or file, got '%s'", optarg);
@@ -897,8 +906,10 @@ static int plan_reports(const options *o, char **paths, size_t *npaths)
 /* The formats that carry a suppressed finding as such (SARIF's
    suppressions, a JSON field); the others are read by people, and show
    only the open findings (their summaries count the suppressed ones). */
+/* `prev` (may be NULL): the run `--compare` names, recorded as run `prev_run`. */
 static int write_reports(const options *o, char **paths, const pf_results *res,
-                         const pf_policy *pol, const char *source_root)
+                         const pf_policy *pol, const char *source_root,
+                         const pf_results *prev, int64_t prev_run)
 {
 	char formats[256], *save = NULL;
 	size_t k = 0;
@@ -915,7 +926,8 @@ static int write_reports(const options *o, char **paths, const pf_results *res,
 		const pf_report_writer *w = pf_report_writer_find(f);
 		pf_report_ctx ctx = {.results = w && w->keeps_suppressed ? res : &shown,
 		                     .policy = pol, .graph = o->graph,
-		                     .source_root = source_root};
+		                     .source_root = source_root, .previous = prev,
+		                     .previous_run = (long long)prev_run};
 		char *out = NULL;
 		size_t len = 0;
 
@@ -1471,7 +1483,7 @@ static int scan_main(int argc, char **argv, unsigned cmd)
 		pf_baseline_apply(bl, res);
 	if (changes)
 		pf_changes_filter(res, changes);
-	if ((rc = write_reports(&o, paths, res, pol, root)))
+	if ((rc = write_reports(&o, paths, res, pol, root, NULL, 0)))
 		goto done;
 	if (res->ntus == res->ntus_outside + res->ntus_excluded) {
 		fprintf(stderr, "privflow: warning: nothing was analysed: %s\n",
@@ -1507,7 +1519,7 @@ static int cmd_report(int argc, char **argv)
 {
 	options o = {0};
 	pf_store *st = NULL;
-	pf_results *res = NULL;
+	pf_results *res = NULL, *prev = NULL;
 	pf_policy *pol = NULL;
 	pf_baseline *bl = NULL;
 	pf_supfile *sf = NULL;
@@ -1527,7 +1539,8 @@ static int cmd_report(int argc, char **argv)
 	    (o.policy && (rc = load_policy(&pol, &o))) || (rc = load_supfile(&sf, &now, &o)))
 		goto done;
 	if (pf_store_open_readonly(&st, o.db) < 0 ||
-	    pf_store_load(&res, st, o.run) < 0) {
+	    pf_store_load(&res, st, o.run) < 0 ||
+	    (o.compare && pf_store_load(&prev, st, o.compare) < 0)) {
 		rc = fail(EXIT_BAD);
 		goto done;
 	}
@@ -1551,7 +1564,7 @@ static int cmd_report(int argc, char **argv)
 			root = absolute(res->root);
 		pf_free(cwd);
 	}
-	if ((rc = write_reports(&o, paths, res, pol, root)))
+	if ((rc = write_reports(&o, paths, res, pol, root, prev, o.compare)))
 		goto done;
 	rc = exit_status(&o, res);
 	print_summary(&o, paths, npaths, res, bl != NULL, 0, NULL);
@@ -1561,6 +1574,8 @@ done:
 	free_paths(paths, npaths);
 	if (res)
 		pf_results_free(res);
+	if (prev)
+		pf_results_free(prev);
 	if (st)
 		pf_store_close(st);
 	if (pol)

@@ -21,6 +21,7 @@
 #include "kinds.h"
 #include "policy.h"
 #include "report_p.h"
+#include "rundiff.h"
 #include "util.h"
 
 /* Lines of code shown above and below a finding. */
@@ -426,6 +427,57 @@ static const char *where(html *h, const pf_use *u)
 		pf_free(s);
 		return a;
 	}
+}
+
+/* report --compare: what changed since the run compared with. */
+static void put_changes(html *h)
+{
+	static const char *const titles[PF_DIFF_PARTS] = {
+		"Categories of personal data", "Recipients", "Purposes", "Stores", "Findings"};
+	const pf_report_ctx *ctx = h->ctx;
+	pf_sbuf *b = &h->b;
+	pf_run_diff d;
+
+	if (!ctx->previous)
+		return;
+	pf_run_diff_compute(&d, ctx->previous, h->r, h->arena);
+	pf_sbuf_printf(b, "<section id=\"changes\"><h2>Changes since run %lld</h2>\n"
+	               "<p class=\"help\">What the code does now and did not at run %lld "
+	               "(the last review), and what it no longer does.</p>\n"
+	               "<table class=\"changes\"><thead><tr><th></th><th>New</th><th>Gone</th>"
+	               "</tr></thead><tbody>\n", ctx->previous_run, ctx->previous_run);
+	for (int p = 0; p < PF_DIFF_PARTS; p++) {
+		pf_sbuf_printf(b, "<tr><th>%s</th>", titles[p]);
+		for (int k = 0; k < 2; k++) {
+			const pf_diff_list *l = k ? &d.removed[p] : &d.added[p];
+			strset s = {0};
+
+			for (size_t i = 0; i < l->n; i++) {
+				const pf_finding *f;
+				char *w;
+
+				if (p == PF_DIFF_RECIPIENTS) {
+					set_add(&s, recipient_words(h, l->v[i], NULL, NULL));
+					continue;
+				}
+				if (p != PF_DIFF_FINDINGS ||
+				    !(f = pf_run_diff_finding(k ? ctx->previous : h->r, l->v[i]))) {
+					set_add(&s, l->v[i]);
+					continue;
+				}
+				w = pf_asprintf("%s at %s:%u: %s", rule_word(f->rule), f->file ? f->file : "?",
+				                f->line, f->message ? f->message : "");
+				set_add(&s, pf_arena_strdup(h->arena, w));
+				pf_free(w);
+			}
+			pf_sbuf_puts(b, "<td>");
+			put_list(b, &s, p == PF_DIFF_CATEGORIES || p == PF_DIFF_PURPOSES);
+			pf_sbuf_puts(b, "</td>");
+			pf_vec_free(&s);
+		}
+		pf_sbuf_puts(b, "</tr>\n");
+	}
+	pf_sbuf_puts(b, "</tbody></table></section>\n");
 }
 
 /* The number (1-based) of the retention rule of `cat`, 0 if none. */
@@ -1456,7 +1508,10 @@ static void put_head(html *h)
 		put_esc(b, r->tool_version);
 	}
 	pf_sbuf_puts(b, " from the source code.</p>\n</header>\n"
-	                "<nav><ul><li><a href=\"#summary\">Summary</a></li>"
+	                "<nav><ul><li><a href=\"#summary\">Summary</a></li>");
+	if (h->ctx->previous)
+		pf_sbuf_puts(b, "<li><a href=\"#changes\">Changes</a></li>");
+	pf_sbuf_puts(b,
 	                "<li><a href=\"#data-map\">Data map</a></li>"
 	                "<li><a href=\"#inventory\">Data inventory</a></li>"
 	                "<li><a href=\"#processing\">Record of processing</a></li>");
@@ -1502,6 +1557,7 @@ int pf_report_html(char **out, size_t *len, const pf_report_ctx *ctx)
 		h.disc = pf_disclosure_grade(h.pol, h.r, h.arena, &h.ndisc, h.grades);
 	put_head(&h);
 	put_summary(&h);
+	put_changes(&h);
 	put_datamap(&h);
 	put_inventory(&h);
 	put_processing(&h);

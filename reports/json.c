@@ -14,6 +14,7 @@
 #include "jsonpos.h"
 #include "kinds.h"
 #include "report_p.h"
+#include "rundiff.h"
 #include "util.h"
 
 /* A string, or null for an absent one. A byte that is not UTF-8 (a file
@@ -220,9 +221,40 @@ static json_t *disclosure_json(const pf_report_ctx *ctx)
 	return o;
 }
 
+/* {"since_run": N, "categories": {"added": [...], "removed": [...]}, ...,
+   "findings": {"added": [finding...], "removed": [finding...]}}. */
+static json_t *changes_json(const pf_report_ctx *ctx)
+{
+	pf_arena *a = pf_arena_new();
+	pf_run_diff d;
+	json_t *o = json_object();
+
+	pf_run_diff_compute(&d, ctx->previous, ctx->results, a);
+	json_object_set_new(o, "since_run", json_integer(ctx->previous_run));
+	for (int p = 0; p < PF_DIFF_PARTS; p++) {
+		json_t *part = json_object();
+		const pf_diff_list *l[2] = {&d.added[p], &d.removed[p]};
+
+		for (int k = 0; k < 2; k++) {
+			json_t *arr = json_array();
+
+			for (size_t i = 0; i < l[k]->n; i++)
+				json_array_append_new(arr, p == PF_DIFF_FINDINGS
+				        ? finding_json(pf_run_diff_finding(k ? ctx->previous : ctx->results,
+				                                           l[k]->v[i]))
+				        : pf_report_json_str(l[k]->v[i]));
+			json_object_set_new(part, k ? "removed" : "added", arr);
+		}
+		json_object_set_new(o, pf_diff_part_name(p), part);
+	}
+	pf_arena_free(a);
+	return o;
+}
+
 /*
  * {"version":1, "findings":[...], "summary":{...}, "inventory":[...],
- *  "disclosure":{...} (with a policy), "files":[...],
+ *  "disclosure":{...} (with a policy), "changes":{...} (report --compare),
+ *  "files":[...],
  *  "tool":{"name","version"}}; absent strings are null.
  */
 int pf_report_json(char **out, size_t *len, const pf_report_ctx *ctx)
@@ -243,6 +275,8 @@ int pf_report_json(char **out, size_t *len, const pf_report_ctx *ctx)
 	json_object_set_new(root, "inventory", a);
 	if (ctx->policy)
 		json_object_set_new(root, "disclosure", disclosure_json(ctx));
+	if (ctx->previous)
+		json_object_set_new(root, "changes", changes_json(ctx));
 	a = json_array();
 	for (i = 0; i < r->nfiles; i++)
 		json_array_append_new(a, file_json(&r->files[i]));

@@ -26,6 +26,9 @@ typedef struct pf_report_ctx {
 	const char *source_root;        /* html: the directory code excerpts
 	                                   may be quoted from (NULL: none) */
 	pf_graph_options graph;         /* dot, svg, html */
+	const pf_results *previous;     /* report --compare: the run compared
+	                                   with (NULL: none) */
+	long long previous_run;         /* its id */
 } pf_report_ctx;
 
 typedef struct pf_report_writer {

@@ -8,6 +8,7 @@
 
 #include "kinds.h"
 #include "report_p.h"
+#include "rundiff.h"
 #include "util.h"
 
 /* gcc's default GCC_COLORS. */
@@ -112,6 +113,35 @@ static void put_count(pf_sbuf *b, int *first, size_t n, const char *one,
 	*first = 0;
 }
 
+/* "privflow: since run 3: new categories: a, b; gone findings: 2" */
+static void put_changes(pf_sbuf *b, const pf_report_ctx *ctx)
+{
+	pf_arena *a = pf_arena_new();
+	pf_run_diff d;
+	int any = 0;
+
+	pf_run_diff_compute(&d, ctx->previous, ctx->results, a);
+	pf_sbuf_printf(b, "privflow: since run %lld:", ctx->previous_run);
+	for (int p = 0; p < PF_DIFF_PARTS; p++)
+		for (int k = 0; k < 2; k++) {
+			const pf_diff_list *l = k ? &d.removed[p] : &d.added[p];
+
+			if (!l->n)
+				continue;
+			pf_sbuf_printf(b, "%s %s %s", any ? ";" : "", k ? "gone" : "new",
+			               pf_diff_part_name(p));
+			if (p == PF_DIFF_FINDINGS)
+				pf_sbuf_printf(b, ": %zu", l->n);
+			for (size_t i = 0; p != PF_DIFF_FINDINGS && i < l->n; i++) {
+				pf_sbuf_puts(b, i ? ", " : ": ");
+				put_oneline(b, l->v[i]);
+			}
+			any = 1;
+		}
+	pf_sbuf_puts(b, any ? "\n" : " nothing changed\n");
+	pf_arena_free(a);
+}
+
 /*
  * Renders the findings of ctx->results, then
  * "privflow: 3 errors, 2 warnings in 12 files" (or "no findings"), and
@@ -171,6 +201,8 @@ int pf_report_text(char **out, size_t *len, const pf_report_ctx *ctx)
 	if (r->nbaseline_gone)
 		pf_sbuf_printf(&b, " (%zu gone)", r->nbaseline_gone);
 	pf_sbuf_puts(&b, "\n");
+	if (ctx->previous)
+		put_changes(&b, ctx);
 	pf_sbuf_take(&b, out, len);
 	return PF_OK;
 }
