@@ -8,6 +8,7 @@
 
 #include "kinds.h"
 #include "report_p.h"
+#include "rundiff.h"
 #include "util.h"
 
 /*
@@ -205,6 +206,39 @@ static void put_finding(pf_sbuf *b, const pf_finding *f)
 	}
 }
 
+/* report --compare: "## Changes since run N", a list per part. */
+static void put_changes(pf_sbuf *b, const pf_report_ctx *ctx)
+{
+	pf_arena *a = pf_arena_new();
+	pf_run_diff d;
+
+	pf_run_diff_compute(&d, ctx->previous, ctx->results, a);
+	pf_sbuf_printf(b, "## Changes since run %lld\n\n", ctx->previous_run);
+	for (int p = 0; p < PF_DIFF_PARTS; p++)
+		for (int k = 0; k < 2; k++) {
+			const pf_diff_list *l = k ? &d.removed[p] : &d.added[p];
+
+			pf_sbuf_printf(b, "- %s %s:%s", k ? "Gone" : "New", pf_diff_part_name(p),
+			               l->n ? "" : " none");
+			for (size_t i = 0; i < l->n; i++) {
+				const pf_finding *f = p == PF_DIFF_FINDINGS
+				        ? pf_run_diff_finding(k ? ctx->previous : ctx->results, l->v[i])
+				        : NULL;
+
+				pf_sbuf_puts(b, i ? ", " : " ");
+				if (f) {
+					pf_sbuf_printf(b, "`%s` at ", pf_rule_id(f->rule));
+					put_loc(b, f->file, f->line, f->col);
+				} else {
+					put_code(b, l->v[i]);
+				}
+			}
+			pf_sbuf_puts(b, "\n");
+		}
+	pf_sbuf_puts(b, "\n");
+	pf_arena_free(a);
+}
+
 /* Renders the whole report; deterministic like the JSON (no dates). */
 int pf_report_md(char **out, size_t *len, const pf_report_ctx *ctx)
 {
@@ -219,6 +253,8 @@ int pf_report_md(char **out, size_t *len, const pf_report_ctx *ctx)
 		pf_sbuf_puts(&b, "\n\n");
 	}
 	put_summary(&b, r);
+	if (ctx->previous)
+		put_changes(&b, ctx);
 	put_inventory(&b, r);
 	pf_sbuf_puts(&b, "## Findings\n\n");
 	if (!r->nfindings)

@@ -84,6 +84,10 @@ def compare_runs(ctx):
     expect('<section id="changes"><h2>Changes since run 1</h2>' in html
            and "undeclared third party: collect.adtrack.example" in html,
            "html report: no changes section naming the new recipient")
+    rc, out, err = ctx.run("report", "--no-config", "--db", db, "--format", "md",
+                           "--fail-on", "never", "--compare", "1")
+    expect("## Changes since run 1" in out.decode() and "- Gone purposes: `essential.service`"
+           in out.decode(), "md report: %s" % out.decode()[:2000])
     # the same run: nothing changed
     rc, out, err = ctx.run("report", "--no-config", "--db", db, "--fail-on", "never",
                            "--compare", "2")
