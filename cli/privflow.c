@@ -61,7 +61,7 @@ enum {
 	OPT_POLICY = 256, OPT_CATALOG, OPT_NO_DEFAULT_CATALOG, OPT_FORMAT, OPT_OUT_DIR,
 	OPT_DB, OPT_NO_DB, OPT_ROOT, OPT_FAIL_ON, OPT_COLOR, OPT_NO_COLOR,
 	OPT_PROGRESS, OPT_NO_PROGRESS, OPT_RUN, OPT_COMPARE, OPT_GRAPH_BY, OPT_GRAPH_CATEGORY,
-	OPT_GRAPH_PURPOSE, OPT_GRAPH_RULE, OPT_TU_TIMEOUT, OPT_TU_MEMORY, OPT_EXTRA_ARG,
+	OPT_GRAPH_PURPOSE, OPT_GRAPH_RULE, OPT_GRAPH_OVERVIEW, OPT_TU_TIMEOUT, OPT_TU_MEMORY, OPT_EXTRA_ARG,
 	OPT_EXTRA_ARG_BEFORE, OPT_REMOVE_ARG,
 	OPT_CONFIG, OPT_NO_CONFIG, OPT_BASELINE, OPT_NO_BASELINE, OPT_KEEP_RUNS,
 	OPT_CHANGED_SINCE, OPT_STAGED, OPT_SUPPRESSIONS, OPT_NO_SUPPRESSIONS, OPT_NO_CACHE,
@@ -152,6 +152,9 @@ static const cli_opt cli_opts[] = {
 	{"graph-purpose", OPT_GRAPH_PURPOSE, "ID", SR,
 	 "graphs show only this purpose and its descendants"},
 	{"graph-rule", OPT_GRAPH_RULE, "RULE", SR, "graphs show only flows with a finding of RULE"},
+	{"graph-overview", OPT_GRAPH_OVERVIEW, NULL, SR,
+	 "the data map (dot, svg) as an overview: one node per purpose, storage and logs one "
+	 "node each, categories by parent when there are more than 8"},
 	{"baseline", OPT_BASELINE, "SPEC", SR,
 	 "report only findings not in a baseline: a file `privflow baseline` wrote, "
 	 "run:ID (a run in the store) or git:REF (the last run in the store recorded "
@@ -836,6 +839,7 @@ static int parse_options(options *o, int argc, char **argv, const cli_cmd *cmd)
 			break;
 		case OPT_GRAPH_CATEGORY: o->graph.category = optarg; break;
 		case OPT_GRAPH_PURPOSE: o->graph.purpose = optarg; break;
+		case OPT_GRAPH_OVERVIEW: o->graph.overview = 1; break;
 		case OPT_GRAPH_RULE:
 			if (pf_rule_from_id(optarg) < 0)
 				return bad_usage("--graph-rule: unknown rule '%s'", optarg);

@@ -153,6 +153,9 @@ typedef struct gnode {
 	size_t finding;      /* first such finding + 1, 0 if none */
 	size_t rep;          /* merged into node rep (itself if not merged) */
 	size_t nmerged;      /* names merged into it, itself included */
+	size_t count;        /* overview: categories, functions or stores in it;
+	                        a directory node: its functions */
+	int is_dir;          /* a function node that stands for a directory */
 	int used;
 } gnode;
 
@@ -171,6 +174,8 @@ typedef struct model {
 	pf_strtab *ekeys;    /* "from>to" -> edge index + 1 */
 	PF_VEC(gedge) edges;
 	pf_strtab *clusters; /* cluster keys (purpose or file) */
+	pf_strtab *members;  /* overview: "node\x1fmember" pairs seen */
+	pf_strtab *names;    /* overview: category groups, kept for the labels */
 	size_t nflows;
 } model;
 
@@ -253,12 +258,19 @@ static int filter_ok(const char *filter, const char *id)
 	return id && pf_category_covers(filter, id);
 }
 
+static int purpose_ok(const pf_graph_options *o, const char *purpose)
+{
+	if (!o->purpose_exact)
+		return filter_ok(o->purpose, purpose);
+	return o->purpose && *o->purpose ? str_eq(o->purpose, purpose) : !purpose;
+}
+
 static int finding_selected(const pf_report_ctx *ctx, const pf_finding *f)
 {
 	const pf_graph_options *o = &ctx->graph;
 
 	return filter_ok(o->category, f->category) &&
-	       filter_ok(o->purpose, f->purpose) &&
+	       purpose_ok(o, f->purpose) &&
 	       (!o->rule || !*o->rule || !strcmp(o->rule, pf_rule_id(f->rule)));
 }
 
@@ -277,11 +289,120 @@ static void mark(gnode *n, int rule, size_t finding)
 		n->finding = finding + 1;
 }
 
+/* Categories an overview or a bounded map (max_functions) shows one by
+   one; past it, by parent. */
+#define OVERVIEW_CATEGORIES 8
+
+static size_t distinct_categories(const pf_report_ctx *ctx)
+{
+	const pf_results *r = ctx->results;
+	pf_strtab *t = pf_strtab_new();
+	size_t n;
+
+	for (size_t i = 0; i < r->nuses; i++)
+		if (r->uses[i].category && r->uses[i].function && r->uses[i].sink &&
+		    purpose_ok(&ctx->graph, r->uses[i].purpose))
+			pf_strtab_intern(t, r->uses[i].category);
+	n = pf_strtab_count(t);
+	pf_strtab_free(t);
+	return n;
+}
+
+/* The overview's node for `cat`: its parent of two levels when grouped
+   ("user.contact" for user.contact.email), else itself. */
+static const char *category_group(model *m, const char *cat, int grouped)
+{
+	const char *dot = strchr(cat, '.');
+	char group[128];
+
+	if (!grouped || !dot || !(dot = strchr(dot + 1, '.')) ||
+	    (size_t)(dot - cat) >= sizeof(group))
+		return cat;
+	memcpy(group, cat, (size_t)(dot - cat));
+	group[dot - cat] = '\0';
+	return pf_strtab_str(m->names, pf_strtab_intern(m->names, group));
+}
+
+/* Counts `member` in node `n` once. */
+static void count_member(model *m, size_t n, const char *member)
+{
+	uint32_t before = pf_strtab_count(m->members);
+	char *k = pf_asprintf("%zu\x1f%s", n, member ? member : "");
+
+	pf_strtab_intern(m->members, k);
+	pf_free(k);
+	if (pf_strtab_count(m->members) > before)
+		m->nodes.v[n].count++;
+}
+
+/* The node of `function` (of `file`, in the cluster of `purpose`), or of
+   the file's directory when the map draws directories. */
+static size_t function_node(model *m, const pf_graph_options *o, const char *purpose,
+                            const char *file, const char *function, int by_dir)
+{
+	pf_sym cl = cluster_of(m, o, purpose, file);
+	const char *f = file ? file : "(unknown file)", *slash = strrchr(f, '/');
+	char *key;
+
+	if (by_dir) /* the directory, kept for the label */
+		f = slash ? pf_strtab_str(m->names, pf_strtab_intern_n(m->names, f,
+		                                                       (size_t)(slash - f) + 1))
+		          : "./";
+	key = by_dir ? pf_asprintf("%u\x1f\x1f%s", cl, f)
+	                    : pf_asprintf("%u\x1f%s\x1f%s", cl, function,
+	                                  o->by_file ? "" : (file ? file : ""));
+	size_t n = node_get(m, NK_FUNCTION, key, by_dir ? f : function, file, cl);
+
+	pf_free(key);
+	if (by_dir) {
+		m->nodes.v[n].is_dir = 1;
+		count_member(m, n, function);
+	}
+	return n;
+}
+
+/* A use on the overview: its category (or the category's parent:
+   "user.contact" for user.contact.email) -> its purpose -> storage, logs,
+   or the channel and recipient. */
+static void overview_use(model *m, const pf_report_ctx *ctx, const pf_use *u, int grouped,
+                         unsigned rules)
+{
+	const char *cat = u->category;
+	size_t c, fn, s;
+	pf_sym cl;
+	gedge *e;
+	int one_kind = !strcmp(u->sink, "storage") || !strcmp(u->sink, "log");
+	char *key;
+
+	cat = category_group(m, cat, grouped);
+	c = node_get(m, NK_CATEGORY, cat, cat, NULL, 0);
+	count_member(m, c, u->category);
+	cl = cluster_of(m, &ctx->graph, u->purpose, u->file);
+	key = pf_asprintf("%u", cl);
+	fn = node_get(m, NK_FUNCTION, key, "", NULL, cl);
+	pf_free(key);
+	count_member(m, fn, u->function);
+	key = pf_asprintf("%s\x1f%s", u->sink, one_kind || !u->target ? "" : u->target);
+	s = node_get(m, NK_SINK, key, one_kind || !u->target ? u->sink : u->target,
+	             one_kind || !u->target ? NULL : u->sink, 0);
+	pf_free(key);
+	if (!strcmp(u->sink, "storage"))
+		count_member(m, s, u->target);
+	e = edge_get(m, c, fn);
+	e->rules |= rules;
+	e->quiet = 1;
+	e = edge_get(m, fn, s);
+	e->rules |= rules;
+	e->transforms |= transform_bits(u->transforms);
+	if (!transform_bits(u->transforms))
+		e->plain = 1;
+}
+
 /*
  * Fills the model from the uses (every flow that is not a mere
  * collection point) and the findings, honouring the filters.
  */
-static void model_build(model *m, const pf_report_ctx *ctx)
+static void model_build(model *m, const pf_report_ctx *ctx, int by_dir)
 {
 	const pf_results *r = ctx->results;
 	const pf_graph_options *o = &ctx->graph;
@@ -293,6 +414,11 @@ static void model_build(model *m, const pf_report_ctx *ctx)
 	m->keys = pf_strtab_new();
 	m->ekeys = pf_strtab_new();
 	m->clusters = pf_strtab_new();
+	m->members = pf_strtab_new();
+	m->names = pf_strtab_new();
+	/* the overview groups categories by parent past this many */
+	int grouped = (o->overview || o->max_functions) &&
+	              distinct_categories(ctx) > OVERVIEW_CATEGORIES;
 
 	/* Findings -> the flows they are about. Uses and findings are both
 	   sorted by file and line, but a plain double loop is simple and fast
@@ -323,8 +449,7 @@ static void model_build(model *m, const pf_report_ctx *ctx)
 
 		if (!u->function || !u->sink || !u->category)
 			continue;
-		if (!filter_ok(o->category, u->category) ||
-		    !filter_ok(o->purpose, u->purpose))
+		if (!filter_ok(o->category, u->category) || !purpose_ok(o, u->purpose))
 			continue;
 		if (o->rule && *o->rule) {
 			int rule = pf_rule_from_id(o->rule);
@@ -333,15 +458,17 @@ static void model_build(model *m, const pf_report_ctx *ctx)
 				continue;
 		}
 		m->nflows++;
-		c = node_get(m, NK_CATEGORY, u->category, u->category, NULL, 0);
-		{
-			pf_sym cl = cluster_of(m, o, u->purpose, u->file);
-			char *fkey = pf_asprintf("%u\x1f%s\x1f%s", cl, u->function,
-			                         o->by_file ? "" : (u->file ? u->file : ""));
-
-			fn = node_get(m, NK_FUNCTION, fkey, u->function, u->file, cl);
-			pf_free(fkey);
+		if (o->overview) {
+			overview_use(m, ctx, u, grouped, use_rules[j]);
+			continue;
 		}
+		{
+			const char *cat = category_group(m, u->category, grouped);
+
+			c = node_get(m, NK_CATEGORY, cat, cat, NULL, 0);
+			count_member(m, c, u->category);
+		}
+		fn = function_node(m, o, u->purpose, u->file, u->function, by_dir);
 		key = pf_asprintf("%s\x1f%s", u->sink, u->target ? u->target : "");
 		s = node_get(m, NK_SINK, key, u->target ? u->target : u->sink,
 		             u->target ? u->sink : NULL, 0);
@@ -372,8 +499,21 @@ static void model_build(model *m, const pf_report_ctx *ctx)
 		if (matched[i] || f->rule < 0 || f->rule >= PF_RULE_COUNT ||
 		    !finding_selected(ctx, f))
 			continue;
+		if (f->category && o->overview) {
+			const char *cat = category_group(m, f->category, grouped);
+
+			c = node_get(m, NK_CATEGORY, cat, cat, NULL, 0);
+			count_member(m, c, f->category);
+			mark(&m->nodes.v[c], f->rule, i);
+			continue;
+		}
+		if (o->overview)
+			continue;
 		if (f->category) {
-			c = node_get(m, NK_CATEGORY, f->category, f->category, NULL, 0);
+			const char *cat = category_group(m, f->category, grouped);
+
+			c = node_get(m, NK_CATEGORY, cat, cat, NULL, 0);
+			count_member(m, c, f->category);
 			has_c = 1;
 			if (f->rule == PF_RULE_UNDECLARED_CATEGORY || !f->function) {
 				mark(&m->nodes.v[c], f->rule, i);
@@ -382,14 +522,7 @@ static void model_build(model *m, const pf_report_ctx *ctx)
 		}
 		if (!f->function)
 			continue;
-		{
-			pf_sym cl = cluster_of(m, o, f->purpose, f->file);
-			char *fkey = pf_asprintf("%u\x1f%s\x1f%s", cl, f->function,
-			                         o->by_file ? "" : (f->file ? f->file : ""));
-
-			fn = node_get(m, NK_FUNCTION, fkey, f->function, f->file, cl);
-			pf_free(fkey);
-		}
+		fn = function_node(m, o, f->purpose, f->file, f->function, by_dir);
 		mark(&m->nodes.v[fn], f->rule, i);
 		if (has_c) {
 			gedge *e = edge_get(m, c, fn);
@@ -479,6 +612,8 @@ static void model_free(model *m)
 	pf_strtab_free(m->keys);
 	pf_strtab_free(m->ekeys);
 	pf_strtab_free(m->clusters);
+	pf_strtab_free(m->members);
+	pf_strtab_free(m->names);
 	pf_vec_free(&m->nodes);
 	pf_vec_free(&m->edges);
 }
@@ -702,8 +837,11 @@ static void merged_names(pf_sbuf *b, const model *m, size_t rep, size_t max,
 		if (k)
 			pf_sbuf_puts(b, sep);
 		put_label(b, n->name, 0);
-		pf_sbuf_puts(b, "()");
-		if (!max && n->detail) {
+		if (n->is_dir)
+			pf_sbuf_printf(b, " (%zu function%s)", n->count, n->count == 1 ? "" : "s");
+		else
+			pf_sbuf_puts(b, "()");
+		if (!max && n->detail && !n->is_dir) {
 			pf_sbuf_puts(b, " in ");
 			put_label(b, n->detail, 0);
 		}
@@ -711,18 +849,46 @@ static void merged_names(pf_sbuf *b, const model *m, size_t rep, size_t max,
 	}
 }
 
+/* Function nodes the map draws (after merging). */
+static size_t function_nodes(const model *m)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nodes.n; i++)
+		n += m->nodes.v[i].kind == NK_FUNCTION && m->nodes.v[i].rep == i;
+	return n;
+}
+
 static Agraph_t *datamap_graph(const pf_report_ctx *ctx, int html)
 {
+	pf_report_ctx coarse;
 	model m = {0};
-	Agraph_t *g = graph_new("privflow_data_map", "datamap");
+	Agraph_t *g = graph_new("privflow_data_map", ctx->graph.id ? ctx->graph.id : "datamap");
 	Agraph_t **clusters = NULL;
 	Agnode_t **an = NULL;
 	Agraph_t *cats, *sinks;
 	size_t i, ncl;
 	pf_sbuf b = {0};
 
-	model_build(&m, ctx);
-	model_merge(&m);
+	model_build(&m, ctx, 0);
+	if (!ctx->graph.overview)
+		model_merge(&m);
+	if (ctx->graph.max_functions && function_nodes(&m) > ctx->graph.max_functions) {
+		/* too many to read: one node per directory, and if there are still
+		   too many, one per purpose (the overview's) */
+		model_free(&m);
+		memset(&m, 0, sizeof(m));
+		model_build(&m, ctx, 1);
+		model_merge(&m);
+		if (function_nodes(&m) > ctx->graph.max_functions) {
+			coarse = *ctx;
+			coarse.graph.overview = 1;
+			ctx = &coarse; /* built and labelled as the overview */
+			model_free(&m);
+			memset(&m, 0, sizeof(m));
+			model_build(&m, ctx, 0);
+		}
+	}
 	if (!m.nodes.n) {
 		Agnode_t *n = agnode(g, S("empty"), 1);
 
@@ -784,13 +950,25 @@ static Agraph_t *datamap_graph(const pf_report_ctx *ctx, int html)
 		switch (n->kind) {
 		case NK_CATEGORY:
 			put_label(&b, n->name, 0);
+			if (pf_strtab_find(m.names, n->name)) /* a group */
+				pf_sbuf_printf(&b, ".*\\n(%zu categor%s)", n->count,
+				               n->count == 1 ? "y" : "ies");
 			set(a, "shape", "ellipse");
 			set(a, "style", "filled");
 			set(a, "fillcolor", "#e6f0fa");
 			break;
 		case NK_SINK:
-			put_label(&b, n->name, WRAP);
-			if (n->detail) {
+			if (!strncmp(n->name, "host:", 5)) {
+				pf_sbuf_puts(&b, "undeclared third party:\\n");
+				put_label(&b, n->name + 5, WRAP);
+			} else {
+				put_label(&b, n->name, WRAP);
+			}
+			if (n->count) {
+				b.n = 0;
+				put_label(&b, sink_words(n->name), 0);
+				pf_sbuf_printf(&b, "\\n(%zu store%s)", n->count, n->count == 1 ? "" : "s");
+			} else if (n->detail) {
 				pf_sbuf_puts(&b, "\\n");
 				put_label(&b, sink_words(n->detail), 0);
 			} else if (strcmp(n->name, sink_words(n->name))) {
@@ -802,7 +980,10 @@ static Agraph_t *datamap_graph(const pf_report_ctx *ctx, int html)
 			set(a, "fillcolor", "#f4f4f4");
 			break;
 		default:
-			merged_names(&b, &m, i, MAX_NAMES, "\\n");
+			if (ctx->graph.overview)
+				pf_sbuf_printf(&b, "%zu function%s", n->count, n->count == 1 ? "" : "s");
+			else
+				merged_names(&b, &m, i, MAX_NAMES, "\\n");
 			set(a, "style", "rounded,filled");
 			break;
 		}
@@ -813,7 +994,7 @@ static Agraph_t *datamap_graph(const pf_report_ctx *ctx, int html)
 			set_bad(a, 1);
 		}
 		set(a, "label", sbuf_str(&b));
-		if (n->kind == NK_FUNCTION) {
+		if (n->kind == NK_FUNCTION && !ctx->graph.overview) {
 			b.n = 0;
 			merged_names(&b, &m, i, 0, "\\n");
 			set(a, "tooltip", sbuf_str(&b));
@@ -1321,7 +1502,7 @@ size_t pf_graph_datamap_nflows(const pf_report_ctx *ctx)
 	model m = {0};
 	size_t n;
 
-	model_build(&m, ctx);
+	model_build(&m, ctx, 0);
 	n = m.nflows;
 	model_free(&m);
 	return n;

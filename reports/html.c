@@ -29,6 +29,9 @@
 /* Entries of a list shown before the rest folds into "N more" (the rest
    is in the file, opened when printed: a record must be complete). */
 #define MAX_LIST 6
+/* Function nodes a purpose's map draws; past them, one node per file
+   (a map should fit a screen). */
+#define MAP_FUNCTIONS 16
 
 /* --- escaping ------------------------------------------------------------- */
 
@@ -346,37 +349,96 @@ static void put_summary(html *h)
 	pf_sbuf_puts(b, "</tbody></table></section>\n");
 }
 
-static void put_datamap(html *h)
+/* A use the maps draw under the report's --graph-category and
+   --graph-purpose filters. */
+static int filter_ok_html(const html *h, const pf_use *u)
+{
+	const char *c = h->ctx->graph.category, *p = h->ctx->graph.purpose;
+
+	return (!c || !*c || (u->category && pf_category_covers(c, u->category))) &&
+	       (!p || !*p || (u->purpose && pf_category_covers(p, u->purpose)));
+}
+
+/* One map of the data-map section into a <figure> (or a line saying why
+   there is none). */
+static void put_map(html *h, const pf_report_ctx *ctx)
 {
 	pf_sbuf *b = &h->b;
 	char *svg = NULL;
 	size_t n = 0;
 
-	pf_sbuf_puts(b, "<section id=\"data-map\"><h2>Data map</h2>\n"
-	                "<p class=\"help\">Personal-data categories (left), the "
-	                "functions that process them, grouped by ");
-	pf_sbuf_puts(b, h->ctx->graph.by_file ? "source file" : "purpose");
-	pf_sbuf_puts(b, ", and where the data goes (right): stores, logs, "
-	                "channels and recipients. Edge labels are the transforms "
-	                "applied (hashed, anonymized...); red edges and nodes break "
-	                "the policy, labelled with the rule. Functions that do the "
-	                "same thing with the same data share a node.</p>\n");
-	if (!pf_graph_datamap_nflows(h->ctx) && !h->r->nfindings) {
-		pf_sbuf_puts(b, "<p class=\"none\">No personal-data flow to draw."
-		                "</p></section>\n");
-		return;
-	}
-	if (pf_graph_datamap(&svg, &n, h->gv, h->ctx, PF_GRAPH_SVG_HTML) < 0) {
-		pf_sbuf_puts(b, "<p class=\"none\">The data map could not be drawn: ");
+	if (pf_graph_datamap(&svg, &n, h->gv, ctx, PF_GRAPH_SVG_HTML) < 0) {
+		pf_sbuf_puts(b, "<p class=\"none\">The map could not be drawn: ");
 		put_esc(b, pf_error_last());
-		pf_sbuf_puts(b, "</p></section>\n");
+		pf_sbuf_puts(b, "</p>\n");
 		pf_error_clear();
 		return;
 	}
 	pf_sbuf_puts(b, "<figure class=\"graph\">");
 	pf_sbuf_add(b, svg, n);
-	pf_sbuf_puts(b, "</figure></section>\n");
+	pf_sbuf_puts(b, "</figure>\n");
 	pf_free(svg);
+}
+
+/* The overview map (purposes, destinations, categories by parent), then
+   one map per purpose with the functions where the data leaves. */
+static void put_datamap(html *h)
+{
+	const pf_results *r = h->r;
+	pf_sbuf *b = &h->b;
+	pf_report_ctx ctx = *h->ctx;
+	strset purposes = {0};
+	int unknown = 0;
+	char id[48];
+
+	pf_sbuf_puts(b, "<section id=\"data-map\"><h2>Data map</h2>\n"
+	                "<p class=\"help\">The overview: personal-data categories (left, "
+	                "grouped by parent when there are many), the purposes they serve "
+	                "(with how many functions), and where the data goes (right): storage, "
+	                "logs, channels and recipients. Edge labels are the transforms applied "
+	                "(hashed, anonymized...); red edges and nodes break the policy, labelled "
+	                "with the rule. One map per purpose follows, with the functions where "
+	                "the data leaves (helpers that only pass it on are not drawn; functions "
+	                "that do the same thing with the same data share a node).</p>\n");
+	if (!pf_graph_datamap_nflows(h->ctx) && !r->nfindings) {
+		pf_sbuf_puts(b, "<p class=\"none\">No personal-data flow to draw."
+		                "</p></section>\n");
+		return;
+	}
+	ctx.graph.overview = 1;
+	ctx.graph.id = "datamap";
+	put_map(h, &ctx);
+	ctx.graph.overview = 0;
+	ctx.graph.purpose_exact = 1;
+	ctx.graph.max_functions = MAP_FUNCTIONS;
+	for (size_t i = 0; i < r->nuses; i++)
+		if (r->uses[i].function && r->uses[i].sink && filter_ok_html(h, &r->uses[i])) {
+			if (r->uses[i].purpose)
+				set_add(&purposes, r->uses[i].purpose);
+			else
+				unknown = 1;
+		}
+	set_sort(&purposes);
+	for (size_t i = 0; i <= purposes.n; i++) {
+		if (i == purposes.n && !unknown)
+			break;
+		ctx.graph.purpose = i < purposes.n ? purposes.v[i] : NULL;
+		snprintf(id, sizeof(id), "datamap-%zu", i + 1);
+		ctx.graph.id = id;
+		pf_sbuf_printf(b, "<details class=\"map\" id=\"map-%zu\"><summary>", i + 1);
+		if (i < purposes.n) {
+			pf_sbuf_puts(b, "Purpose <code>");
+			put_esc(b, purposes.v[i]);
+			pf_sbuf_puts(b, "</code>");
+		} else {
+			pf_sbuf_puts(b, "Uses of no known purpose");
+		}
+		pf_sbuf_puts(b, "</summary>\n");
+		put_map(h, &ctx);
+		pf_sbuf_puts(b, "</details>\n");
+	}
+	pf_sbuf_puts(b, "</section>\n");
+	pf_vec_free(&purposes);
 }
 
 /*
@@ -887,51 +949,108 @@ static void put_processing(html *h)
 	pf_vec_free(&observed);
 }
 
+static int cmp_question(const void *x, const void *y)
+{
+	const pf_use *a = *(const pf_use *const *)x, *b = *(const pf_use *const *)y;
+	int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
+
+	if (!c)
+		c = strcmp(a->function ? a->function : "", b->function ? b->function : "");
+	return c ? c : a->line < b->line ? -1 : a->line > b->line;
+}
+
+/* A use whose purpose privflow could not determine (not a collection:
+   collecting needs no purpose, only where the data goes). */
+static int is_question(const pf_use *u)
+{
+	return !u->purpose && u->category && u->kind && strcmp(u->kind, "collected") &&
+	       strcmp(u->kind, "received");
+}
+
+/* One file's open questions: its functions (and the line of each one's
+   first use), then what they do with which categories. */
+static void put_question_file(html *h, const pf_use **q, size_t n)
+{
+	static const char *const kinds[] = {"stored", "logged", "sent", "written", "processed"};
+	static const char *const verbs[] = {"store", "log", "send", "write out", "process"};
+	pf_sbuf *b = &h->b;
+	strset fns = {0};
+	int any = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!i || strcmp(q[i]->function ? q[i]->function : "",
+		                 q[i - 1]->function ? q[i - 1]->function : "")) {
+			char *w = pf_asprintf("%s() line %u", q[i]->function ? q[i]->function : "?",
+			                      q[i]->line);
+
+			set_add(&fns, pf_arena_strdup(h->arena, w));
+			pf_free(w);
+		}
+	pf_sbuf_puts(b, "<li><code>");
+	put_esc(b, q[0]->file ? q[0]->file : "?");
+	pf_sbuf_puts(b, "</code>");
+	put_list(b, &fns, 0);
+	pf_sbuf_puts(b, fns.n == 1 ? "For which purpose does it" : "For which purpose do they");
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		strset cats = {0};
+
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(q[i]->kind, kinds[k]))
+				set_add(&cats, q[i]->category);
+		if (cats.n) {
+			set_sort(&cats);
+			pf_sbuf_printf(b, "%s %s ", any++ ? "," : "", verbs[k]);
+			for (size_t i = 0; i < cats.n; i++) {
+				pf_sbuf_puts(b, i ? ", " : "");
+				put_code(b, cats.v[i]);
+			}
+		}
+		pf_vec_free(&cats);
+	}
+	pf_sbuf_puts(b, "?</li>\n");
+	pf_vec_free(&fns);
+}
+
 /* Uses of personal data whose purpose privflow could not determine: open
    questions of the assessment (findings under a policy that lists the
-   unknown-purpose rule), one per function, kind and category. */
+   unknown-purpose rule), one entry per source file (where a binding of
+   the policy would answer them). */
 static void put_questions(html *h)
 {
 	const pf_results *r = h->r;
 	pf_sbuf *b = &h->b;
-	strset q = {0};
+	const pf_use **q = pf_calloc(r->nuses + 1, sizeof(*q));
+	size_t n = 0;
 
-	for (size_t i = 0; i < r->nuses; i++) {
-		const pf_use *u = &r->uses[i];
-		const char *verb;
-		char *s;
-
-		if (u->purpose || !u->category || !u->kind || !strcmp(u->kind, "collected") ||
-		    !strcmp(u->kind, "received"))
-			continue;
-		verb = !strcmp(u->kind, "sent") ? "send" : !strcmp(u->kind, "logged") ? "log"
-		       : !strcmp(u->kind, "stored") ? "store"
-		       : !strcmp(u->kind, "written") ? "write out" : "process";
-		s = pf_asprintf("For which purpose does %s() %s %s%s%s? (%s:%u)",
-		                u->function ? u->function : "the code", verb, u->category,
-		                !strcmp(u->kind, "sent") ? " to " : "",
-		                !strcmp(u->kind, "sent") ? recipient_words(h, u->target, u->sink, NULL)
-		                                         : "",
-		                u->file ? u->file : "?", u->line);
-		set_add(&q, pf_arena_strdup(h->arena, s));
-		pf_free(s);
-	}
+	for (size_t i = 0; i < r->nuses; i++)
+		if (is_question(&r->uses[i]))
+			q[n++] = &r->uses[i];
+	qsort(q, n, sizeof(*q), cmp_question);
 	pf_sbuf_puts(b, "<section id=\"questions\"><h2>Open questions</h2>\n<p class=\"help\">Uses "
 	                "of personal data for which the code says no purpose (no "
 	                "<code>PRIVFLOW_PURPOSE</code> on the function or its callers, no binding "
 	                "of its file in the policy): the record of processing cannot place them. "
-	                "Answer each in the assessment, or in the code. ");
+	                "Answer each in the assessment, or in the code (an annotation, or a "
+	                "binding of the file's path in the policy). ");
 	pf_sbuf_puts(b, h->pol && pf_policy_severity(h->pol, PF_RULE_UNKNOWN_PURPOSE) >= 0
 	                        ? "This policy makes each of them a finding (rule "
 	                          "<code>unknown-purpose</code>).</p>\n"
 	                        : "A policy that lists the rule <code>unknown-purpose</code> makes "
 	                          "each of them a finding.</p>\n");
-	if (!q.n)
+	if (!n) {
 		pf_sbuf_puts(b, "<p class=\"none\">None: every use has a purpose.</p>\n");
-	else
-		put_list(b, &q, 0);
+	} else {
+		pf_sbuf_puts(b, "<ul class=\"questions\">");
+		for (size_t i = 0, j; i < n; i = j) {
+			for (j = i + 1; j < n && !strcmp(q[j]->file ? q[j]->file : "",
+			                                 q[i]->file ? q[i]->file : ""); j++)
+				;
+			put_question_file(h, q + i, j - i);
+		}
+		pf_sbuf_puts(b, "</ul>\n");
+	}
 	pf_sbuf_puts(b, "</section>\n");
-	pf_vec_free(&q);
+	pf_free(q);
 }
 
 /* What a flow does, in words (in the arena): "sent to ... for P". */

@@ -17,6 +17,14 @@ typedef struct pf_graph_options {
 	const char *category; /* only this category and its descendants */
 	const char *purpose;  /* only this purpose and its descendants */
 	const char *rule;     /* only flows with a finding of this rule id */
+	int purpose_exact;    /* purpose: this one only, not its descendants
+	                         (NULL or "": the uses of no known purpose) */
+	const char *id;       /* html: the map's element id (NULL: "datamap") */
+	size_t max_functions; /* past this many function nodes, one node per
+	                         directory, then one per purpose (0: no bound) */
+	int overview;         /* one node per purpose (its functions counted),
+	                         per destination kind for storage and logs, and
+	                         categories by parent when there are many */
 } pf_graph_options;
 
 typedef struct pf_report_ctx {

@@ -267,17 +267,32 @@ def main():
                     and "undeclared third party: " + t[5:] not in body:
                 errors.append("section #%s does not name %s an undeclared third party"
                               % (sec, t[5:]))
+    # maps that stay readable: an overview, then one map per purpose, each
+    # fitting a screen once scaled to the page's width (1152 px of content)
+    m = re.search(r'<section id="data-map".*?</section>', text, re.S)
+    maps = m.group(0) if m else ""
+    if report.get("inventory") and 'id="datamap"' not in maps:
+        errors.append("no overview map")
+    for w, h in re.findall(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', maps):
+        wpx, hpx = float(w) * 4 / 3, float(h) * 4 / 3
+        shown = hpx * min(1.0, 1152 / wpx)
+        if shown > 1100:
+            errors.append("a data map is %.0f px tall on the page: more than a screen" % shown)
+    for p in set(u["purpose"] for u in report.get("inventory", [])
+                 if u.get("purpose") and u.get("function") and u.get("sink")):
+        if "<summary>Purpose <code>%s</code></summary>" % p not in maps:
+            errors.append("no map of purpose %s" % p)
     # open questions: every use whose purpose privflow could not determine
     # (not a collection) is asked about, with its function and place
     m = re.search(r'<section id="questions".*?</section>', text, re.S)
     questions = m.group(0) if m else ""
     for u in report.get("inventory", []):
         if u.get("purpose") is None and u.get("kind") not in ("collected", "received"):
-            ask = "%s() %s" % (u["function"], "")
-            place = "(%s:%d)" % (u["file"], u["line"])
-            if ask.strip() not in questions or place not in questions:
-                errors.append("no open question for %s %s by %s at %s"
-                              % (u["category"], u["kind"], u["function"], place))
+            if "<code>%s</code>" % u["file"] not in questions \
+                    or "%s() line " % u["function"] not in questions \
+                    or "<code>%s</code>" % u["category"] not in questions:
+                errors.append("no open question for %s %s by %s at %s:%d"
+                              % (u["category"], u["kind"], u["function"], u["file"], u["line"]))
     # disclosure grading: the page's totals are the JSON's, every grade
     # the JSON gives a flow is shown, every category in the summary table
     if "disclosure" in report:
