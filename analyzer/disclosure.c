@@ -59,27 +59,6 @@ static const char *best_cover(const pf_strlist *l, const char *id)
 	return best;
 }
 
-static unsigned transforms_of(const char *csv)
-{
-	unsigned set = 0;
-
-	for (const char *s = csv; s && *s;) {
-		const char *comma = strchr(s, ',');
-		size_t n = comma ? (size_t)(comma - s) : strlen(s);
-		char id[32];
-
-		if (n < sizeof(id)) {
-			memcpy(id, s, n);
-			id[n] = '\0';
-			int t = pf_transform_from_id(id);
-			if (t >= 0)
-				set |= 1u << t;
-		}
-		s += n + (comma != NULL);
-	}
-	return set;
-}
-
 static const char *levels_word(int n)
 {
 	return n == 1 ? "one level" : n == 2 ? "two levels" : "three or more levels";
@@ -264,7 +243,7 @@ pf_disclosure *pf_disclosure_grade(const pf_policy *p, const pf_results *r, pf_a
 		d->line = u->line;
 		d->nuses = 1;
 		pc = pf_policy_category(p, u->category);
-		tr = transforms_of(u->transforms);
+		tr = pf_transforms_parse(u->transforms);
 		grade_category(&g, pc);
 		grade_purpose(&g, p, pc, tr);
 		if (sent)

@@ -125,3 +125,24 @@ const char *pf_transforms_str(unsigned set, char *buf, size_t size)
 	}
 	return buf;
 }
+
+unsigned pf_transforms_parse(const char *csv)
+{
+	unsigned set = 0;
+
+	for (const char *s = csv; s && *s;) {
+		const char *comma = strchr(s, ',');
+		size_t n = comma ? (size_t)(comma - s) : strlen(s);
+		char id[32];
+		int t;
+
+		if (n && n < sizeof(id)) {
+			memcpy(id, s, n);
+			id[n] = '\0';
+			if ((t = pf_transform_from_id(id)) >= 0)
+				set |= 1u << t;
+		}
+		s += n + (comma != NULL);
+	}
+	return set;
+}

@@ -56,5 +56,7 @@ const char *pf_severity_id(int sev);
 int pf_severity_from_id(const char *id);    /* -1 if unknown */
 /* "hashed,redacted" for a transform set; buf of at least 64 bytes. */
 const char *pf_transforms_str(unsigned set, char *buf, size_t size);
+/* The set of "hashed,redacted" (unknown ids are left out). */
+unsigned pf_transforms_parse(const char *csv);
 
 #endif

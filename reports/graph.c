@@ -210,28 +210,6 @@ static gedge *edge_get(model *m, size_t from, size_t to)
 	return &m->edges.v[id - 1];
 }
 
-/* The transform bits of "hashed,redacted". */
-static unsigned transform_bits(const char *s)
-{
-	unsigned bits = 0;
-
-	while (s && *s) {
-		const char *comma = strchr(s, ',');
-		size_t n = comma ? (size_t)(comma - s) : strlen(s);
-		char id[32];
-		int t;
-
-		if (n && n < sizeof(id)) {
-			memcpy(id, s, n);
-			id[n] = '\0';
-			if ((t = pf_transform_from_id(id)) >= 0)
-				bits |= 1u << t;
-		}
-		s += n + (comma ? 1 : 0);
-	}
-	return bits;
-}
-
 static int str_eq(const char *a, const char *b)
 {
 	return a && b && !strcmp(a, b);
@@ -372,6 +350,7 @@ static void overview_use(model *m, const pf_report_ctx *ctx, const pf_use *u, in
 	pf_sym cl;
 	gedge *e;
 	int one_kind = !strcmp(u->sink, "storage") || !strcmp(u->sink, "log");
+	unsigned tr;
 	char *key;
 
 	cat = category_group(m, cat, grouped);
@@ -388,13 +367,14 @@ static void overview_use(model *m, const pf_report_ctx *ctx, const pf_use *u, in
 	pf_free(key);
 	if (!strcmp(u->sink, "storage"))
 		count_member(m, s, u->target);
+	tr = pf_transforms_parse(u->transforms);
 	e = edge_get(m, c, fn);
 	e->rules |= rules;
 	e->quiet = 1;
 	e = edge_get(m, fn, s);
 	e->rules |= rules;
-	e->transforms |= transform_bits(u->transforms);
-	if (!transform_bits(u->transforms))
+	e->transforms |= tr;
+	if (!tr)
 		e->plain = 1;
 }
 
@@ -474,7 +454,7 @@ static void model_build(model *m, const pf_report_ctx *ctx, int by_dir)
 		             u->target ? u->sink : NULL, 0);
 		pf_free(key);
 
-		tr = transform_bits(u->transforms);
+		tr = pf_transforms_parse(u->transforms);
 		/* The rule ids go on the edge where the data leaves; the edge
 		   into the function is only drawn red. */
 		e = edge_get(m, c, fn);
