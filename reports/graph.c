@@ -703,7 +703,9 @@ static Agraph_t *graph_new(const char *name, const char *id)
 	disc.io = &AgIoDisc;
 	g = agopen(S(name), Agdirected, &disc);
 
-	agattr(g, AGRAPH, S("id"), S(id));
+	/* the root's id only: a default would be every cluster's too */
+	agattr(g, AGRAPH, S("id"), S(""));
+	agset(g, S("id"), S(id));
 	agattr(g, AGRAPH, S("rankdir"), S("LR"));
 	agattr(g, AGRAPH, S("fontname"), S("Helvetica"));
 	agattr(g, AGRAPH, S("fontsize"), S("11"));
@@ -912,6 +914,9 @@ static Agraph_t *datamap_graph(const pf_report_ctx *ctx, int html)
 
 				snprintf(cname, sizeof(cname), "cluster_%u", n->cluster);
 				clusters[n->cluster] = agsubg(g, S(cname), 1);
+				b.n = 0; /* an id of its own: it would take the root's */
+				pf_sbuf_printf(&b, "%s_clust%u", agget(g, S("id")), n->cluster);
+				set(clusters[n->cluster], "id", sbuf_str(&b));
 				b.n = 0;
 				cluster_label(&b, ctx, pf_strtab_str(m.clusters, n->cluster),
 				              &undeclared);

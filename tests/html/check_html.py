@@ -58,6 +58,7 @@ class Dom(html.parser.HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.ids = {}
+        self.dups = set()
         self.links = []
         self.scripts = 0
         self.bad = []
@@ -81,6 +82,8 @@ class Dom(html.parser.HTMLParser):
                     v.strip().lower().startswith("javascript:"):
                 self.bad.append("javascript: URL on <%s>" % tag)
         if "id" in a:
+            if a["id"] in self.ids:
+                self.dups.add(a["id"])
             self.ids.setdefault(a["id"], tag)
         for k in ("href", "xlink:href"):
             if a.get(k, "").startswith("#"):
@@ -339,6 +342,8 @@ def main():
         m = re.search(r'<svg[^>]*id="finding-%d-graph".*?</svg>' % i, dom_text, re.S)
         if m and "marker-end" in m.group(0):
             errors.append("finding %d (incomplete-erasure) draws arrows between stores" % i)
+    if dom.dups:
+        errors.append("ids used twice: %s" % ", ".join(sorted(dom.dups)[:10]))
     missing = sorted(set(l for l in dom.links if l not in dom.ids))
     if missing:
         errors.append("links to missing ids: %s" % ", ".join(missing[:10]))
