@@ -317,6 +317,14 @@ static void put_retention_rules(html *h, const strset *cats)
 		html_opt(b, NULL);
 }
 
+/* One row of a record entry: <tr><th>label</th><td>list</td></tr>. */
+static void put_row(pf_sbuf *b, const char *label, const strset *s, int code)
+{
+	pf_sbuf_printf(b, "<tr><th>%s</th><td>", label);
+	html_list(b, s, code);
+	pf_sbuf_puts(b, "</td></tr>\n");
+}
+
 /* One purpose of the record of processing. */
 static void put_activity(html *h, const char *purpose, size_t k)
 {
@@ -405,26 +413,18 @@ static void put_activity(html *h, const char *purpose, size_t k)
 		                                                  "opt-out ");
 		html_code(b, pp->consent ? pp->consent : pp->opt_out);
 	}
-	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Categories of personal data "
-	                "processed (code)</th><td>");
-	html_list(b, &cats, 1);
-	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Categories allowed (policy)</th><td>");
-	html_list(b, &pcats, 1);
-	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Recipients the data reaches (code)"
-	                "</th><td>");
-	html_list(b, &recips, 0);
-	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Recipients declared (policy)</th><td>");
-	html_list(b, &precips, 0);
-	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Retention (policy)</th><td>");
+	pf_sbuf_puts(b, "</td></tr>\n");
+	put_row(b, "Categories of personal data processed (code)", &cats, 1);
+	put_row(b, "Categories allowed (policy)", &pcats, 1);
+	put_row(b, "Recipients the data reaches (code)", &recips, 0);
+	put_row(b, "Recipients declared (policy)", &precips, 0);
+	pf_sbuf_puts(b, "<tr><th>Retention (policy)</th><td>");
 	put_retention_rules(h, &cats);
-	pf_sbuf_puts(b, "</td></tr>\n<tr><th>How the policy discloses it</th><td>");
-	html_list(b, &grades, 0);
-	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Technical measures seen in the code"
-	                "</th><td>");
-	html_list(b, &measures, 0);
-	pf_sbuf_puts(b, "</td></tr>\n<tr><th>Functions</th><td>");
-	html_list(b, &fns, 1);
-	pf_sbuf_puts(b, "</td></tr>\n</tbody></table></article>\n");
+	pf_sbuf_puts(b, "</td></tr>\n");
+	put_row(b, "How the policy discloses it", &grades, 0);
+	put_row(b, "Technical measures seen in the code", &measures, 0);
+	put_row(b, "Functions", &fns, 1);
+	pf_sbuf_puts(b, "</tbody></table></article>\n");
 	pf_vec_free(&cats);
 	pf_vec_free(&pcats);
 	pf_vec_free(&recips);
