@@ -2,7 +2,8 @@
 changed since a past run, for the assessment's "since the last review":
 categories, recipients, purposes, stores and findings new and gone, in
 the JSON ("changes"), the text summary and the HTML section; a run that
-is not in the store is an error (exit 2)."""
+is not in the store is an error (exit 2). Also the JSON's disclosure
+grades (point 4): with a policy only, and the same from the store."""
 
 import json
 
@@ -103,3 +104,27 @@ def compare_missing_run(ctx):
     expect(rc == 2 and "7" in err, "exit %d: %s" % (rc, err))
     rc, out, err = ctx.run("report", "--no-config", "--db", db, "--compare", "x")
     expect(rc == 2 and "--compare" in err, "exit %d: %s" % (rc, err))
+
+
+@check
+def disclosure_in_json(ctx):
+    """The JSON report grades the disclosure of every flow when it has a
+    policy (a scan always does; `report` with --policy), and has no grades
+    without one (a stored run rendered alone)."""
+    db = ctx.path("s.db")
+    record(ctx, db, AFTER)
+    rc, out, err = ctx.run("scan", "--no-config", "--policy", "bundled:facturi", "--no-db",
+                           "--format", "json", "--fail-on", "never", "src/user.c")
+    d = json.loads(out)["disclosure"]
+    flows = {(f["category"], f["kind"], f["recipient"]): f for f in d["flows"]}
+    sent = flows.get(("user.contact.phone_number", "sent", "host:collect.adtrack.example"))
+    expect(sent and sent["grade"] == "omitted" and "collect.adtrack.example" in sent["reason"],
+           "the phone number sent to an undeclared host: %r" % sent)
+    expect(sum(d["grades"].values()) == len(d["flows"]), "grades do not add up: %r" % d["grades"])
+    rc, out, err = ctx.run("report", "--no-config", "--db", db, "--format", "json",
+                           "--fail-on", "never")
+    expect("disclosure" not in json.loads(out), "a report without a policy grades")
+    rc, out, err = ctx.run("report", "--no-config", "--db", db, "--format", "json",
+                           "--fail-on", "never", "--policy", "bundled:facturi")
+    expect(json.loads(out).get("disclosure", {}).get("flows") == d["flows"],
+           "report --policy does not grade the stored run as the scan did")
