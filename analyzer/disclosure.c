@@ -136,16 +136,22 @@ static void grade_recipient(grader *g, const pf_policy *p, const pf_pol_category
 	const pf_pol_recipient *pr = t ? pf_policy_recipient(p, t) : NULL;
 
 	if (!pr) {
-		if (!t || pf_policy_is_first_party_host(p, strncmp(t, "host:", 5) ? t : t + 5))
+		const char *who = !strncmp(t ? t : "", "host:", 5) ? t + 5 : t;
+		const pf_pol_rule *closed = &p->rules[PF_RULE_UNDECLARED_RECIPIENT];
+
+		if (!t || pf_policy_is_first_party_host(p, who))
 			return; /* the service itself */
 		if (pc && pc->recipients.n)
 			grade(g, PF_GRADE_INCORRECT, pc->ref, NULL, 0,
 			      pf_asprintf("the policy says %s goes only to %s; here it goes to %s", c,
-			                  pc->recipients.v[0], !strncmp(t, "host:", 5) ? t + 5 : t));
+			                  pc->recipients.v[0], who));
+		else if (closed->enabled && closed->ref) /* "we do not sell your data" */
+			grade(g, PF_GRADE_INCORRECT, closed->ref, NULL, 0,
+			      pf_asprintf("the policy says data goes to no third party it does not "
+			                  "name; here %s goes to %s", c, who));
 		else
 			grade(g, PF_GRADE_OMITTED, NULL, NULL, 0,
-			      pf_asprintf("the policy names no recipient %s",
-			                  !strncmp(t, "host:", 5) ? t + 5 : t));
+			      pf_asprintf("the policy names no recipient %s", who));
 		return;
 	}
 	if (pc && pc->recipients.n && !listed(&pc->recipients, pr->id))

@@ -10,7 +10,9 @@
  *   omitted    the policy says nothing of it;
  *   incorrect  the policy says the opposite ("never stored", "only
  *              hashed", "only anonymised", "only to X", "encrypted in
- *              transit", "not in the logs").
+ *              transit", "not in the logs", "not sold": a third party
+ *              it does not name, under a policy that quotes a sentence
+ *              for its undeclared-recipient rule).
  *
  * A flow is graded by its worst part. Pure: policy and results in,
  * grades out; the reports (json, html) call it.

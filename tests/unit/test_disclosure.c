@@ -62,7 +62,31 @@ static const pf_use uses[] = {
 	USE("user.name", "sent", "network", "api.grades.example", "essential.service", ""),
 	USE("user.name", "sent", "network", "api.grades.example", "essential.service", "encrypted"),
 	USE("user.name", "collected", NULL, NULL, NULL, ""),
+	USE("user.name", "sent", "network.tls", "psp", "essential.service", ""),
 };
+
+/* The policy, saying it sells data to no third party it does not name. */
+static pf_policy *load(const char *text, int not_sold)
+{
+	char path[] = "/tmp/pf_test_disclosure.XXXXXX";
+	int fd = mkstemp(path);
+	const char *rules = "  \"rules\": {\"undeclared-recipient\": {\"ref\": "
+	                    "\"We never sell your data.\"}},\n";
+	size_t n = strlen(text);
+	pf_policy *p = NULL;
+
+	CHECK(fd >= 0);
+	/* the rules go after the opening brace */
+	CHECK(write(fd, text, 2) == 2);
+	if (not_sold)
+		CHECK(write(fd, rules, strlen(rules)) == (ssize_t)strlen(rules));
+	CHECK(write(fd, text + 2, n - 2) == (ssize_t)(n - 2));
+	close(fd);
+	if (pf_policy_load(&p, path) < 0)
+		fprintf(stderr, "%s\n", pf_error_last());
+	unlink(path);
+	return p;
+}
 
 static const pf_disclosure *find(const pf_disclosure *d, size_t n, const char *cat,
                                  const char *kind, const char *recipient, const char *purpose,
@@ -90,22 +114,14 @@ static int says(const pf_disclosure *d, int grade, const char *words)
 
 int main(void)
 {
-	char path[] = "/tmp/pf_test_disclosure.XXXXXX";
-	int fd = mkstemp(path);
-	pf_policy *p = NULL;
+	pf_policy *p = load(policy_text, 0);
 	pf_results r = {0};
 	pf_arena *a = pf_arena_new();
 	size_t n, count[PF_GRADE_COUNT];
 	const pf_disclosure *d, *v;
 
-	CHECK(fd >= 0 && write(fd, policy_text, strlen(policy_text)) == (ssize_t)strlen(policy_text));
-	close(fd);
-	CHECK(pf_policy_load(&p, path) == 0);
-	unlink(path);
-	if (!p) {
-		fprintf(stderr, "%s\n", pf_error_last());
+	if (!p)
 		return 1;
-	}
 	r.uses = (pf_use *)uses;
 	r.nuses = sizeof(uses) / sizeof(uses[0]);
 	v = pf_disclosure_grade(p, &r, a, &n, count);
@@ -132,6 +148,8 @@ int main(void)
 	CHECK(says(find(v, n, "user.contact.email", "sent", "host:people.example",
 	                "essential.service", 0),
 	           PF_GRADE_OMITTED, "no recipient people.example"));
+	CHECK(says(find(v, n, "user.name", "sent", "psp", "essential.service", 0), PF_GRADE_OMITTED,
+	           "does not say psp receives user.name"));
 	/* incorrect: the policy's promises, with the sentence */
 	d = find(v, n, "user.financial.credit_card", "stored", NULL, "essential.service", 0);
 	CHECK(says(d, PF_GRADE_INCORRECT, "is never stored"));
@@ -147,15 +165,32 @@ int main(void)
 	CHECK(says(find(v, n, "user.name", "sent", "api.grades.example", "essential.service", 0),
 	           PF_GRADE_INCORRECT, "travels encrypted; here user.name goes in clear"));
 	CHECK(count[PF_GRADE_CLEAR] == 3 && count[PF_GRADE_VAGUE] == 2 &&
-	      count[PF_GRADE_OMITTED] == 3 && count[PF_GRADE_INCORRECT] == 5);
-	CHECK(n == 13);
+	      count[PF_GRADE_OMITTED] == 4 && count[PF_GRADE_INCORRECT] == 5);
+	CHECK(n == 14);
 	/* sorted by category, then purpose */
 	for (size_t i = 1; i < n; i++)
 		CHECK(strcmp(v[i - 1].category, v[i].category) <= 0);
 	CHECK(!strcmp(pf_grade_id(PF_GRADE_VAGUE), "vague"));
 
-	pf_arena_free(a);
 	pf_policy_free(p);
+
+	/* "we never sell your data": a third party the policy does not name is
+	   the opposite of what it says */
+	p = load(policy_text, 1);
+	CHECK(p != NULL);
+	if (p) {
+		v = pf_disclosure_grade(p, &r, a, &n, count);
+		d = find(v, n, "user.contact.email", "sent", "host:people.example", "essential.service",
+		         0);
+		CHECK(says(d, PF_GRADE_INCORRECT, "no third party it does not name; here "
+		                                  "user.contact.email goes to people.example"));
+		CHECK(d && d->policy_ref && !strcmp(d->policy_ref, "We never sell your data."));
+		/* a declared recipient not said to receive it stays omitted */
+		CHECK(says(find(v, n, "user.name", "sent", "psp", "essential.service", 0),
+		           PF_GRADE_OMITTED, "does not say psp receives"));
+		pf_policy_free(p);
+	}
+	pf_arena_free(a);
 	if (failures)
 		fprintf(stderr, "%d check(s) failed\n", failures);
 	return failures ? 1 : 0;
