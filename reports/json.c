@@ -51,21 +51,6 @@ json_t *pf_report_json_str(const char *s)
 }
 
 /* "hashed,redacted" -> ["hashed", "redacted"]; NULL or "" -> []. */
-static json_t *split_list(const char *s)
-{
-	json_t *a = json_array();
-
-	while (s && *s) {
-		const char *comma = strchr(s, ',');
-		size_t n = comma ? (size_t)(comma - s) : strlen(s);
-
-		if (n)
-			json_array_append_new(a, json_stringn(s, n));
-		s += n + (comma ? 1 : 0);
-	}
-	return a;
-}
-
 json_t *pf_report_json_list(const char *csv)
 {
 	json_t *a = json_array();
@@ -167,7 +152,7 @@ static json_t *use_json(const pf_use *u)
 	json_object_set_new(o, "sink", pf_report_json_str(u->sink));
 	json_object_set_new(o, "target", pf_report_json_str(u->target));
 	json_object_set_new(o, "purpose", pf_report_json_str(u->purpose));
-	json_object_set_new(o, "transforms", split_list(u->transforms));
+	json_object_set_new(o, "transforms", pf_report_json_list(u->transforms));
 	json_object_set_new(o, "function", pf_report_json_str(u->function));
 	json_object_set_new(o, "file", pf_report_json_str(u->file));
 	json_object_set_new(o, "line", json_integer(u->line));
