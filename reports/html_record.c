@@ -675,7 +675,8 @@ void html_disclosure(html *h)
 	pf_sbuf_puts(b, "</dt><dd>the policy says nothing of it;</dd><dt>");
 	put_grade(b, PF_GRADE_INCORRECT);
 	pf_sbuf_puts(b, "</dt><dd>the policy says the opposite (\"never stored\", \"only "
-	                "hashed\", \"only anonymised\", \"encrypted in transit\", \"not sold\").</dd></dl>\n");
+	                "hashed\", \"only anonymised\", \"encrypted in transit\", \"not "
+	                "sold\").</dd></dl>\n");
 	if (!h->ndisc) {
 		pf_sbuf_puts(b, "<p class=\"none\">No personal-data flow to grade.</p></section>\n");
 		return;
