@@ -7,9 +7,11 @@
 #   scan -j1 / scan -j2          privflow scan, cold (fresh --db each run)
 #   scan-warm -j2                privflow scan again on the same --db, nothing
 #                                changed (parse cache and cached analyses)
-#   scan-edit1 -j2               the same after a comment is appended to one
+#   scan-edit1 -j2               the same after a function is appended to one
 #                                main file (the middle one of the list; put
-#                                back afterwards)
+#                                back afterwards): a change of its code, not
+#                                a comment, which a cache keyed on the IR
+#                                could skip
 #   floor-one                    pf_parse_floor on that file alone
 #   floor -j1 / floor -j2        pf_parse_floor: libclang parse + visit only
 #   analyze -P1 / analyze -P2    clang --analyze with the taint checker,
@@ -296,7 +298,10 @@ print(d)' "$work/tus.txt")
 		edit=$(sed -n "$(( (ntus + 1) / 2 ))p" "$work/tus.txt")
 		cp -p "$edit" "$work/edited.orig"
 		restore+=("$work/edited.orig|$edit")
-		measure "scan-edit1-j$jw" "echo '/* pfbench: one file changed */' >>$(q "$edit")" "$warm"
+		# a new function each run (the name differs), lines above unmoved
+		measure "scan-edit1-j$jw" \
+			"echo \"static inline int pfbench_edit_\$(date +%s%N)(void) { return 1; }\" >>$(q "$edit")" \
+			"$warm"
 		cp -p "$work/edited.orig" "$edit"
 		unset 'restore[-1]'
 		python3 - "$cdb" "$edit" "$work/one" <<-'EOF'
