@@ -420,15 +420,17 @@ static void put_datamap(html *h)
  * undeclared third party, a peer the code does not name by its channel.
  * `declared` (may be NULL) says whether the policy declares it.
  */
-const char *html_recipient(html *h, const char *target, const char *sink,
-                                   int *declared)
+const char *html_recipient(html *h, const char *target, const char *sink, int *declared)
 {
 	const pf_pol_recipient *pr = h->pol && target ? pf_policy_recipient(h->pol, target) : NULL;
 	char *s;
 	const char *a;
 
+	/* undeclared: a recipient the policy does not list; not the service's
+	   own server, nor a peer the code does not name (nobody can tell) */
 	if (declared)
-		*declared = pr != NULL || !h->pol;
+		*declared = pr != NULL || !h->pol || !target ||
+		            pf_policy_is_first_party_host(h->pol, target);
 	if (pr)
 		s = pf_asprintf("%s (%s)", pr->id, pr->kind ? pr->kind : "recipient");
 	else if (target && !strncmp(target, "host:", 5))
