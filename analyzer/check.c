@@ -129,22 +129,6 @@ static const char *what(pf_checker *c, const pf_flow *fl, char *buf, size_t size
 	return buf;
 }
 
-static int list_has(const pf_strlist *l, const char *s)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return 1;
-	return 0;
-}
-
-static int list_covers(const pf_strlist *l, const char *cat)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (pf_category_covers(l->v[i], cat))
-			return 1;
-	return 0;
-}
-
 static const char *rule_ref(const pf_policy *pol, int rule, const char *fallback)
 {
 	if (fallback)
@@ -222,7 +206,7 @@ void pf_checker_flow(pf_checker *c, const pf_flow *fl)
 	}
 
 	if (fl->sink == PF_SINK_LOG && !(fl->transforms & pol->log_transforms) &&
-	    !list_covers(&pol->log_allowed, fl->category)) {
+	    !pf_strlist_cover(&pol->log_allowed, fl->category)) {
 		snprintf(msg, sizeof(msg), "%s is written to a log by %s() without redaction", w, fn);
 		add_finding(c, PF_RULE_SENSITIVE_LOG, fl, msg, rule_ref(pol, PF_RULE_SENSITIVE_LOG, pol->log_ref));
 	}
@@ -266,7 +250,7 @@ void pf_checker_flow(pf_checker *c, const pf_flow *fl)
 			snprintf(msg, sizeof(msg), "%s is sent by %s() to '%s', a recipient the policy does not declare",
 			         w, fn, fl->recipient);
 			add_finding(c, PF_RULE_UNDECLARED_RECIPIENT, fl, msg, rule_ref(pol, PF_RULE_UNDECLARED_RECIPIENT, NULL));
-		} else if (fl->purpose && r->purposes.n && !list_covers(&r->purposes, fl->purpose) &&
+		} else if (fl->purpose && r->purposes.n && !pf_strlist_cover(&r->purposes, fl->purpose) &&
 		           pf_policy_purpose(pol, fl->purpose)) {
 			/* a purpose the policy does not declare at all is
 			   undeclared-purpose's finding alone */
@@ -282,8 +266,8 @@ void pf_checker_flow(pf_checker *c, const pf_flow *fl)
 			         w, fn, r->id, fl->purpose, listed,
 			         broader ? ", narrower than this use" : "");
 			add_finding(c, PF_RULE_UNDECLARED_RECIPIENT, fl, msg, rule_ref(pol, PF_RULE_UNDECLARED_RECIPIENT, r->ref));
-		} else if ((r->categories.n && !list_covers(&r->categories, fl->category)) ||
-		           (pc && pc->recipients.n && !list_has(&pc->recipients, r->id))) {
+		} else if ((r->categories.n && !pf_strlist_cover(&r->categories, fl->category)) ||
+		           (pc && pc->recipients.n && !pf_strlist_has(&pc->recipients, r->id))) {
 			snprintf(msg, sizeof(msg), "%s is sent by %s() to '%s', which the policy does not allow to receive it",
 			         w, fn, r->id);
 			add_finding(c, PF_RULE_UNDECLARED_RECIPIENT, fl, msg,
@@ -308,7 +292,7 @@ static void check_purpose(pf_checker *c, const pf_flow *fl, const char *w)
 		add_finding(c, PF_RULE_UNDECLARED_PURPOSE, fl, msg, rule_ref(pol, PF_RULE_UNDECLARED_PURPOSE, NULL));
 		return;
 	}
-	int allowed = !pp->categories.n || list_covers(&pp->categories, fl->category);
+	int allowed = !pp->categories.n || pf_strlist_cover(&pp->categories, fl->category) != NULL;
 
 	if (!allowed) {
 		snprintf(msg, sizeof(msg), "%s is used by %s() for %s, a purpose the policy does not allow for this category",

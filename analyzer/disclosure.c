@@ -48,17 +48,6 @@ static int depth(const char *id)
 	return n;
 }
 
-/* The most specific entry of `l` that covers `id`, or NULL. */
-static const char *best_cover(const pf_strlist *l, const char *id)
-{
-	const char *best = NULL;
-
-	for (size_t i = 0; i < l->n; i++)
-		if (pf_category_covers(l->v[i], id) && (!best || strlen(l->v[i]) > strlen(best)))
-			best = l->v[i];
-	return best;
-}
-
 static const char *levels_word(int n)
 {
 	return n == 1 ? "one level" : n == 2 ? "two levels" : "three or more levels";
@@ -110,7 +99,7 @@ static void grade_purpose(grader *g, const pf_policy *p, const pf_pol_category *
 		      pf_asprintf("the policy declares only the broader purpose %s (%s up)", pp->id,
 		                  levels_word(n)));
 	}
-	cover = best_cover(&pp->categories, c);
+	cover = pf_strlist_cover(&pp->categories, c);
 	if (!cover && pc) {
 		grade(g, PF_GRADE_OMITTED, pp->ref, NULL, 0,
 		      pf_asprintf("the policy does not say %s is used for %s", c, pp->id));
@@ -120,14 +109,6 @@ static void grade_purpose(grader *g, const pf_policy *p, const pf_pol_category *
 		      pf_asprintf("for %s the policy names only the broader category %s (%s up)",
 		                  pp->id, cover, levels_word(n)));
 	}
-}
-
-static int listed(const pf_strlist *l, const char *id)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i], id))
-			return 1;
-	return 0;
 }
 
 static void grade_recipient(grader *g, const pf_policy *p, const pf_pol_category *pc)
@@ -154,11 +135,11 @@ static void grade_recipient(grader *g, const pf_policy *p, const pf_pol_category
 			      pf_asprintf("the policy names no recipient %s", who));
 		return;
 	}
-	if (pc && pc->recipients.n && !listed(&pc->recipients, pr->id))
+	if (pc && pc->recipients.n && !pf_strlist_has(&pc->recipients, pr->id))
 		grade(g, PF_GRADE_INCORRECT, pc->ref, NULL, 0,
 		      pf_asprintf("the policy says %s goes only to %s; here it goes to %s", c,
 		                  pc->recipients.v[0], pr->id));
-	cover = pr->categories.n ? best_cover(&pr->categories, c) : c;
+	cover = pr->categories.n ? pf_strlist_cover(&pr->categories, c) : c;
 	if (!cover)
 		grade(g, PF_GRADE_OMITTED, pr->ref, NULL, 0,
 		      pf_asprintf("the policy does not say %s receives %s", pr->id, c));
@@ -168,7 +149,7 @@ static void grade_recipient(grader *g, const pf_policy *p, const pf_pol_category
 		      pf_asprintf("the policy says %s receives only the broader category %s (%s up)",
 		                  pr->id, cover, levels_word(n)));
 	}
-	if (g->d->purpose && pr->purposes.n && !best_cover(&pr->purposes, g->d->purpose))
+	if (g->d->purpose && pr->purposes.n && !pf_strlist_cover(&pr->purposes, g->d->purpose))
 		grade(g, PF_GRADE_OMITTED, pr->ref, NULL, 0,
 		      pf_asprintf("the policy does not say %s serves %s", pr->id, g->d->purpose));
 }
@@ -189,7 +170,7 @@ static void grade_promises(grader *g, const pf_policy *p, const pf_pol_category 
 		      pf_asprintf("the policy says %s is kept only hashed; here it is %s as it is",
 		                  d->category, d->kind));
 	if (!strcmp(d->kind, "logged") && p->log_ref && !(tr & p->log_transforms) &&
-	    !best_cover(&p->log_allowed, d->category))
+	    !pf_strlist_cover(&p->log_allowed, d->category))
 		grade(g, PF_GRADE_INCORRECT, p->log_ref, NULL, 0,
 		      pf_asprintf("the policy says personal data is not logged as it is; here %s is",
 		                  d->category));
@@ -271,17 +252,16 @@ pf_disclosure *pf_disclosure_grade(const pf_policy *p, const pf_results *r, pf_a
 	/* one flow per (category, purpose, kind, recipient): its worst row */
 	size_t out = 0;
 	for (i = 0; i < k; i++) {
-		if (out && same_flow(&v[out - 1], &v[i])) {
-			v[out - 1].nuses++;
-			if (v[i].grade > v[out - 1].grade) {
-				size_t nuses = v[out - 1].nuses;
-				const char *file = v[out - 1].file;
-				uint32_t line = v[out - 1].line;
+		pf_disclosure *f = out ? &v[out - 1] : NULL;
 
-				v[out - 1] = v[i];
-				v[out - 1].nuses = nuses;
-				v[out - 1].file = file;
-				v[out - 1].line = line;
+		if (f && same_flow(f, &v[i])) {
+			f->nuses++; /* the flow keeps its first place, and the worst grade */
+			if (v[i].grade > f->grade) {
+				f->grade = v[i].grade;
+				f->reason = v[i].reason;
+				f->broader = v[i].broader;
+				f->levels = v[i].levels;
+				f->policy_ref = v[i].policy_ref;
 			}
 			continue;
 		}

@@ -40,6 +40,24 @@ int pf_category_covers(const char *parent, const char *cat)
 	return strncmp(parent, cat, n) == 0 && (cat[n] == '\0' || cat[n] == '.');
 }
 
+int pf_strlist_has(const pf_strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+const char *pf_strlist_cover(const pf_strlist *l, const char *id)
+{
+	const char *best = NULL;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (pf_category_covers(l->v[i], id) && (!best || strlen(l->v[i]) > strlen(best)))
+			best = l->v[i];
+	return best;
+}
+
 /* --- loading helpers ----------------------------------------------------- */
 
 typedef struct loadctx {

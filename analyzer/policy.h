@@ -138,6 +138,11 @@ void pf_policy_free(pf_policy *p);
 /* `cat` is `parent` or one of its descendants ("user.contact" covers
    "user.contact.email"). */
 int pf_category_covers(const char *parent, const char *cat);
+/* `s` is an entry of `l`. */
+int pf_strlist_has(const pf_strlist *l, const char *s);
+/* The most specific entry of `l` that covers `id` (a category or purpose
+   id), or NULL. */
+const char *pf_strlist_cover(const pf_strlist *l, const char *id);
 
 /* Lookups (NULL if absent). A category lookup returns the most specific
    declared category that covers `id`. */

@@ -23,34 +23,57 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static int cmp_finding(const void *a, const void *b)
+{
+	return strcmp((*(const pf_finding *const *)a)->fingerprint,
+	              (*(const pf_finding *const *)b)->fingerprint);
+}
+
 /* The distinct values of one part of `r`, sorted, in `a`. */
 static pf_diff_list gather(const pf_results *r, int part, pf_arena *a)
 {
-	size_t cap = (part == PF_DIFF_FINDINGS ? r->nfindings : r->nuses) + 1, n = 0;
-	const char **v = pf_arena_alloc(a, cap * sizeof(*v));
+	pf_diff_list l = {0};
+	size_t cap = (part == PF_DIFF_FINDINGS ? r->nfindings : r->nuses) + 1, k = 0;
 
+	l.v = pf_arena_alloc(a, cap * sizeof(*l.v));
 	if (part == PF_DIFF_FINDINGS) {
+		l.findings = pf_arena_alloc(a, cap * sizeof(*l.findings));
 		for (size_t i = 0; i < r->nfindings; i++)
-			v[n++] = r->findings[i].fingerprint;
-	} else {
-		for (size_t i = 0; i < r->nuses; i++) {
-			const pf_use *u = &r->uses[i];
-			const char *s = part == PF_DIFF_CATEGORIES ? u->category
-			                : part == PF_DIFF_PURPOSES ? u->purpose
-			                : !u->kind || !u->target   ? NULL
-			                : part == PF_DIFF_RECIPIENTS && !strcmp(u->kind, "sent") ? u->target
-			                : part == PF_DIFF_STORES && !strcmp(u->kind, "stored") ? u->target
-			                                                                      : NULL;
-			if (s && *s)
-				v[n++] = s;
-		}
+			l.findings[l.n++] = &r->findings[i];
+		qsort(l.findings, l.n, sizeof(*l.findings), cmp_finding);
+		for (size_t i = 0; i < l.n; i++)
+			if (!k || strcmp(l.findings[k - 1]->fingerprint, l.findings[i]->fingerprint))
+				l.findings[k++] = l.findings[i];
+		for (size_t i = 0; i < k; i++)
+			l.v[i] = l.findings[i]->fingerprint;
+		l.n = k;
+		return l;
 	}
-	qsort(v, n, sizeof(*v), cmp_str);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!k || strcmp(v[k - 1], v[i]))
-			v[k++] = v[i];
-	return (pf_diff_list){k, v};
+	for (size_t i = 0; i < r->nuses; i++) {
+		const pf_use *u = &r->uses[i];
+		const char *s = part == PF_DIFF_CATEGORIES ? u->category
+		                : part == PF_DIFF_PURPOSES ? u->purpose
+		                : !u->kind || !u->target   ? NULL
+		                : part == PF_DIFF_RECIPIENTS && !strcmp(u->kind, "sent") ? u->target
+		                : part == PF_DIFF_STORES && !strcmp(u->kind, "stored") ? u->target
+		                                                                      : NULL;
+		if (s && *s)
+			l.v[l.n++] = s;
+	}
+	qsort(l.v, l.n, sizeof(*l.v), cmp_str);
+	for (size_t i = 0; i < l.n; i++)
+		if (!k || strcmp(l.v[k - 1], l.v[i]))
+			l.v[k++] = l.v[i];
+	l.n = k;
+	return l;
+}
+
+/* Appends entry i of `from` to `to`. */
+static void take(pf_diff_list *to, const pf_diff_list *from, size_t i)
+{
+	if (from->findings)
+		to->findings[to->n] = from->findings[i];
+	to->v[to->n++] = from->v[i];
 }
 
 void pf_run_diff_compute(pf_run_diff *d, const pf_results *then, const pf_results *now,
@@ -61,26 +84,21 @@ void pf_run_diff_compute(pf_run_diff *d, const pf_results *then, const pf_result
 		pf_diff_list *add = &d->added[p], *rem = &d->removed[p];
 		size_t i = 0, j = 0;
 
-		add->v = pf_arena_alloc(a, (y.n + 1) * sizeof(*add->v));
-		rem->v = pf_arena_alloc(a, (x.n + 1) * sizeof(*rem->v));
-		add->n = rem->n = 0;
+		*add = (pf_diff_list){0, pf_arena_alloc(a, (y.n + 1) * sizeof(*add->v)),
+		                      y.findings ? pf_arena_alloc(a, (y.n + 1) * sizeof(*add->findings))
+		                                 : NULL};
+		*rem = (pf_diff_list){0, pf_arena_alloc(a, (x.n + 1) * sizeof(*rem->v)),
+		                      x.findings ? pf_arena_alloc(a, (x.n + 1) * sizeof(*rem->findings))
+		                                 : NULL};
 		while (i < x.n || j < y.n) {
 			int c = i == x.n ? 1 : j == y.n ? -1 : strcmp(x.v[i], y.v[j]);
 
 			if (c < 0)
-				rem->v[rem->n++] = x.v[i++];
+				take(rem, &x, i++);
 			else if (c > 0)
-				add->v[add->n++] = y.v[j++];
+				take(add, &y, j++);
 			else
 				i++, j++;
 		}
 	}
-}
-
-const pf_finding *pf_run_diff_finding(const pf_results *r, const char *fp)
-{
-	for (size_t i = 0; i < r->nfindings; i++)
-		if (!strcmp(r->findings[i].fingerprint, fp))
-			return &r->findings[i];
-	return NULL;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 struct pf_results;
+struct pf_finding;
 struct pf_arena;
 
 enum { PF_DIFF_CATEGORIES, PF_DIFF_RECIPIENTS, PF_DIFF_PURPOSES, PF_DIFF_STORES,
@@ -19,6 +20,7 @@ const char *pf_diff_part_name(int part); /* "categories", ... "findings" */
 typedef struct pf_diff_list {
 	size_t n;
 	const char **v;   /* sorted; findings: fingerprints */
+	const struct pf_finding **findings; /* findings: v[i]'s, else NULL */
 } pf_diff_list;
 
 typedef struct pf_run_diff {
@@ -28,7 +30,5 @@ typedef struct pf_run_diff {
 /* `then` -> `now`; the lists are in `a` (their strings are the runs'). */
 void pf_run_diff_compute(pf_run_diff *d, const struct pf_results *then,
                          const struct pf_results *now, struct pf_arena *a);
-/* The finding of `r` with this fingerprint, or NULL. */
-const struct pf_finding *pf_run_diff_finding(const struct pf_results *r, const char *fp);
 
 #endif

@@ -339,6 +339,24 @@ static size_t function_node(model *m, const pf_graph_options *o, const char *pur
 	return n;
 }
 
+/* A flow's two edges: category -> function -> destination. The rule ids
+   go on the edge where the data leaves; the edge into the function is
+   only drawn red. */
+static void flow_edges(model *m, size_t c, size_t fn, size_t s, unsigned rules,
+                       const char *transforms)
+{
+	unsigned tr = pf_transforms_parse(transforms);
+	gedge *e = edge_get(m, c, fn);
+
+	e->rules |= rules;
+	e->quiet = 1;
+	e = edge_get(m, fn, s);
+	e->rules |= rules;
+	e->transforms |= tr;
+	if (!tr)
+		e->plain = 1;
+}
+
 /* A use on the overview: its category (or the category's parent:
    "user.contact" for user.contact.email) -> its purpose -> storage, logs,
    or the channel and recipient. */
@@ -348,9 +366,7 @@ static void overview_use(model *m, const pf_report_ctx *ctx, const pf_use *u, in
 	const char *cat = u->category;
 	size_t c, fn, s;
 	pf_sym cl;
-	gedge *e;
 	int one_kind = !strcmp(u->sink, "storage") || !strcmp(u->sink, "log");
-	unsigned tr;
 	char *key;
 
 	cat = category_group(m, cat, grouped);
@@ -367,15 +383,7 @@ static void overview_use(model *m, const pf_report_ctx *ctx, const pf_use *u, in
 	pf_free(key);
 	if (!strcmp(u->sink, "storage"))
 		count_member(m, s, u->target);
-	tr = pf_transforms_parse(u->transforms);
-	e = edge_get(m, c, fn);
-	e->rules |= rules;
-	e->quiet = 1;
-	e = edge_get(m, fn, s);
-	e->rules |= rules;
-	e->transforms |= tr;
-	if (!tr)
-		e->plain = 1;
+	flow_edges(m, c, fn, s, rules, u->transforms);
 }
 
 /*
@@ -423,9 +431,7 @@ static void model_build(model *m, const pf_report_ctx *ctx, int by_dir)
 	for (j = 0; j < r->nuses; j++) {
 		const pf_use *u = &r->uses[j];
 		size_t c, fn, s;
-		gedge *e;
 		char *key;
-		unsigned tr;
 
 		if (!u->function || !u->sink || !u->category)
 			continue;
@@ -454,17 +460,7 @@ static void model_build(model *m, const pf_report_ctx *ctx, int by_dir)
 		             u->target ? u->sink : NULL, 0);
 		pf_free(key);
 
-		tr = pf_transforms_parse(u->transforms);
-		/* The rule ids go on the edge where the data leaves; the edge
-		   into the function is only drawn red. */
-		e = edge_get(m, c, fn);
-		e->rules |= use_rules[j];
-		e->quiet = 1;
-		e = edge_get(m, fn, s);
-		e->rules |= use_rules[j];
-		e->transforms |= tr;
-		if (!tr)
-			e->plain = 1;
+		flow_edges(m, c, fn, s, use_rules[j], u->transforms);
 		if (use_finding[j] && !m->nodes.v[fn].finding)
 			m->nodes.v[fn].finding = use_finding[j];
 	}

@@ -322,16 +322,6 @@ static void put_summary(html *h)
 	pf_sbuf_puts(b, "</tbody></table></section>\n");
 }
 
-/* A use the maps draw under the report's --graph-category and
-   --graph-purpose filters. */
-static int filter_ok_html(const html *h, const pf_use *u)
-{
-	const char *c = h->ctx->graph.category, *p = h->ctx->graph.purpose;
-
-	return (!c || !*c || (u->category && pf_category_covers(c, u->category))) &&
-	       (!p || !*p || (u->purpose && pf_category_covers(p, u->purpose)));
-}
-
 /* One map of the data-map section into a <figure> (or a line saying why
    there is none). */
 static void put_map(html *h, const pf_report_ctx *ctx)
@@ -361,7 +351,6 @@ static void put_datamap(html *h)
 	pf_sbuf *b = &h->b;
 	pf_report_ctx ctx = *h->ctx;
 	strset purposes = {0};
-	int unknown = 0;
 	char id[48];
 
 	pf_sbuf_puts(b, "<section id=\"data-map\"><h2>Data map</h2>\n"
@@ -385,17 +374,18 @@ static void put_datamap(html *h)
 	ctx.graph.purpose_exact = 1;
 	ctx.graph.max_functions = MAP_FUNCTIONS;
 	for (size_t i = 0; i < r->nuses; i++)
-		if (r->uses[i].function && r->uses[i].sink && filter_ok_html(h, &r->uses[i])) {
-			if (r->uses[i].purpose)
-				html_set_add(&purposes, r->uses[i].purpose);
-			else
-				unknown = 1;
-		}
+		html_set_add(&purposes, r->uses[i].purpose);
 	html_set_sort(&purposes);
+	/* a map per purpose, then the uses of none, each drawn if the report's
+	   filters (--graph-*) leave it a flow */
 	for (size_t i = 0; i <= purposes.n; i++) {
-		if (i == purposes.n && !unknown)
-			break;
-		ctx.graph.purpose = i < purposes.n ? purposes.v[i] : NULL;
+		const char *p = i < purposes.n ? purposes.v[i] : NULL, *only = h->ctx->graph.purpose;
+
+		if (only && *only && (!p || !pf_category_covers(only, p)))
+			continue;
+		ctx.graph.purpose = p;
+		if (!pf_graph_datamap_nflows(&ctx))
+			continue;
 		snprintf(id, sizeof(id), "datamap-%zu", i + 1);
 		ctx.graph.id = id;
 		pf_sbuf_printf(b, "<details class=\"map\" id=\"map-%zu\"><summary>", i + 1);

@@ -37,20 +37,17 @@ void html_changes(html *h)
 			strset s = {0};
 
 			for (size_t i = 0; i < l->n; i++) {
-				const pf_finding *f;
+				const pf_finding *f = l->findings ? l->findings[i] : NULL;
 				char *w;
 
-				if (p == PF_DIFF_RECIPIENTS) {
-					html_set_add(&s, html_recipient(h, l->v[i], NULL, NULL));
+				if (!f) {
+					html_set_add(&s, p == PF_DIFF_RECIPIENTS
+					                         ? html_recipient(h, l->v[i], NULL, NULL)
+					                         : l->v[i]);
 					continue;
 				}
-				if (p != PF_DIFF_FINDINGS ||
-				    !(f = pf_run_diff_finding(k ? ctx->previous : h->r, l->v[i]))) {
-					html_set_add(&s, l->v[i]);
-					continue;
-				}
-				w = pf_asprintf("%s at %s:%u: %s", html_rule_word(f->rule), f->file ? f->file : "?",
-				                f->line, f->message ? f->message : "");
+				w = pf_asprintf("%s at %s:%u: %s", html_rule_word(f->rule),
+				                f->file ? f->file : "?", f->line, f->message ? f->message : "");
 				html_set_add(&s, pf_arena_strdup(h->arena, w));
 				pf_free(w);
 			}
@@ -116,12 +113,13 @@ static void put_grade(pf_sbuf *b, int grade)
 	               pf_grade_id(grade));
 }
 
-/* One term of a card: <dt>label</dt><dd>list</dd>. */
-static void put_term(pf_sbuf *b, const char *label, const strset *s, int code)
+/* A labelled list: a term of a card (<dt>label</dt><dd>list</dd>), or
+   with `row` a row of a record entry (<tr><th>label</th><td>list</td></tr>). */
+static void put_labelled(pf_sbuf *b, int row, const char *label, const strset *s, int code)
 {
-	pf_sbuf_printf(b, "<dt>%s</dt><dd>", label);
+	pf_sbuf_printf(b, row ? "<tr><th>%s</th><td>" : "<dt>%s</dt><dd>", label);
 	html_list(b, s, code);
-	pf_sbuf_puts(b, "</dd>");
+	pf_sbuf_puts(b, row ? "</td></tr>\n" : "</dd>");
 }
 
 /* A category of the inventory, as a card (it fits any page width). */
@@ -175,11 +173,11 @@ static void put_category(html *h, const char *cat, size_t k)
 		pf_sbuf_puts(b, "</p>");
 	}
 	pf_sbuf_puts(b, "<dl class=\"facts\">");
-	put_term(b, "Collected at", &col, 0);
-	put_term(b, "Stored in", &sto, 0);
-	put_term(b, "Logged at", &log, 0);
-	put_term(b, "Shared with", &sent, 0);
-	put_term(b, h->pol ? "Purposes (legal basis)" : "Purposes", &pur, 1);
+	put_labelled(b, 0, "Collected at", &col, 0);
+	put_labelled(b, 0, "Stored in", &sto, 0);
+	put_labelled(b, 0, "Logged at", &log, 0);
+	put_labelled(b, 0, "Shared with", &sent, 0);
+	put_labelled(b, 0, h->pol ? "Purposes (legal basis)" : "Purposes", &pur, 1);
 	if (h->pol) {
 		pf_sbuf_puts(b, "<dt>Retention</dt><dd>");
 		if (rule)
@@ -317,14 +315,6 @@ static void put_retention_rules(html *h, const strset *cats)
 		html_opt(b, NULL);
 }
 
-/* One row of a record entry: <tr><th>label</th><td>list</td></tr>. */
-static void put_row(pf_sbuf *b, const char *label, const strset *s, int code)
-{
-	pf_sbuf_printf(b, "<tr><th>%s</th><td>", label);
-	html_list(b, s, code);
-	pf_sbuf_puts(b, "</td></tr>\n");
-}
-
 /* One purpose of the record of processing. */
 static void put_activity(html *h, const char *purpose, size_t k)
 {
@@ -414,16 +404,16 @@ static void put_activity(html *h, const char *purpose, size_t k)
 		html_code(b, pp->consent ? pp->consent : pp->opt_out);
 	}
 	pf_sbuf_puts(b, "</td></tr>\n");
-	put_row(b, "Categories of personal data processed (code)", &cats, 1);
-	put_row(b, "Categories allowed (policy)", &pcats, 1);
-	put_row(b, "Recipients the data reaches (code)", &recips, 0);
-	put_row(b, "Recipients declared (policy)", &precips, 0);
+	put_labelled(b, 1, "Categories of personal data processed (code)", &cats, 1);
+	put_labelled(b, 1, "Categories allowed (policy)", &pcats, 1);
+	put_labelled(b, 1, "Recipients the data reaches (code)", &recips, 0);
+	put_labelled(b, 1, "Recipients declared (policy)", &precips, 0);
 	pf_sbuf_puts(b, "<tr><th>Retention (policy)</th><td>");
 	put_retention_rules(h, &cats);
 	pf_sbuf_puts(b, "</td></tr>\n");
-	put_row(b, "How the policy discloses it", &grades, 0);
-	put_row(b, "Technical measures seen in the code", &measures, 0);
-	put_row(b, "Functions", &fns, 1);
+	put_labelled(b, 1, "How the policy discloses it", &grades, 0);
+	put_labelled(b, 1, "Technical measures seen in the code", &measures, 0);
+	put_labelled(b, 1, "Functions", &fns, 1);
 	pf_sbuf_puts(b, "</tbody></table></article>\n");
 	pf_vec_free(&cats);
 	pf_vec_free(&pcats);

@@ -224,10 +224,8 @@ static json_t *changes_json(const pf_report_ctx *ctx)
 			json_t *arr = json_array();
 
 			for (size_t i = 0; i < l[k]->n; i++)
-				json_array_append_new(arr, p == PF_DIFF_FINDINGS
-				        ? finding_json(pf_run_diff_finding(k ? ctx->previous : ctx->results,
-				                                           l[k]->v[i]))
-				        : pf_report_json_str(l[k]->v[i]));
+				json_array_append_new(arr, l[k]->findings ? finding_json(l[k]->findings[i])
+				                                          : pf_report_json_str(l[k]->v[i]));
 			json_object_set_new(part, k ? "removed" : "added", arr);
 		}
 		json_object_set_new(o, pf_diff_part_name(p), part);

@@ -221,9 +221,7 @@ static void put_changes(pf_sbuf *b, const pf_report_ctx *ctx)
 			pf_sbuf_printf(b, "- %s %s:%s", k ? "Gone" : "New", pf_diff_part_name(p),
 			               l->n ? "" : " none");
 			for (size_t i = 0; i < l->n; i++) {
-				const pf_finding *f = p == PF_DIFF_FINDINGS
-				        ? pf_run_diff_finding(k ? ctx->previous : ctx->results, l->v[i])
-				        : NULL;
+				const pf_finding *f = l->findings ? l->findings[i] : NULL;
 
 				pf_sbuf_puts(b, i ? ", " : " ");
 				if (f) {
