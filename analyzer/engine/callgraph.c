@@ -63,13 +63,16 @@ static int vcell_add(vcell *c, pf_declid fn)
 
 static int vcell_flow(eng *e, uint64_t dst, uint64_t src)
 {
-	vcell *s, *d;
+	const vcell *s = vcell_find(e, src);
+	vcell *d;
+	size_t si;
 	int changed = 0;
 
-	if (!dst || !src || dst == src)
+	if (!dst || !src || dst == src || !s || !s->funcs.n)
 		return 0;
+	si = (size_t)(s - e->vcells.v);
 	d = vcell_get(e, dst);
-	s = vcell_get(e, src); /* after d: creating a cell may move the array */
+	s = &e->vcells.v[si]; /* creating d may have moved the cells */
 	for (size_t i = 0; i < s->funcs.n; i++)
 		changed |= vcell_add(d, s->funcs.v[i]);
 	return changed;

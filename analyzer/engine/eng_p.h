@@ -66,12 +66,21 @@ typedef PF_VEC(uint64_t) u64vec;
 
 /* --- hashing ---------------------------------------------------------------- */
 
+/*
+ * The hash of v after h. h * K + v is one-to-one in v for each h and
+ * tells small (h, v) pairs apart (a function of h ^ v alone would not:
+ * eng_mix(2, g) == eng_mix(5, f) whenever 2 ^ g == 5 ^ f, and the cell
+ * of global g would be the cell of function f's return), and the
+ * splitmix64 finaliser that follows is a bijection.
+ */
 static inline uint64_t eng_mix(uint64_t h, uint64_t v)
 {
-	h = (h ^ v) * 0x9e3779b97f4a7c15ull;
-	h ^= h >> 29;
+	h = h * 0x9e3779b97f4a7c15ull + v;
+	h ^= h >> 30;
 	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 32;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 31;
 	return h;
 }
 
@@ -383,6 +392,9 @@ struct eng {
 	                          so a read scans its own global, not all */
 	PF_VEC(struct gtrace { uint32_t slot; fkey key; const pf_tnode *t; }) gtrace_v;
 	int globals_changed;
+
+	/* the hashes of trace steps' file names, by name (eng_step) */
+	struct { pf_sym file; uint64_t hash; } file_hash[64];
 
 	/* function-pointer value sets */
 	pf_map *vcell_ids;

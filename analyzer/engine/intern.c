@@ -408,6 +408,19 @@ void eng_u32_add_once(u32vec *v, uint32_t x)
 
 /* --- traces ------------------------------------------------------------------ */
 
+/* The hash of a file's name: traces are told apart and chosen by their
+   content, not by the order the merge interned their files in. */
+static uint64_t file_hash(eng *e, pf_sym file)
+{
+	unsigned slot = file % (sizeof(e->file_hash) / sizeof(e->file_hash[0]));
+
+	if (e->file_hash[slot].file != file || !file) {
+		e->file_hash[slot].file = file;
+		e->file_hash[slot].hash = file ? eng_hash_str(eng_pstr(e, file)) : 0;
+	}
+	return e->file_hash[slot].hash;
+}
+
 const pf_tnode *eng_step(eng *e, const pf_tnode *prev, pf_loc loc, const char *note)
 {
 	pf_tnode n;
@@ -419,7 +432,7 @@ const pf_tnode *eng_step(eng *e, const pf_tnode *prev, pf_loc loc, const char *n
 	n.loc = loc;
 	n.note = note;
 	n.len = prev ? prev->len + 1 : 1;
-	n.hash = eng_mix(eng_mix(eng_mix(eng_mix(prev ? prev->hash : 0x7ace, loc.file), loc.line),
+	n.hash = eng_mix(eng_mix(eng_mix(eng_mix(prev ? prev->hash : 0x7ace, file_hash(e, loc.file)), loc.line),
 	                         loc.col), note ? eng_hash_str(note) : 0);
 	return pf_itab_at(e->tnodes, pf_itab_put(e->tnodes, &n, n.hash));
 }
