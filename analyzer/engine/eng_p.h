@@ -335,6 +335,7 @@ typedef struct funcinfo {
 	u32vec out_cats;         /* categories it sends to a sink (export) */
 	PF_VEC(cevent) found;      /* complete events, for flows.c */
 	pf_map *found_ix;
+	const char *notes[4 + 8]; /* its callers' trace notes (summary.c) */
 } funcinfo;
 
 typedef struct store_rec {

@@ -433,6 +433,8 @@ int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat
 	/* first pass: what functions return and write, to a fixpoint of the
 	   globals, and what each call passes to its callee */
 	for (int round = 0; round < GLOBAL_ROUNDS; round++) {
+		size_t n0 = e.pass_n[0];
+		double ms0 = e.pass_ms[0];
 		e.globals_changed = 0;
 		for (size_t l = 0; l + 1 < cs.level_start.n; l++)
 			run_level(&e, &cs, cs.level_start.v[l], cs.level_start.v[l + 1], round);
@@ -440,7 +442,8 @@ int pf_engine_run(pf_results *res, const pf_program *prog, const pf_catalog *cat
 		if (e.trace) {
 			size_t ng = 0;
 			pm_foreach(e.gnext, count_one, &ng);
-			fprintf(stderr, "trace: round %d: %zu global slots, %s\n", round, ng,
+			fprintf(stderr, "trace: round %d: %zu analyses in %.0f ms, %zu global slots, %s\n",
+			        round, e.pass_n[0] - n0, e.pass_ms[0] - ms0, ng,
 			        e.globals_changed ? "changed" : "stable");
 		}
 		if (!e.globals_changed)

@@ -119,24 +119,28 @@ static unsigned decl_kind_bit(const pf_decl *d)
 	}
 }
 
-/* Classifies one declaration against the catalogue's name rules. */
-static void classify_by_name(eng *e, pf_declid id)
+/* A name rule a name matches, with the transforms its other words
+   say (the rule's scopes not yet checked). */
+typedef struct name_hit {
+	uint32_t rule;
+	uint8_t tr;
+} name_hit;
+
+/* The rules a name of this kind and type class matches, in the
+   catalogue's order, into hits (at most max). */
+static size_t match_name(const eng *e, const pf_decl *d, name_hit *hits, size_t max)
 {
-	const pf_decl *d = eng_decl(e, id);
 	const pf_name_rule *rules;
 	const char *const *excl;
 	const pf_word_transform *tw;
 	size_t nrules = pf_catalog_name_rules(e->cat, &rules);
 	size_t nexcl = pf_catalog_exclude_words(e->cat, &excl);
 	size_t ntw = pf_catalog_transform_words(e->cat, &tw);
-	char words[16][32], scope[16][32];
-	size_t nw, ns;
+	char words[16][32];
+	size_t nw, nhits = 0;
 
 	nw = split_words(eng_pstr(e, d->name), words, 16);
-	if (nw == 0)
-		return;
-	ns = split_words(eng_pstr(e, d->scope), scope, 16);
-	for (size_t r = 0; r < nrules; r++) {
+	for (size_t r = 0; nw && r < nrules && nhits < max; r++) {
 		const pf_name_rule *rule = &rules[r];
 		int at = -1;
 		size_t plen = 0;
@@ -149,13 +153,6 @@ static void classify_by_name(eng *e, pf_declid id)
 			at = words_match(words, nw, rule->patterns[p], &plen);
 		if (at < 0)
 			continue;
-		if (rule->nscopes) {
-			int ok = 0;
-			for (size_t s = 0; s < rule->nscopes && !ok; s++)
-				ok = words_contain(scope, ns, rule->scopes[s]);
-			if (!ok)
-				continue;
-		}
 		int excluded = 0;
 		unsigned tr = 0;
 		for (size_t w = 0; w < nw && !excluded; w++) {
@@ -169,10 +166,74 @@ static void classify_by_name(eng *e, pf_declid id)
 				if (strcmp(words[w], tw[x].word) == 0)
 					tr |= 1u << tw[x].transform;
 		}
-		if (excluded)
+		if (!excluded)
+			hits[nhits++] = (name_hit){(uint32_t)r, (uint8_t)tr};
+	}
+	return nhits;
+}
+
+/*
+ * Classifies one declaration against the catalogue's name rules: the
+ * first rule its name matches whose scopes (if it names some) are among
+ * the words of the declaration's scope. What a name matches is worked
+ * out once per name, kind and type class (a program has a few thousand
+ * names and many times more declarations: every function's `len`).
+ */
+typedef struct name_seen {
+	pf_sym name;
+	uint8_t kind, tclass;
+	uint32_t at, n;           /* its hits in name_memo.hits */
+} name_seen;
+
+typedef struct name_memo {
+	pf_map *ix;               /* (name, kind, type class) -> index in v */
+	PF_VEC(name_seen) v;
+	PF_VEC(name_hit) hits;
+} name_memo;
+
+static void classify_by_name(eng *e, name_memo *nm, pf_declid id)
+{
+	const pf_decl *d = eng_decl(e, id);
+	const pf_name_rule *rules;
+	name_hit mine[8];
+	const name_hit *hits = mine;
+	size_t nhits;
+
+	pf_catalog_name_rules(e->cat, &rules);
+	if (nm) {
+		uint64_t h = eng_mix(eng_mix(eng_mix(0x4a3e, d->name), d->kind), d->tclass);
+		uint32_t k;
+		while (pf_map_get(nm->ix, h, &k) &&
+		       !(nm->v.v[k].name == d->name && nm->v.v[k].kind == d->kind &&
+		         nm->v.v[k].tclass == d->tclass))
+			h = eng_mix(h, 1);
+		if (!pf_map_get(nm->ix, h, &k)) {
+			size_t n = match_name(e, d, mine, 8);
+			name_seen m = {d->name, d->kind, d->tclass, (uint32_t)nm->hits.n, (uint32_t)n};
+			for (size_t i = 0; i < n; i++)
+				pf_vec_push(&nm->hits, mine[i]);
+			k = (uint32_t)nm->v.n;
+			pf_vec_push(&nm->v, m);
+			pf_map_put(nm->ix, h, k);
+		}
+		hits = nm->hits.v + nm->v.v[k].at;
+		nhits = nm->v.v[k].n;
+	} else {
+		nhits = match_name(e, d, mine, 8);
+	}
+	if (!nhits)
+		return;
+	char scope[16][32];
+	size_t ns = split_words(eng_pstr(e, d->scope), scope, 16);
+	for (size_t i = 0; i < nhits; i++) {
+		const pf_name_rule *rule = &rules[hits[i].rule];
+		int ok = !rule->nscopes;
+		for (size_t s = 0; s < rule->nscopes && !ok; s++)
+			ok = words_contain(scope, ns, rule->scopes[s]);
+		if (!ok)
 			continue;
 		e->src_cat[id] = eng_str(e, rule->category);
-		e->src_tr[id] = (uint8_t)tr;
+		e->src_tr[id] = hits[i].tr;
 		return;
 	}
 }
@@ -267,6 +328,8 @@ void eng_classify_sources(eng *e)
 {
 	size_t n = e->prog->decls.n;
 
+	name_memo nm = {pf_map_new(), {0}, {0}};
+
 	e->src_cat = pf_calloc(n, sizeof(*e->src_cat));
 	e->src_tr = pf_calloc(n, 1);
 	for (pf_declid id = 1; id < n; id++) {
@@ -291,8 +354,11 @@ void eng_classify_sources(eng *e)
 			continue;
 		if (d->kind == PF_DECL_FUNC)
 			continue; /* functions are sources by annotation or catalogue */
-		classify_by_name(e, id);
+		classify_by_name(e, &nm, id);
 	}
+	pf_map_free(nm.ix);
+	pf_vec_free(&nm.v);
+	pf_vec_free(&nm.hits);
 	/* the categories that are text only: every name rule for them wants
 	   a string (a name, an e-mail address), and no number is annotated
 	   as one; an IP address or an amount may be a number */
@@ -485,7 +551,7 @@ static const spec *make_spec(eng *e, pf_declid fn)
 		/* a getter the code base declares but whose body is not in it (a
 		   library's API, an opaque handle's accessor): its name says
 		   what it returns, as a field's does (get_account_email()) */
-		classify_by_name(e, fn);
+		classify_by_name(e, NULL, fn);
 		if (e->src_cat[fn] && !e->src_tr[fn]) {
 			pf_effect ef = {.kind = PF_EFF_SOURCE, .to = PF_ARG_RET,
 			                .category = eng_cstr(e, e->src_cat[fn]), .from_rest = -1,

@@ -506,10 +506,28 @@ static void apply_outs(fctx *c, const pf_insn *in, const vtree *ret, const vtree
 		eng_write(c, &in->dst, ret, in->strong);
 }
 
+/* What a caller's trace says of a call to ci: formatted once per
+   callee, not at each call of each analysis. */
+enum { NOTE_PASSED, NOTE_RETURNED, NOTE_GLOBAL, NOTE_ARG = 4 };
+
+static const char *call_note(eng *e, uint32_t ci, unsigned which)
+{
+	const char **n = &e->fi[ci].notes[which];
+	const char *cname = eng_fname(e, ci);
+
+	if (*n)
+		return *n;
+	switch (which) {
+	case NOTE_PASSED: return *n = eng_note(e, "passed to %s()", cname);
+	case NOTE_RETURNED: return *n = eng_note(e, "returned from %s()", cname);
+	case NOTE_GLOBAL: return *n = eng_note(e, "stored in a global by %s()", cname);
+	default: return *n = eng_note(e, "written by %s() to its argument %u", cname, which - NOTE_ARG + 1);
+	}
+}
+
 static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
 {
 	eng *e = c->e;
-	const char *cname = eng_fname(e, ci), *ret_note = NULL, *arg_note[8] = {0};
 	const char *passed = NULL;
 	callmemo *m;
 	uint64_t inputs;
@@ -524,26 +542,22 @@ static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
 		return;
 	}
 	args = pf_calloc(in->nargs ? in->nargs : 1, sizeof(vtree));
-	passed = eng_note(e, "passed to %s()", cname);
+	passed = call_note(e, ci, NOTE_PASSED);
 	for (size_t i = 0; i < s->outs.n; i++) {
 		const sfact oc = s->outs.v[i], *o = &oc; /* a copy, as in call_events */
 		switch (o->base) {
 		case OUT_RET:
 			if (in->dst.base == PF_BASE_NONE)
 				break;
-			if (!ret_note)
-				ret_note = eng_note(e, "returned from %s()", cname);
-			translate(c, &ret, in, ci, o->key, o->t, ret_note, o->sfx, R_TREE, passed);
+			translate(c, &ret, in, ci, o->key, o->t, call_note(e, ci, NOTE_RETURNED), o->sfx,
+			          R_TREE, passed);
 			break;
 		case OUT_PARAM: {
 			if (o->var >= in->nargs)
 				break;
-			const char *note = o->var < 8 ? arg_note[o->var] : NULL;
-			if (!note) {
-				note = eng_note(e, "written by %s() to its argument %u", cname, o->var + 1);
-				if (o->var < 8)
-					arg_note[o->var] = note;
-			}
+			const char *note = o->var < 8 ? call_note(e, ci, NOTE_ARG + o->var)
+			                              : eng_note(e, "written by %s() to its argument %u",
+			                                         eng_fname(e, ci), o->var + 1);
 			translate(c, &args[o->var], in, ci, o->key, o->t, note, o->sfx, R_TREE, passed);
 			break;
 		}
@@ -552,7 +566,7 @@ static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
 			   carried into globals, not every handle and string */
 			out.n = 0;
 			translate(c, &out, in, ci, o->key, o->t,
-			          eng_note(e, "stored in a global by %s()", cname), o->sfx, R_TREE, passed);
+			          call_note(e, ci, NOTE_GLOBAL), o->sfx, R_TREE, passed);
 			size_t k = 0;
 			for (size_t j = 0; j < out.n; j++)
 				if (is_data_key(e, out.v[j].key))
@@ -616,7 +630,7 @@ static void call_events(fctx *c, const pf_insn *in, uint32_t ci, const summary *
 {
 	eng *e = c->e;
 	const char *cname = eng_fname(e, ci);
-	const char *passed = eng_note(e, "passed to %s()", cname);
+	const char *passed = call_note(e, ci, NOTE_PASSED);
 	/* the caller's handle set of each callee handle set and sink kind:
 	   events share a few sets, and each has a label per path the handle
 	   may be */
