@@ -268,19 +268,19 @@ void eng_build_callgraph(eng *e)
 	}
 }
 
-static void gread_add(funcinfo *fi, pf_declid g)
+static void gread_add(funcinfo *fi, gref r)
 {
 	for (size_t i = 0; i < fi->gread.n; i++)
-		if (fi->gread.v[i] == g)
+		if (fi->gread.v[i].var == r.var && fi->gread.v[i].elem == r.elem)
 			return;
-	pf_vec_push(&fi->gread, g);
+	pf_vec_push(&fi->gread, r);
 }
 
 static void rval_globals(const eng *e, funcinfo *fi, const pf_rval *rv)
 {
 	for (uint32_t i = 0; i < rv->npaths; i++)
 		if (eng_is_program_global(e, &rv->paths[i]))
-			gread_add(fi, rv->paths[i].var);
+			gread_add(fi, (gref){rv->paths[i].var, eng_global_read_elem(e, &rv->paths[i])});
 }
 
 /* The program globals each function reads (its own code's paths): when

@@ -308,6 +308,13 @@ typedef struct pdent {
 	uint32_t param, sfx;
 } pdent;
 
+/* A program global a function's code reads, and the first element of
+   the path read when the read stays below it (else 0, the whole of it):
+   the function depends on the global's parts that element matches. */
+typedef struct gref {
+	pf_declid var, elem;
+} gref;
+
 typedef struct funcinfo {
 	uint32_t purpose;      /* own PRIVFLOW_PURPOSE (string id) */
 	uint32_t store;        /* own PRIVFLOW_STORE */
@@ -321,7 +328,7 @@ typedef struct funcinfo {
 	int index, low, onstack; /* Tarjan */
 	uint32_t unit;         /* its link component (function-pointer cells
 	                          are kept apart per component) */
-	u32vec gread;          /* program globals its code reads */
+	PF_VEC(gref) gread;    /* program globals its code reads */
 	/* what its calls pass to their callees' parameters (the first pass
 	   records them), and which of its own parameters' paths may hold
 	   personal data (from its callers' edges): a symbolic event on any
@@ -383,12 +390,21 @@ struct eng {
 	/* program-wide globals: read from `globals`, written into `gnext`,
 	   which becomes `globals` at each level's end, so the components of
 	   one level (in parallel) never see each other's writes; gver counts
-	   the changes of each global the same way */
+	   the changes of each global the same way, and gpart those of its
+	   parts (eng_gpart_key: its root, its [*], each first element), so a
+	   reader of sudo_defs_table[I_SYSLOG] is not analysed again when
+	   sudo_defs_table[I_MAILTO] changes */
 	const pnode *globals, *gnext;
 	uint32_t *gver, *gver_next; /* per declaration */
+	pf_map *gpart_ver;     /* part key -> its changes */
+	u64vec gpart_next;     /* parts changed in the current level */
 	pmctx *gctx;
 	pf_map *gtraces;       /* (gslot, fkey) -> index in gtrace_v */
 	pf_map *gvar_ix;       /* global's declaration -> index in gvar_slots */
+	pf_map *gpart_ix;      /* part key (not the root) -> index in gpart_slots */
+	PF_VEC(u32vec) gpart_slots; /* per part: its slots, sorted, so a read of
+	                          sudo_defs_table[I_MAILTO] scans its part and
+	                          [*]'s, not the table's thousand slots */
 	PF_VEC(u32vec) gvar_slots; /* per global: its slots (GSLOT | id), sorted,
 	                          so a read scans its own global, not all */
 	PF_VEC(struct gtrace { uint32_t slot; fkey key; const pf_tnode *t; }) gtrace_v;
@@ -550,6 +566,15 @@ enum {
 uint32_t eng_slot(fctx *c, const pf_path *p);
 /* Cuts a path where its elements stop meaning anything (memory.c). */
 void eng_path_clip(const fctx *c, pf_path *q);
+/* The first element of global path p that a read keeps whatever the
+   reader (eng_path_clip never cuts it), or 0 (memory.c). */
+pf_declid eng_global_read_elem(const eng *e, const pf_path *p);
+/* The key of a part of global g in eng.gpart: its root slot (elem 0),
+   its slots below [*] (PF_ELEM_ANY), or below its first element elem. */
+static inline uint64_t eng_gpart_key(pf_declid g, pf_declid elem)
+{
+	return eng_mix(eng_mix(0x6a27, g), elem);
+}
 uint32_t eng_sym(fctx *c, uint32_t param, const pf_declid *el, unsigned n);
 const fslot *eng_slotdef(const eng *e, uint32_t fi, uint32_t s);
 void eng_read(fctx *c, vtree *out, const pf_path *p, pf_loc loc, int mode);

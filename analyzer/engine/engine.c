@@ -103,8 +103,18 @@ typedef struct comps {
 	uint64_t *seen;           /* per component: callee versions at its last analysis */
 } comps;
 
+static uint32_t gpart_version(const eng *e, pf_declid g, pf_declid elem)
+{
+	uint32_t v = 0;
+
+	pf_map_get(e->gpart_ver, eng_gpart_key(g, elem), &v);
+	return v;
+}
+
 /* What component c's analysis depends on: the summaries of its callees
-   and the globals its code reads. */
+   and the globals its code reads (the whole global, or the parts its
+   path's first element matches: the root's slot, [*]'s for an index,
+   and its own; eng_read's element matching). */
 static uint64_t comp_inputs(const eng *e, const comps *cs, uint32_t c)
 {
 	uint64_t h = 0x1a9;
@@ -116,8 +126,17 @@ static uint64_t comp_inputs(const eng *e, const comps *cs, uint32_t c)
 			if (g->scc != c)
 				h = eng_mix(h, eng_mix(fi->callees.v[j], g->sum.version));
 		}
-		for (size_t j = 0; j < fi->gread.n; j++)
-			h = eng_mix(h, eng_mix(fi->gread.v[j], e->gver[fi->gread.v[j]]));
+		for (size_t j = 0; j < fi->gread.n; j++) {
+			const gref *r = &fi->gread.v[j];
+			if (!r->elem) {
+				h = eng_mix(h, eng_mix(r->var, e->gver[r->var]));
+				continue;
+			}
+			h = eng_mix(h, eng_mix(r->var, gpart_version(e, r->var, 0)));
+			h = eng_mix(h, gpart_version(e, r->var, r->elem));
+			if (eng_path_is_index(r->elem))
+				h = eng_mix(h, gpart_version(e, r->var, PF_ELEM_ANY));
+		}
 	}
 	return h;
 }
@@ -227,6 +246,12 @@ static void run_level(eng *e, comps *cs, size_t from, size_t to, int round)
 		analyse_component(e, cs, cs->by_level.v[k], round);
 	e->globals = e->gnext;
 	memcpy(e->gver, e->gver_next, e->prog->decls.n * sizeof(uint32_t));
+	for (size_t i = 0; i < e->gpart_next.n; i++) {
+		uint32_t v = 0;
+		pf_map_get(e->gpart_ver, e->gpart_next.v[i], &v);
+		pf_map_put(e->gpart_ver, e->gpart_next.v[i], v + 1);
+	}
+	e->gpart_next.n = 0;
 }
 
 /* (level << 32 | component): sorting these sorts components by level. */
@@ -269,6 +294,8 @@ static void setup(eng *e, const pf_program *prog, const pf_catalog *cat, const p
 	e->fi = pf_calloc(nf ? nf : 1, sizeof(funcinfo));
 	e->gver = pf_calloc(prog->decls.n ? prog->decls.n : 1, sizeof(uint32_t));
 	e->gver_next = pf_calloc(prog->decls.n ? prog->decls.n : 1, sizeof(uint32_t));
+	e->gpart_ver = pf_map_new();
+	e->gpart_ix = pf_map_new();
 	e->chk = pf_checker_new(res, prog, pol);
 	eng_caches_reset();
 	eng_suffix(e, NULL, 0);
@@ -323,6 +350,12 @@ static void teardown(eng *e, comps *cs)
 	pf_free(e->fi);
 	pf_free(e->gver);
 	pf_free(e->gver_next);
+	pf_map_free(e->gpart_ver);
+	pf_map_free(e->gpart_ix);
+	for (size_t i = 0; i < e->gpart_slots.n; i++)
+		pf_vec_free(&e->gpart_slots.v[i]);
+	pf_vec_free(&e->gpart_slots);
+	pf_vec_free(&e->gpart_next);
 	pf_vec_free(&cs->order);
 	pf_vec_free(&cs->starts);
 	pf_vec_free(&cs->levels);

@@ -96,6 +96,23 @@ static int field_of(const eng *e, pf_declid d, pf_declid el)
 	return fd->scope == dd->record;
 }
 
+pf_declid eng_global_read_elem(const eng *e, const pf_path *p)
+{
+	const pf_decl *d = eng_decl(e, p->var);
+	pf_declid el = p->depth ? p->field[0] : 0;
+	int tc = d->tclass;
+
+	if (!el || el == PF_ELEM_ANY)
+		return 0;
+	/* eng_path_clip's test of a first element, as for a function past
+	   TYPED_SLOTS locations (the stricter case) */
+	if (eng_path_is_index(el))
+		return (d->flags & PF_DF_ARRAY) || tc == PF_TY_STRING || tc == PF_TY_BYTES ||
+		       tc == PF_TY_POINTER || tc == PF_TY_RECPTR ? el : 0;
+	return (tc == PF_TY_RECORD || tc == PF_TY_RECPTR || tc == PF_TY_BYTES) &&
+	       field_of(e, p->var, el) ? el : 0;
+}
+
 /*
  * Cuts a path written to where its elements stop meaning anything: below
  * a value of a type that has no parts (an integer, a character of a
@@ -241,27 +258,46 @@ static void add_fact(fctx *c, uint32_t s, fkey k, const pf_tnode *t)
 
 /* --- slots ---------------------------------------------------------------- */
 
-static uint32_t gslot(eng *e, const pf_path *p)
+/* Slot id into the sorted list `key` of map ix (lists in vecs). */
+static void slot_list_add(pf_map *ix, void *vecs, uint64_t key, uint32_t id)
 {
-	int added;
-	uint32_t id = GSLOT | pf_itab_add(e->gslots, p, path_hash(UINT32_MAX, p), &added), ix;
+	PF_VEC(u32vec) *lists = vecs;
+	uint32_t k;
 
-	if (!added)
-		return id;
-	if (!pf_map_get(e->gvar_ix, p->var, &ix)) {
+	if (!pf_map_get(ix, key, &k)) {
 		u32vec none = {0};
-		ix = (uint32_t)e->gvar_slots.n;
-		pf_map_put(e->gvar_ix, p->var, ix);
-		pf_vec_push(&e->gvar_slots, none);
+		k = (uint32_t)lists->n;
+		pf_map_put(ix, key, k);
+		pf_vec_push(lists, none);
 	}
-	u32vec *v = &e->gvar_slots.v[ix];
+	u32vec *v = &lists->v[k];
 	pf_vec_push(v, id);
 	for (size_t i = v->n - 1; i > 0 && v->v[i - 1] > v->v[i]; i--) {
 		uint32_t t = v->v[i];
 		v->v[i] = v->v[i - 1];
 		v->v[i - 1] = t;
 	}
+}
+
+static uint32_t gslot(eng *e, const pf_path *p)
+{
+	int added;
+	uint32_t id = GSLOT | pf_itab_add(e->gslots, p, path_hash(UINT32_MAX, p), &added);
+
+	if (!added)
+		return id;
+	slot_list_add(e->gvar_ix, &e->gvar_slots, p->var, id);
+	if (p->depth)
+		slot_list_add(e->gpart_ix, &e->gpart_slots, eng_gpart_key(p->var, p->field[0]), id);
 	return id;
+}
+
+/* The slots of global g's part below its first element elem, or NULL. */
+static const u32vec *gpart_slots(const eng *e, pf_declid g, pf_declid elem)
+{
+	uint32_t k;
+
+	return pf_map_get(e->gpart_ix, eng_gpart_key(g, elem), &k) ? &e->gpart_slots.v[k] : NULL;
 }
 
 static uint32_t local_slot(fctx *c, const pf_path *p)
@@ -456,9 +492,26 @@ static void read_global(fctx *c, vtree *out, const pf_path *p, int mode)
 	if ((!(mode & R_HANDLE) || indexed) && pf_map_get(e->gvar_ix, p->var, &ix)) {
 		gscan g = {c, out, p, mode & R_WHOLE, !(mode & R_HANDLE)};
 		const u32vec *v = &e->gvar_slots.v[ix];
-		for (size_t i = 0; i < v->n; i++)
-			if (pm_find(e->globals, v->v[i], &set))
-				gscan_one(&g, v->v[i], set);
+		if (!p->depth || p->field[0] == PF_ELEM_ANY) {
+			for (size_t i = 0; i < v->n; i++)
+				if (pm_find(e->globals, v->v[i], &set))
+					gscan_one(&g, v->v[i], set);
+			return;
+		}
+		/* only slots below a matching first element can match: the
+		   element's part and, for an index, [*]'s, in the order of
+		   the global's list */
+		static const u32vec none;
+		const u32vec *a = gpart_slots(e, p->var, p->field[0]);
+		const u32vec *b = eng_path_is_index(p->field[0]) ? gpart_slots(e, p->var, PF_ELEM_ANY)
+		                                                  : NULL;
+		a = a ? a : &none;
+		b = b ? b : &none;
+		for (size_t i = 0, j = 0; i < a->n || j < b->n;) {
+			uint32_t s = j == b->n || (i < a->n && a->v[i] < b->v[j]) ? a->v[i++] : b->v[j++];
+			if (pm_find(e->globals, s, &set))
+				gscan_one(&g, s, set);
+		}
 	}
 }
 
@@ -802,7 +855,9 @@ static void write_global(fctx *c, const pf_path *p, const vtree *v)
 		if (ns != set) {
 			e->gnext = pm_set(e->gctx, e->gnext, sk[i].slot, ns);
 			e->globals_changed = 1;
-			e->gver_next[((const pf_path *)pf_itab_at(e->gslots, sk[i].slot & ~GSLOT))->var]++;
+			const pf_path *q = pf_itab_at(e->gslots, sk[i].slot & ~GSLOT);
+			e->gver_next[q->var]++;
+			pf_vec_push(&e->gpart_next, eng_gpart_key(q->var, q->depth ? q->field[0] : 0));
 		}
 	}
 	pthread_mutex_unlock(&e->lock);
