@@ -50,19 +50,20 @@ static void child(int out_fd, const char *dir, const char *const *argv)
 	_exit(127);
 }
 
-int pf_git_run(char **out, const char *dir, const char *const *argv)
+int pf_git_start(pf_git_job *j, const char *dir, const char *const *argv)
 {
-	int fds[2], status = 0;
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
+	int fds[2];
 	pid_t pid;
-	int rc = PF_OK;
 
-	*out = NULL;
+	j->pid = 0;
+	j->fd = -1;
+	j->what = argv[0];
+	j->dir = dir;
 	if (pipe(fds) != 0) {
 		pf_error_set("git: pipe: %s", strerror(errno));
 		return PF_ERROR;
 	}
+	fcntl(fds[0], F_SETFD, FD_CLOEXEC); /* not the next git's */
 	if ((pid = fork()) < 0) {
 		pf_error_set("git: fork: %s", strerror(errno));
 		close(fds[0]);
@@ -74,13 +75,28 @@ int pf_git_run(char **out, const char *dir, const char *const *argv)
 		child(fds[1], dir, argv);
 	}
 	close(fds[1]);
+	j->pid = pid;
+	j->fd = fds[0];
+	return PF_OK;
+}
+
+int pf_git_finish(pf_git_job *j, char **out)
+{
+	int status = 0;
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	int rc = PF_OK;
+
+	*out = NULL;
+	if (!j->pid)
+		return PF_ERROR; /* pf_git_start failed, and said why */
 	for (;;) {
 		ssize_t got;
 		if (cap - n < 4096) {
 			cap = cap ? cap * 2 : 16384;
 			buf = pf_realloc(buf, cap + 1);
 		}
-		got = read(fds[0], buf + n, cap - n);
+		got = read(j->fd, buf + n, cap - n);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0)
@@ -88,21 +104,22 @@ int pf_git_run(char **out, const char *dir, const char *const *argv)
 		n += (size_t)got;
 		if (n > GIT_MAX_OUTPUT) {
 			rc = PF_ERROR;
-			pf_error_set("git %s: more than %u MiB of output", argv[0], GIT_MAX_OUTPUT >> 20);
-			kill(pid, SIGKILL);
+			pf_error_set("git %s: more than %u MiB of output", j->what, GIT_MAX_OUTPUT >> 20);
+			kill(j->pid, SIGKILL);
 			break;
 		}
 	}
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	close(j->fd);
+	while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
 		;
+	j->pid = 0;
 	if (rc == PF_OK && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
 		rc = PF_ERROR;
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 			pf_error_set("git: not found on PATH");
 		else
 			pf_error_set("git %s failed in %s (not a git work tree, or an unknown "
-			             "revision?)", argv[0], dir);
+			             "revision?)", j->what, j->dir);
 	}
 	if (rc != PF_OK) {
 		pf_free(buf);
@@ -111,6 +128,16 @@ int pf_git_run(char **out, const char *dir, const char *const *argv)
 	buf[n] = '\0';
 	*out = buf;
 	return PF_OK;
+}
+
+int pf_git_run(char **out, const char *dir, const char *const *argv)
+{
+	pf_git_job j;
+
+	*out = NULL;
+	if (pf_git_start(&j, dir, argv) < 0)
+		return PF_ERROR;
+	return pf_git_finish(&j, out);
 }
 
 /* The first line of s, without its newline, in place. */
@@ -153,18 +180,43 @@ int pf_git_rev_parse(char **commit, const char *dir, const char *rev)
 	return PF_OK;
 }
 
-int pf_git_head(char **commit, char **branch, const char *dir)
-{
-	const char *argv[] = {"symbolic-ref", "--quiet", "--short", "HEAD", NULL};
-	char *out = NULL;
+static const char *const rev_parse_head[] = {"rev-parse", "--verify", "--quiet",
+                                             "--end-of-options", "HEAD^{commit}", NULL};
+static const char *const symbolic_ref_head[] = {"symbolic-ref", "--quiet", "--short", "HEAD",
+                                                NULL};
 
-	*branch = NULL;
-	if (pf_git_rev_parse(commit, dir, "HEAD") < 0)
-		return PF_ERROR;
-	if (pf_git_run(&out, dir, argv) == PF_OK && first_line(out)[0])
+void pf_git_head_start(pf_git_head_job *j, const char *dir)
+{
+	/* errors are pf_git_head_finish's to tell */
+	pf_git_start(&j->commit, dir, rev_parse_head);
+	pf_git_start(&j->branch, dir, symbolic_ref_head);
+	pf_error_clear();
+}
+
+int pf_git_head_finish(pf_git_head_job *j, char **commit, char **branch)
+{
+	char *out = NULL;
+	int rc = PF_OK;
+
+	*commit = *branch = NULL;
+	if (pf_git_finish(&j->commit, &out) < 0 || !is_commit_id(first_line(out))) {
+		pf_free(out);
+		rc = PF_ERROR;
+	} else {
+		*commit = out;
+	}
+	if (pf_git_finish(&j->branch, &out) == PF_OK && first_line(out)[0] && rc == PF_OK)
 		*branch = out;
 	else
 		pf_free(out);
 	pf_error_clear();
-	return PF_OK;
+	return rc;
+}
+
+int pf_git_head(char **commit, char **branch, const char *dir)
+{
+	pf_git_head_job j;
+
+	pf_git_head_start(&j, dir);
+	return pf_git_head_finish(&j, commit, branch);
 }

@@ -8,6 +8,7 @@
 #define PF_GIT_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /*
  * Runs `git -C dir ARGS...` (argv NULL-terminated, without "git"), its
@@ -17,12 +18,29 @@
  */
 int pf_git_run(char **out, const char *dir, const char *const *argv);
 
+/* pf_git_run in two steps, so that git runs while privflow works: start
+   it (before any thread: it forks), then read what it answered. Every
+   started job must be finished. */
+typedef struct pf_git_job {
+	pid_t pid;
+	int fd;
+	const char *what, *dir;   /* for the error: argv[0], dir (not copied) */
+} pf_git_job;
+int pf_git_start(pf_git_job *j, const char *dir, const char *const *argv);
+int pf_git_finish(pf_git_job *j, char **out);
+
 /*
  * The commit HEAD names (40 hex digits) and its branch (NULL when HEAD is
  * detached) in *commit and *branch, caller frees both. PF_ERROR when dir
  * is not in a work tree or has no commit yet.
  */
 int pf_git_head(char **commit, char **branch, const char *dir);
+/* pf_git_head in two steps, as pf_git_start and pf_git_finish. */
+typedef struct pf_git_head_job {
+	pf_git_job commit, branch;
+} pf_git_head_job;
+void pf_git_head_start(pf_git_head_job *j, const char *dir);
+int pf_git_head_finish(pf_git_head_job *j, char **commit, char **branch);
 
 /* The commit a revision ("main", "HEAD~1", "origin/main") names, in
    *commit (caller frees). */

@@ -343,12 +343,13 @@ static int open_store(pf_store **st, const char *path, const char *default_dir)
 }
 
 /* The commit and branch the scanned root is at, if it is in a git work
-   tree: a later baseline may name the run by them. */
-static void record_git_head(pf_results *res, const char *root)
+   tree: a later baseline may name the run by them. git was asked before
+   the scan (pf_git_head_start), and answers now. */
+static void record_git_head(pf_results *res, pf_git_head_job *git)
 {
 	char *commit = NULL, *branch = NULL;
 
-	if (pf_git_head(&commit, &branch, root) == PF_OK) {
+	if (pf_git_head_finish(git, &commit, &branch) == PF_OK) {
 		res->git_commit = pf_arena_strdup(res->arena, commit);
 		res->git_branch = branch ? pf_arena_strdup(res->arena, branch) : NULL;
 	}
@@ -627,7 +628,8 @@ static int scan_main(int argc, char **argv, unsigned cmd)
 	size_t npaths = 0;
 	int64_t run_id = 0;
 	size_t nunused = 0;
-	int rc;
+	pf_git_head_job git;
+	int rc, git_asked = 0;
 	time_t started = time(NULL), now = started;
 
 	if ((rc = parse_options(&o, argc, argv, cmd_by_id(cmd))))
@@ -694,6 +696,10 @@ static int scan_main(int argc, char **argv, unsigned cmd)
 	                   o.tu_timeout, o.tu_memory,
 	                   o.include, o.ninclude, o.exclude, o.nexclude, o.no_cache ? NULL : st,
 	                   o.shard_k, o.shard_n};
+	if (!o.shard_n) {
+		pf_git_head_start(&git, root);
+		git_asked = 1;
+	}
 	if (pf_scan_run(&res, db, cat, pol, &so) < 0) {
 		rc = fail(EXIT_BAD);
 		goto done;
@@ -708,7 +714,8 @@ static int scan_main(int argc, char **argv, unsigned cmd)
 		        "give (changed since, with errors, or scanned by another privflow build)\n",
 		        res->ntus - res->ntus_outside - res->ntus_excluded - res->ntus_cached);
 	print_tu_errors(res);
-	record_git_head(res, root);
+	record_git_head(res, &git);
+	git_asked = 0;
 	if (pf_suppress_inline(res, root, stderr, &nunused) < 0) {
 		rc = diagnostic(EXIT_BAD);
 		goto done;
@@ -753,6 +760,12 @@ static int scan_main(int argc, char **argv, unsigned cmd)
 	}
 	print_summary(&o, paths, npaths, res, bl != NULL, run_id, st ? dbpath : NULL);
 done:
+	if (git_asked) { /* its answer is not needed: git is waited for */
+		char *commit, *branch;
+		pf_git_head_finish(&git, &commit, &branch);
+		pf_free(commit);
+		pf_free(branch);
+	}
 	pf_baseline_free(bl);
 	pf_supfile_free(sf);
 	pf_changes_free(changes);
