@@ -63,6 +63,7 @@
 
 typedef PF_VEC(uint32_t) u32vec;
 typedef PF_VEC(uint64_t) u64vec;
+typedef PF_VEC(u32vec) u32vecs;
 
 /* --- hashing ---------------------------------------------------------------- */
 
@@ -390,7 +391,7 @@ struct eng {
 	/* program-wide globals: read from `globals`, written into `gnext`,
 	   which becomes `globals` at each level's end, so the components of
 	   one level (in parallel) never see each other's writes; gver counts
-	   the changes of each global the same way, and gpart those of its
+	   the changes of each global the same way, and gpart_ver those of its
 	   parts (eng_gpart_key: its root, its [*], each first element), so a
 	   reader of sudo_defs_table[I_SYSLOG] is not analysed again when
 	   sudo_defs_table[I_MAILTO] changes */
@@ -402,10 +403,10 @@ struct eng {
 	pf_map *gtraces;       /* (gslot, fkey) -> index in gtrace_v */
 	pf_map *gvar_ix;       /* global's declaration -> index in gvar_slots */
 	pf_map *gpart_ix;      /* part key (not the root) -> index in gpart_slots */
-	PF_VEC(u32vec) gpart_slots; /* per part: its slots, sorted, so a read of
+	u32vecs gpart_slots;   /* per part: its slots, sorted, so a read of
 	                          sudo_defs_table[I_MAILTO] scans its part and
 	                          [*]'s, not the table's thousand slots */
-	PF_VEC(u32vec) gvar_slots; /* per global: its slots (GSLOT | id), sorted,
+	u32vecs gvar_slots;    /* per global: its slots (GSLOT | id), sorted,
 	                          so a read scans its own global, not all */
 	PF_VEC(struct gtrace { uint32_t slot; fkey key; const pf_tnode *t; }) gtrace_v;
 	int globals_changed;
@@ -569,8 +570,9 @@ void eng_path_clip(const fctx *c, pf_path *q);
 /* The first element of global path p that a read keeps whatever the
    reader (eng_path_clip never cuts it), or 0 (memory.c). */
 pf_declid eng_global_read_elem(const eng *e, const pf_path *p);
-/* The key of a part of global g in eng.gpart: its root slot (elem 0),
-   its slots below [*] (PF_ELEM_ANY), or below its first element elem. */
+/* The key of a part of global g in eng.gpart_ver and eng.gpart_ix: its
+   root slot (elem 0), its slots below [*] (PF_ELEM_ANY), or below its
+   first element elem. */
 static inline uint64_t eng_gpart_key(pf_declid g, pf_declid elem)
 {
 	return eng_mix(eng_mix(0x6a27, g), elem);

@@ -258,10 +258,9 @@ static void add_fact(fctx *c, uint32_t s, fkey k, const pf_tnode *t)
 
 /* --- slots ---------------------------------------------------------------- */
 
-/* Slot id into the sorted list `key` of map ix (lists in vecs). */
-static void slot_list_add(pf_map *ix, void *vecs, uint64_t key, uint32_t id)
+/* Slot id into the sorted list `key` of map ix (lists in `lists`). */
+static void slot_list_add(pf_map *ix, u32vecs *lists, uint64_t key, uint32_t id)
 {
-	PF_VEC(u32vec) *lists = vecs;
 	uint32_t k;
 
 	if (!pf_map_get(ix, key, &k)) {
