@@ -39,6 +39,7 @@ struct pf_catalog {
 	PF_VEC(scope_set) scopes;
 	PF_VEC(pf_func_spec) funcs;   /* exact and glob names; replaced in place */
 	pf_map *exact;                /* hash(name) -> index into funcs */
+	PF_VEC(size_t) collided;      /* exact names whose hash another had */
 	PF_VEC(size_t) globs;         /* indices of glob names, load order */
 	PF_VEC(char) digests;         /* one sha256 hex per loaded file */
 	char digest[65];
@@ -99,6 +100,7 @@ void pf_catalog_free(pf_catalog *cat)
 	pf_vec_free(&cat->scopes);
 	pf_vec_free(&cat->funcs);
 	pf_vec_free(&cat->globs);
+	pf_vec_free(&cat->collided);
 	pf_vec_free(&cat->digests);
 	pf_map_free(cat->exact);
 	pf_arena_free(cat->arena);
@@ -125,13 +127,14 @@ static long find_func(const pf_catalog *cat, const char *name)
 		return -1;
 	}
 	uint32_t i;
-	if (pf_map_get(cat->exact, pf_hash64_str(name), &i) &&
-	    strcmp(cat->funcs.v[i].name, name) == 0)
+	if (!pf_map_get(cat->exact, pf_hash64_str(name), &i))
+		return -1;
+	if (strcmp(cat->funcs.v[i].name, name) == 0)
 		return (long)i;
-	/* a hash collision: fall back to a scan */
-	for (size_t j = 0; j < cat->funcs.n; j++)
-		if (strcmp(cat->funcs.v[j].name, name) == 0)
-			return (long)j;
+	/* a hash collision: the names that lost it */
+	for (size_t j = 0; j < cat->collided.n; j++)
+		if (strcmp(cat->funcs.v[cat->collided.v[j]].name, name) == 0)
+			return (long)cat->collided.v[j];
 	return -1;
 }
 
@@ -149,9 +152,12 @@ static void put_func(pf_catalog *cat, const pf_func_spec *f)
 		pf_vec_push(&cat->globs, idx);
 	} else {
 		uint32_t old;
-		/* keep the first name for a colliding hash; find_func scans */
+		/* the first name keeps a colliding hash; find_func looks the
+		   others up in `collided` */
 		if (!pf_map_get(cat->exact, pf_hash64_str(f->name), &old))
 			pf_map_put(cat->exact, pf_hash64_str(f->name), (uint32_t)idx);
+		else
+			pf_vec_push(&cat->collided, idx);
 	}
 }
 

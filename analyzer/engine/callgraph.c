@@ -228,20 +228,25 @@ void eng_resolve_pointers(eng *e)
 void eng_build_callgraph(eng *e)
 {
 	const pf_program *p = e->prog;
+	pf_map *bound_of = pf_map_new(); /* file -> the purpose bound to it */
 
 	for (uint32_t fi = 0; fi < p->funcs.n; fi++) {
 		const pf_func *f = &p->funcs.v[fi];
 		funcinfo *info = &e->fi[fi];
 		const pf_decl *fd = eng_decl(e, f->decl);
 		const char *purpose = eng_annot(e, fd, "purpose");
-		const char *bound;
+		uint32_t bound;
 
 		info->purpose = purpose ? eng_str(e, purpose) : 0;
 		info->store = eng_str(e, eng_annot(e, fd, "store"));
 		if (eng_annot(e, fd, "erases"))
 			eng_add_erase(e, fi, eng_str(e, eng_annot(e, fd, "erases")));
-		bound = e->pol ? pf_policy_bound_purpose(e->pol, eng_pstr(e, f->loc.file)) : NULL;
-		info->binding = eng_str(e, bound);
+		if (!pf_map_get(bound_of, f->loc.file, &bound)) {
+			bound = eng_str(e, e->pol ? pf_policy_bound_purpose(e->pol, eng_pstr(e, f->loc.file))
+			                          : NULL);
+			pf_map_put(bound_of, f->loc.file, bound);
+		}
+		info->binding = bound;
 		for (uint32_t k = 0; k < f->ninsns; k++) {
 			const pf_insn *in = &f->insns[k];
 			pf_declid tg[MAX_TARGETS];
@@ -266,6 +271,7 @@ void eng_build_callgraph(eng *e)
 			}
 		}
 	}
+	pf_map_free(bound_of);
 }
 
 static void gread_add(funcinfo *fi, gref r)

@@ -411,8 +411,12 @@ struct eng {
 	PF_VEC(struct gtrace { uint32_t slot; fkey key; const pf_tnode *t; }) gtrace_v;
 	int globals_changed;
 
-	/* the hashes of trace steps' file names, by name (eng_step) */
+	/* the hashes of trace steps' file names and notes (eng_step), and
+	   which string literals are URLs, SQL or paths (memory.c): asked
+	   again and again of the same few, answered from these */
 	struct { pf_sym file; uint64_t hash; } file_hash[64];
+	struct { const char *note; uint64_t hash; } note_hash[256];
+	struct { const char *str; int yes; } str_kind[256];
 
 	/* function-pointer value sets */
 	pf_map *vcell_ids;

@@ -421,6 +421,21 @@ static uint64_t file_hash(eng *e, pf_sym file)
 	return e->file_hash[slot].hash;
 }
 
+/* The hash of a note's text (the cache is keyed by the interned text's
+   address; what it gives is the text's hash, the same in every run). */
+static uint64_t note_hash(eng *e, const char *note)
+{
+	unsigned slot = (unsigned)((uintptr_t)note >> 3) % (sizeof(e->note_hash) / sizeof(e->note_hash[0]));
+
+	if (!note)
+		return 0;
+	if (e->note_hash[slot].note != note) {
+		e->note_hash[slot].note = note;
+		e->note_hash[slot].hash = eng_hash_str(note);
+	}
+	return e->note_hash[slot].hash;
+}
+
 const pf_tnode *eng_step(eng *e, const pf_tnode *prev, pf_loc loc, const char *note)
 {
 	pf_tnode n;
@@ -433,7 +448,7 @@ const pf_tnode *eng_step(eng *e, const pf_tnode *prev, pf_loc loc, const char *n
 	n.note = note;
 	n.len = prev ? prev->len + 1 : 1;
 	n.hash = eng_mix(eng_mix(eng_mix(eng_mix(prev ? prev->hash : 0x7ace, file_hash(e, loc.file)), loc.line),
-	                         loc.col), note ? eng_hash_str(note) : 0);
+	                         loc.col), note_hash(e, note));
 	return pf_itab_at(e->tnodes, pf_itab_put(e->tnodes, &n, n.hash));
 }
 

@@ -794,6 +794,18 @@ static int interesting_string(const char *s)
 	return 0;
 }
 
+/* interesting_string(s), remembered by the literal's address. */
+static int string_is_interesting(eng *e, const char *s)
+{
+	unsigned slot = (unsigned)((uintptr_t)s >> 3) % (sizeof(e->str_kind) / sizeof(e->str_kind[0]));
+
+	if (e->str_kind[slot].str != s) {
+		e->str_kind[slot].str = s;
+		e->str_kind[slot].yes = interesting_string(s);
+	}
+	return e->str_kind[slot].yes;
+}
+
 void eng_read_rval(fctx *c, vtree *out, const pf_rval *rv, pf_loc loc, int mode)
 {
 	eng *e = c->e;
@@ -801,7 +813,7 @@ void eng_read_rval(fctx *c, vtree *out, const pf_rval *rv, pf_loc loc, int mode)
 
 	for (uint32_t i = 0; i < rv->npaths && !(rv->flags & PF_RV_BOOL); i++)
 		eng_read(c, out, &rv->paths[i], loc, mode);
-	if ((rv->flags & PF_RV_STR) && rv->str && interesting_string(rv->str)) {
+	if ((rv->flags & PF_RV_STR) && rv->str && string_is_interesting(e, rv->str)) {
 		vfact f = {empty, FK(eng_label(e, L_STR, eng_str(e, rv->str), 0, 0), 0), NULL};
 		pf_vec_push(out, f);
 	}
