@@ -346,16 +346,20 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 			effect_inputs(c, &in_f, in, ef, R_TREE);
 			if (ef->to == PF_ARG_RET) /* atoi(email) is no address */
 				eng_drop_text(e, &in_f, 0, eng_decl(e, callee));
-			const char *note = ef->kind == PF_EFF_SANITIZE
-			                           ? eng_note(e, "%s by %s()", pf_transform_id(ef->transform), name)
-			                           : eng_note(e, "copied by %s()", name);
+			const char *note = NULL; /* formatted for the first fact it is said of */
 			for (size_t i = 0; i < in_f.n; i++) {
 				vfact f = in_f.v[i];
 				if (is_data(e, f.key)) {
 					if (ef->kind == PF_EFF_SANITIZE)
 						f.key |= 1u << ef->transform;
-					if (eng_traced(e, kind_of(e, f.key)))
+					if (eng_traced(e, kind_of(e, f.key))) {
+						if (!note)
+							note = ef->kind == PF_EFF_SANITIZE
+							               ? eng_note(e, "%s by %s()",
+							                          pf_transform_id(ef->transform), name)
+							               : eng_note(e, "copied by %s()", name);
 						f.t = eng_step(e, f.t, in->use, note);
+					}
 				}
 				pf_vec_push(&out_f, f);
 			}
@@ -453,7 +457,8 @@ static void call_unknown(fctx *c, const pf_insn *in, pf_declid callee)
 			out.v[k++] = out.v[i];
 	out.n = k;
 	flatten(e, &out);
-	step_all(e, &out, in->use, eng_note(e, "passed through %s()", eng_pstr(e, d->name)));
+	if (out.n)
+		step_all(e, &out, in->use, eng_note(e, "passed through %s()", eng_pstr(e, d->name)));
 	eng_write(c, &in->dst, &out, in->strong);
 	pf_vec_free(&out);
 }
