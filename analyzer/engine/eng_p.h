@@ -316,6 +316,11 @@ typedef struct gref {
 	pf_declid var, elem;
 } gref;
 
+/* The trace notes a callee's callers say of a call to it: passed to,
+   returned from, stored in a global by, written to argument 1 + k by
+   (NOTE_ARG + k, for the first 8). */
+enum { NOTE_PASSED, NOTE_RETURNED, NOTE_GLOBAL, NOTE_ARG };
+
 typedef struct funcinfo {
 	uint32_t purpose;      /* own PRIVFLOW_PURPOSE (string id) */
 	uint32_t store;        /* own PRIVFLOW_STORE */
@@ -343,7 +348,7 @@ typedef struct funcinfo {
 	u32vec out_cats;         /* categories it sends to a sink (export) */
 	PF_VEC(cevent) found;      /* complete events, for flows.c */
 	pf_map *found_ix;
-	const char *notes[4 + 8]; /* its callers' trace notes (summary.c) */
+	const char *notes[NOTE_ARG + 8]; /* its callers' trace notes (summary.c) */
 } funcinfo;
 
 typedef struct store_rec {
@@ -414,8 +419,7 @@ struct eng {
 	/* the hashes of trace steps' file names and notes (eng_step), and
 	   which string literals are URLs, SQL or paths (memory.c): asked
 	   again and again of the same few, answered from these */
-	struct { pf_sym file; uint64_t hash; } file_hash[64];
-	struct { const char *note; uint64_t hash; } note_hash[256];
+	struct { const char *s; uint64_t hash; } text_hash[256];
 	struct { const char *str; int yes; } str_kind[256];
 
 	/* function-pointer value sets */

@@ -301,6 +301,13 @@ static void setup(eng *e, const pf_program *prog, const pf_catalog *cat, const p
 	eng_suffix(e, NULL, 0);
 }
 
+static void free_lists(u32vecs *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		pf_vec_free(&l->v[i]);
+	pf_vec_free(l);
+}
+
 static void teardown(eng *e, comps *cs)
 {
 	size_t nf = e->prog->funcs.n;
@@ -337,9 +344,7 @@ static void teardown(eng *e, comps *cs)
 	pf_map_free(e->text_only);
 	pf_map_free(e->gtraces);
 	pf_map_free(e->gvar_ix);
-	for (size_t i = 0; i < e->gvar_slots.n; i++)
-		pf_vec_free(&e->gvar_slots.v[i]);
-	pf_vec_free(&e->gvar_slots);
+	free_lists(&e->gvar_slots);
 	pf_vec_free(&e->gtrace_v);
 	pf_vec_free(&e->truncated);
 	pm_free(e->gctx);
@@ -352,9 +357,7 @@ static void teardown(eng *e, comps *cs)
 	pf_free(e->gver_next);
 	pf_map_free(e->gpart_ver);
 	pf_map_free(e->gpart_ix);
-	for (size_t i = 0; i < e->gpart_slots.n; i++)
-		pf_vec_free(&e->gpart_slots.v[i]);
-	pf_vec_free(&e->gpart_slots);
+	free_lists(&e->gpart_slots);
 	pf_vec_free(&e->gpart_next);
 	pf_vec_free(&cs->order);
 	pf_vec_free(&cs->starts);

@@ -408,32 +408,21 @@ void eng_u32_add_once(u32vec *v, uint32_t x)
 
 /* --- traces ------------------------------------------------------------------ */
 
-/* The hash of a file's name: traces are told apart and chosen by their
-   content, not by the order the merge interned their files in. */
-static uint64_t file_hash(eng *e, pf_sym file)
+/* The hash of a trace step's file name or note: traces are told apart
+   and chosen by their text, not by the order the merge interned it in.
+   The cache is keyed by the interned text's address; what it gives is
+   the text's hash, the same in every run. */
+static uint64_t text_hash(eng *e, const char *s)
 {
-	unsigned slot = file % (sizeof(e->file_hash) / sizeof(e->file_hash[0]));
+	unsigned slot = (unsigned)((uintptr_t)s >> 3) % (sizeof(e->text_hash) / sizeof(e->text_hash[0]));
 
-	if (e->file_hash[slot].file != file || !file) {
-		e->file_hash[slot].file = file;
-		e->file_hash[slot].hash = file ? eng_hash_str(eng_pstr(e, file)) : 0;
-	}
-	return e->file_hash[slot].hash;
-}
-
-/* The hash of a note's text (the cache is keyed by the interned text's
-   address; what it gives is the text's hash, the same in every run). */
-static uint64_t note_hash(eng *e, const char *note)
-{
-	unsigned slot = (unsigned)((uintptr_t)note >> 3) % (sizeof(e->note_hash) / sizeof(e->note_hash[0]));
-
-	if (!note)
+	if (!s)
 		return 0;
-	if (e->note_hash[slot].note != note) {
-		e->note_hash[slot].note = note;
-		e->note_hash[slot].hash = eng_hash_str(note);
+	if (e->text_hash[slot].s != s) {
+		e->text_hash[slot].s = s;
+		e->text_hash[slot].hash = eng_hash_str(s);
 	}
-	return e->note_hash[slot].hash;
+	return e->text_hash[slot].hash;
 }
 
 const pf_tnode *eng_step(eng *e, const pf_tnode *prev, pf_loc loc, const char *note)
@@ -447,8 +436,11 @@ const pf_tnode *eng_step(eng *e, const pf_tnode *prev, pf_loc loc, const char *n
 	n.loc = loc;
 	n.note = note;
 	n.len = prev ? prev->len + 1 : 1;
-	n.hash = eng_mix(eng_mix(eng_mix(eng_mix(prev ? prev->hash : 0x7ace, file_hash(e, loc.file)), loc.line),
-	                         loc.col), note_hash(e, note));
+	n.hash = eng_mix(eng_mix(eng_mix(eng_mix(prev ? prev->hash : 0x7ace,
+	                                         loc.file ? text_hash(e, eng_pstr(e, loc.file)) : 0),
+	                                 loc.line),
+	                         loc.col),
+	                 text_hash(e, note));
 	return pf_itab_at(e->tnodes, pf_itab_put(e->tnodes, &n, n.hash));
 }
 

@@ -96,21 +96,35 @@ static int field_of(const eng *e, pf_declid d, pf_declid el)
 	return fd->scope == dd->record;
 }
 
+/* Whether element el may stand below a value of declaration d's type
+   (after_index: d's value was indexed last); *foreign: it was cut for
+   being a field of another struct, past TYPED_SLOTS (`typed`). */
+static int elem_fits(const eng *e, pf_declid d, pf_declid el, int after_index, int typed,
+                     int *foreign)
+{
+	int tc = eng_decl(e, d)->tclass;
+	/* a field below a void * is the field of the struct the code cast
+	   it to: kept, not the whole object */
+	int cast = tc == PF_TY_BYTES;
+	int has_fields = tc == PF_TY_RECORD || tc == PF_TY_RECPTR || cast;
+	int has_elems = !after_index && ((eng_decl(e, d)->flags & PF_DF_ARRAY) ||
+	                                 tc == PF_TY_STRING || tc == PF_TY_BYTES ||
+	                                 tc == PF_TY_POINTER || tc == PF_TY_RECPTR);
+
+	if (eng_path_is_index(el))
+		return has_elems;
+	return has_fields && (!after_index || tc == PF_TY_RECPTR || tc == PF_TY_RECORD || cast) &&
+	       !(*foreign = typed && !field_of(e, d, el));
+}
+
 pf_declid eng_global_read_elem(const eng *e, const pf_path *p)
 {
-	const pf_decl *d = eng_decl(e, p->var);
 	pf_declid el = p->depth ? p->field[0] : 0;
-	int tc = d->tclass;
+	int foreign = 0;
 
-	if (!el || el == PF_ELEM_ANY)
-		return 0;
 	/* eng_path_clip's test of a first element, as for a function past
 	   TYPED_SLOTS locations (the stricter case) */
-	if (eng_path_is_index(el))
-		return (d->flags & PF_DF_ARRAY) || tc == PF_TY_STRING || tc == PF_TY_BYTES ||
-		       tc == PF_TY_POINTER || tc == PF_TY_RECPTR ? el : 0;
-	return (tc == PF_TY_RECORD || tc == PF_TY_RECPTR || tc == PF_TY_BYTES) &&
-	       field_of(e, p->var, el) ? el : 0;
+	return el && el != PF_ELEM_ANY && elem_fits(e, p->var, el, 0, 1, &foreign) ? el : 0;
 }
 
 /*
@@ -130,22 +144,7 @@ void eng_path_clip(const fctx *c, pf_path *q)
 
 	for (unsigned i = 0; i < q->depth; i++) {
 		pf_declid el = q->field[i];
-		int ok = 1;
-		if (d) {
-			int tc = eng_decl(e, d)->tclass;
-			/* a field below a void * is the field of
-			   the struct the code cast it to: kept, not the whole object */
-			int cast = tc == PF_TY_BYTES;
-			int has_fields = tc == PF_TY_RECORD || tc == PF_TY_RECPTR || cast;
-			int has_elems = !after_index && ((eng_decl(e, d)->flags & PF_DF_ARRAY) ||
-			                                 tc == PF_TY_STRING || tc == PF_TY_BYTES ||
-			                                 tc == PF_TY_POINTER || tc == PF_TY_RECPTR);
-			if (eng_path_is_index(el))
-				ok = has_elems;
-			else
-				ok = has_fields && (!after_index || tc == PF_TY_RECPTR || tc == PF_TY_RECORD || cast) &&
-				     !(foreign = typed && !field_of(e, d, el));
-		}
+		int ok = !d || elem_fits(e, d, el, after_index, typed, &foreign);
 		for (unsigned j = 0; ok && j < i; j++)
 			ok = eng_path_is_index(el) || (q->field[j] != el &&
 			     (eng_path_is_index(q->field[j]) || !eng_decl(e, el)->scope ||

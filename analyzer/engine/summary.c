@@ -508,15 +508,14 @@ static void apply_outs(fctx *c, const pf_insn *in, const vtree *ret, const vtree
 
 /* What a caller's trace says of a call to ci: formatted once per
    callee, not at each call of each analysis. */
-enum { NOTE_PASSED, NOTE_RETURNED, NOTE_GLOBAL, NOTE_ARG = 4 };
-
 static const char *call_note(eng *e, uint32_t ci, unsigned which)
 {
 	const char **n = &e->fi[ci].notes[which];
-	const char *cname = eng_fname(e, ci);
+	const char *cname;
 
 	if (*n)
 		return *n;
+	cname = eng_fname(e, ci);
 	switch (which) {
 	case NOTE_PASSED: return *n = eng_note(e, "passed to %s()", cname);
 	case NOTE_RETURNED: return *n = eng_note(e, "returned from %s()", cname);
