@@ -328,6 +328,9 @@ typedef struct funcinfo {
 	int ncallers;
 	size_t visits;         /* blocks visited by its last analysis (PF_TRACE) */
 	int late;              /* analysed LATE_VISIT times in its component */
+	int sinks;             /* it calls a library sink, receive or decryption
+	                          (set by any analysis: the events pass skips a
+	                          function that cannot record an event) */
 	int purpose_above;     /* some caller (transitively) gives a purpose */
 	u32vec callees;
 	uint32_t scc;          /* its component */

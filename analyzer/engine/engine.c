@@ -141,6 +141,17 @@ static uint64_t comp_inputs(const eng *e, const comps *cs, uint32_t c)
 	return h;
 }
 
+/* Whether a function of component c calls a library sink, receive or
+   decryption (as its last analysis found): where events begin. A callee's
+   events reach c through its summary, whose version is among c's inputs. */
+static int calls_sinks(const eng *e, const comps *cs, uint32_t c)
+{
+	for (size_t k = cs->starts.v[c]; cs->order.v[k] != UINT32_MAX; k++)
+		if (e->fi[cs->order.v[k]].sinks)
+			return 1;
+	return 0;
+}
+
 static int self_recursive(const eng *e, uint32_t f)
 {
 	for (size_t k = 0; k < e->fi[f].callees.n; k++)
@@ -188,6 +199,8 @@ static void analyse_component(eng *e, comps *cs, uint32_t c, int round)
 		n++;
 	if (round > 0 && inputs == cs->seen[c])
 		return; /* nothing it depends on changed since */
+	if (e->events && inputs == cs->seen[c] && !calls_sinks(e, cs, c))
+		return; /* it would write what it wrote, and record no event */
 	cs->seen[c] = inputs;
 	if (n == 1 && !self_recursive(e, cs->order.v[start])) {
 		analyse_one(e, cs->order.v[start], round, 0, n);

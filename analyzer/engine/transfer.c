@@ -403,15 +403,18 @@ static void call_spec(fctx *c, const pf_insn *in, pf_declid callee, const spec *
 		}
 		case PF_EFF_RECEIVE:
 			received_marker(c, in, ef);
+			c->info->sinks = 1;
 			if (c->emit && e->events)
 				spec_sink(c, in, name, sp, ef);
 			break;
 		case PF_EFF_SINK:
 			memory_write(c, in, ef);
+			c->info->sinks = 1;
 			if (c->emit && e->events)
 				spec_sink(c, in, name, sp, ef);
 			break;
 		case PF_EFF_DECRYPT:
+			c->info->sinks = 1;
 			if (c->emit && e->events)
 				decrypt_events(c, in, name, ef);
 			break;
