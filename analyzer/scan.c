@@ -684,6 +684,7 @@ static int run_unit(unit_run *ur, size_t k, pf_results *r)
 		pf_program_merge_tagged(prog, tu, u->tags ? u->tags[i] : 0, u->shared, u->nshared);
 		pf_tu_free(tu);
 	}
+	pf_trace_phase("a link unit's IR loaded");
 	if (rc == PF_OK)
 		rc = pf_engine_run(r, prog, ur->cat, ur->pol, ur->eo);
 	pf_program_free(prog);
@@ -838,6 +839,7 @@ int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
 	s.res->ntus = db->n;
 	cached = pf_calloc(db->n ? db->n : 1, 1);
 	rc = check_cache(&s, todo, ntodo, cached, &nparse);
+	pf_trace_phase("parse cache checked");
 
 	p.nw = opts->jobs > 0 ? opts->jobs : 1;
 	if ((size_t)p.nw > nparse)
@@ -855,8 +857,10 @@ int pf_scan_run(pf_results **out, const pf_compdb *db, const pf_catalog *cat,
 	pf_free(cached);
 	if (s.cache_error)
 		rc = PF_ERROR; /* the store's message */
+	pf_trace_phase("parsed");
 	if (rc == PF_OK && !opts->shard_n)
 		rc = analyse_units(&s, cat, pol, &eo);
+	pf_trace_phase("link units analysed");
 	if (pf_tu_cache_close(s.cache, NULL) < 0 && rc == PF_OK)
 		rc = PF_ERROR;
 	collect_files(s.res, &s.files, &s.failed);

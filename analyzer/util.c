@@ -193,6 +193,21 @@ uint64_t pf_hash64_str(const char *s)
 	return pf_hash64(s, strlen(s));
 }
 
+void pf_trace_phase(const char *what)
+{
+	static int on = -1;
+	static struct timespec t0;
+	struct timespec t;
+
+	if (on < 0 && (on = getenv("PF_TRACE") != NULL))
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	fprintf(stderr, "trace: %.1f ms: %s\n",
+	        (t.tv_sec - t0.tv_sec) * 1e3 + (t.tv_nsec - t0.tv_nsec) / 1e6, what);
+}
+
 /* SHA-256 after FIPS 180-4; small and portable rather than fast. */
 static const uint32_t sha_k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,

@@ -79,6 +79,11 @@ void pf_arena_free(pf_arena *a);
 /* Hashing. */
 uint64_t pf_hash64(const void *data, size_t n);      /* FNV-1a 64 */
 uint64_t pf_hash64_str(const char *s);
+
+/* With PF_TRACE set, prints to stderr the milliseconds since the first
+   call and what was just done ("trace: 12.3 ms: parsed"): where a scan's
+   time goes, phase by phase. */
+void pf_trace_phase(const char *what);
 /* qsort/bsearch order of uint64_t values. */
 int pf_u64_cmp(const void *a, const void *b);
 /* SHA-256 of a buffer as 64 lowercase hex digits plus NUL. */

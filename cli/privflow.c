@@ -632,6 +632,7 @@ static int scan_main(int argc, char **argv, unsigned cmd)
 	int rc, git_asked = 0;
 	time_t started = time(NULL), now = started;
 
+	pf_trace_phase("started");
 	if ((rc = parse_options(&o, argc, argv, cmd_by_id(cmd))))
 		return rc;
 	if (cmd == CMD_MERGE) {
@@ -700,10 +701,12 @@ static int scan_main(int argc, char **argv, unsigned cmd)
 		pf_git_head_start(&git, root);
 		git_asked = 1;
 	}
+	pf_trace_phase("policy, catalogue, compilation database and store loaded");
 	if (pf_scan_run(&res, db, cat, pol, &so) < 0) {
 		rc = fail(EXIT_BAD);
 		goto done;
 	}
+	pf_trace_phase("scanned");
 	if (o.shard_n) {
 		rc = shard_done(&o, res, dbpath);
 		goto done;
@@ -742,12 +745,14 @@ static int scan_main(int argc, char **argv, unsigned cmd)
 	}
 	if (st && o.keep_runs && (rc = prune_store(st, o.keep_runs, o.quiet)))
 		goto done;
+	pf_trace_phase("run recorded in the store");
 	if (bl)
 		pf_baseline_apply(bl, res);
 	if (changes)
 		pf_changes_filter(res, changes);
 	if ((rc = write_reports(&o, paths, res, pol, root, NULL, 0)))
 		goto done;
+	pf_trace_phase("reports written");
 	if (res->ntus == res->ntus_outside + res->ntus_excluded) {
 		fprintf(stderr, "privflow: warning: nothing was analysed: %s\n",
 		        res->ntus == 0 ? "the compilation database has no C or C++ file"
