@@ -12,6 +12,8 @@
 #                                back afterwards): a change of its code, not
 #                                a comment, which a cache keyed on the IR
 #                                could skip
+#   floor-paired -j2             pf_parse_floor -j2 right before each
+#                                scan-edit1 run, for a ratio per pair
 #   floor-one                    pf_parse_floor on that file alone
 #   floor -j1 / floor -j2        pf_parse_floor: libclang parse + visit only
 #   analyze -P1 / analyze -P2    clang --analyze with the taint checker,
@@ -298,10 +300,17 @@ print(d)' "$work/tus.txt")
 		edit=$(sed -n "$(( (ntus + 1) / 2 ))p" "$work/tus.txt")
 		cp -p "$edit" "$work/edited.orig"
 		restore+=("$work/edited.orig|$edit")
-		# a new function each run (the name differs), lines above unmoved
-		measure "scan-edit1-j$jw" \
-			"echo \"static inline int pfbench_edit_\$(date +%s%N)(void) { return 1; }\" >>$(q "$edit")" \
-			"$warm"
+		# a new function each run (the name differs), lines above unmoved;
+		# each run right after a run of the floor (floor-paired): the
+		# machine's speed drifts between blocks of runs (by up to 30% on a
+		# shared host), and a pair's ratio does not see the drift
+		for i in $(seq 1 "$runs"); do
+			[ "$do_floor" = 0 ] ||
+				runs=1 measure "floor-paired-j$jw" "" "$(q "$floor") -j $jw -I $(q "$root/include") $(q "$cdb")"
+			runs=1 measure "scan-edit1-j$jw" \
+				"echo \"static inline int pfbench_edit_\$(date +%s%N)(void) { return 1; }\" >>$(q "$edit")" \
+				"$warm"
+		done
 		cp -p "$work/edited.orig" "$edit"
 		unset 'restore[-1]'
 		python3 - "$cdb" "$edit" "$work/one" <<-'EOF'
@@ -374,6 +383,17 @@ print(d)' "$work/tus.txt")
 	    ratios["rescan one .c, less its parse/floor -j2"] = round(
 	        (cmds["scan-edit1-j2"]["wall_s"] - cmds["floor-one"]["wall_s"]) /
 	        cmds["floor-j2"]["wall_s"], 3)
+	# the same, run by run: each edit rescan against the floor run just
+	# before it (the median pair and the spread)
+	pairs = []
+	if all(l in rows and l not in failed for l in ("scan-edit1-j2", "floor-paired-j2")) and \
+	        "floor-one" in cmds:
+	    pairs = sorted(round((e - cmds["floor-one"]["wall_s"]) / f, 3) for e, f in
+	                   zip(rows["scan-edit1-j2"]["wall"], rows["floor-paired-j2"]["wall"]) if f > 0)
+	if pairs:
+	    ratios["rescan one .c, less its parse/floor -j2, paired"] = round(statistics.median(pairs), 3)
+	    ratios["  lowest pair"] = pairs[0]
+	    ratios["  highest pair"] = pairs[-1]
 	ratios = {k: v for k, v in ratios.items() if v is not None}
 	res = {"name": name, "compile_commands": cdb, "tus": int(ntus),
 	       "main_file_lines": int(nlines), "runs": int(runs),
@@ -382,7 +402,7 @@ print(d)' "$work/tus.txt")
 	       "host": {"cpus": os.cpu_count(), "machine": platform.machine(),
 	                "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
 	                             if l.startswith("model name")), "?")},
-	       "commands": cmds, "ratios": ratios, "failed": failed}
+	       "commands": cmds, "ratios": ratios, "edit1_pairs": pairs, "failed": failed}
 	try:
 	    res["clang"] = subprocess.run([clang, "--version"], capture_output=True,
 	                                  text=True).stdout.splitlines()[0]
@@ -424,7 +444,7 @@ print(d)' "$work/tus.txt")
 	    print("%-16s %10.2f %10.2f %12.1f  %s" % (l, c["wall_s"], c["wall_min_s"], c["peak_rss_mb"],
 	                                       ",".join(map(str, c["exit_codes"]))))
 	for k, v in ratios.items():
-	    print("%-40s %6.3f" % (k, v))
+	    print("%-48s %6.3f" % (k, v))
 	if failed:
 	    print("FAILED (no ratios from them): %s" % ", ".join(failed))
 	if "scan" in res:
