@@ -333,15 +333,71 @@ static uint32_t owner_in_caller(fctx *c, const pf_insn *in, uint32_t owner)
 }
 
 /*
+ * What the arguments of one call hold, read once per (argument, suffix,
+ * mode): a callee's outs and events name the same few parameter paths
+ * again and again, and nothing a call writes changes what its arguments
+ * read until the call's writes are applied.
+ */
+typedef struct argread {
+	uint32_t arg, sfx;
+	int mode;
+	size_t from, n;        /* in reads.v */
+} argread;
+
+typedef struct argreads {
+	PF_VEC(argread) ix;
+	vtree reads;
+} argreads;
+
+static void argreads_free(argreads *r)
+{
+	pf_vec_free(&r->ix);
+	pf_vec_free(&r->reads);
+}
+
+/* Appends to out what argument k of the call holds below suffix s. */
+static void read_arg(fctx *c, vtree *out, const pf_insn *in, uint32_t k, uint32_t sfx, int mode,
+                     argreads *r)
+{
+	const pf_rval *a = &in->args[k];
+	const suffix *s = eng_sfx(c->e, sfx);
+	size_t from = out->n;
+
+	for (size_t i = 0; i < r->ix.n; i++) {
+		const argread *ar = &r->ix.v[i];
+		if (ar->arg == k && ar->sfx == sfx && ar->mode == mode) {
+			for (size_t j = 0; j < ar->n; j++)
+				pf_vec_push(out, r->reads.v[ar->from + j]);
+			return;
+		}
+	}
+	if (s->n == 0) {
+		eng_read_rval(c, out, a, a->loc.line ? a->loc : in->loc, mode);
+	} else {
+		for (uint32_t i = 0; i < a->npaths; i++) {
+			pf_path p = a->paths[i];
+			for (unsigned j = 0; j < s->n && p.depth < PF_PATH_DEPTH; j++)
+				p.field[p.depth++] = s->e[j];
+			eng_read(c, out, &p, in->loc, mode);
+		}
+	}
+	argread ar = {k, sfx, mode, r->reads.n, out->n - from};
+	for (size_t j = from; j < out->n; j++)
+		pf_vec_push(&r->reads, out->v[j]);
+	pf_vec_push(&r->ix, ar);
+}
+
+/*
  * The caller's facts for callee fact (key, t) in mode `mode`: a symbol
  * becomes the argument's facts extended by its suffix (a tree, unless
  * collapsed); a concrete label stays (its owner translated). `via` is
  * the step the fact takes at the call (NULL: none); `sfx` is where below
- * the destination the callee's fact was.
+ * the destination the callee's fact was. The arguments are read through
+ * r, the call's reads.
  */
 static void translate(fctx *c, vtree *out, const pf_insn *in, uint32_t callee, fkey key,
                       const pf_tnode *t, const char *via, uint32_t sfx, int mode,
-                      const char *passed)
+                      const char *passed, argreads *r)
 {
 	eng *e = c->e;
 	const label *l = eng_lab(e, FK_LABEL(key));
@@ -357,7 +413,6 @@ static void translate(fctx *c, vtree *out, const pf_insn *in, uint32_t callee, f
 		return;
 	}
 	const pf_func *cf = &e->prog->funcs.v[callee];
-	const suffix *s = eng_sfx(e, l->b);
 	uint32_t first = l->a, last = l->a + 1;
 	size_t from = out->n;
 	/* a widened handle: whatever lies below the argument's path, and
@@ -371,20 +426,8 @@ static void translate(fctx *c, vtree *out, const pf_insn *in, uint32_t callee, f
 		first = cf->nparams;
 		last = in->nargs;
 	}
-	for (uint32_t k = first; k < last && k < in->nargs; k++) {
-		const pf_rval *a = &in->args[k];
-		pf_loc loc = a->loc.line ? a->loc : in->loc;
-		if (s->n == 0) {
-			eng_read_rval(c, out, a, loc, mode);
-			continue;
-		}
-		for (uint32_t i = 0; i < a->npaths; i++) {
-			pf_path p = a->paths[i];
-			for (unsigned j = 0; j < s->n && p.depth < PF_PATH_DEPTH; j++)
-				p.field[p.depth++] = s->e[j];
-			eng_read(c, out, &p, in->loc, mode);
-		}
-	}
+	for (uint32_t k = first; k < last && k < in->nargs; k++)
+		read_arg(c, out, in, k, l->b, mode, r);
 	/* place the facts below `sfx`, and join the traces */
 	const suffix *base = eng_sfx(e, sfx);
 	for (size_t i = from; i < out->n; i++) {
@@ -531,6 +574,7 @@ static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
 	callmemo *m;
 	uint64_t inputs;
 	vtree ret = {0}, out = {0}, *args;
+	argreads rd = {0};
 
 	if (!s->outs.n)
 		return;
@@ -549,7 +593,7 @@ static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
 			if (in->dst.base == PF_BASE_NONE)
 				break;
 			translate(c, &ret, in, ci, o->key, o->t, call_note(e, ci, NOTE_RETURNED), o->sfx,
-			          R_TREE, passed);
+			          R_TREE, passed, &rd);
 			break;
 		case OUT_PARAM: {
 			if (o->var >= in->nargs)
@@ -557,7 +601,7 @@ static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
 			const char *note = o->var < 8 ? call_note(e, ci, NOTE_ARG + o->var)
 			                              : eng_note(e, "written by %s() to its argument %u",
 			                                         eng_fname(e, ci), o->var + 1);
-			translate(c, &args[o->var], in, ci, o->key, o->t, note, o->sfx, R_TREE, passed);
+			translate(c, &args[o->var], in, ci, o->key, o->t, note, o->sfx, R_TREE, passed, &rd);
 			break;
 		}
 		case OUT_GLOBAL: {
@@ -565,7 +609,7 @@ static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
 			   carried into globals, not every handle and string */
 			out.n = 0;
 			translate(c, &out, in, ci, o->key, o->t,
-			          call_note(e, ci, NOTE_GLOBAL), o->sfx, R_TREE, passed);
+			          call_note(e, ci, NOTE_GLOBAL), o->sfx, R_TREE, passed, &rd);
 			size_t k = 0;
 			for (size_t j = 0; j < out.n; j++)
 				if (is_data_key(e, out.v[j].key))
@@ -596,6 +640,7 @@ static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
 	}
 	pf_free(args);
 	pf_vec_free(&out);
+	argreads_free(&rd);
 }
 
 static void call_erasures(fctx *c, const pf_insn *in, const summary *s)
@@ -635,6 +680,7 @@ static void call_events(fctx *c, const pf_insn *in, uint32_t ci, const summary *
 	   may be */
 	pf_map *hsets = s->events.n > 1 ? pf_map_new() : NULL;
 	PF_VEC(struct hmemo { uint32_t handles; int32_t sink; uint32_t set; }) hmemo = {0};
+	argreads rd = {0};
 
 	for (size_t i = 0; i < s->events.n; i++) {
 		/* a copy: in a recursive call, s is the summary being built,
@@ -646,7 +692,7 @@ static void call_events(fctx *c, const pf_insn *in, uint32_t ci, const summary *
 		uint32_t store = ev->k.store, hset = 0;
 
 		translate(c, &data, in, ci, ev->k.data, NULL, NULL, eng_suffix(e, NULL, 0),
-		          R_WHOLE | (ev->k.received ? R_DECLARED : 0), passed);
+		          R_WHOLE | (ev->k.received ? R_DECLARED : 0), passed, &rd);
 		if (ev->k.handles) {
 			uint64_t hk = eng_mix(ev->k.handles, (uint64_t)(int64_t)ev->k.sink);
 			uint32_t m;
@@ -661,7 +707,7 @@ static void call_events(fctx *c, const pf_insn *in, uint32_t ci, const summary *
 				const fkey *h = eng_set_keys(e, ev->k.handles, &nh);
 				for (size_t j = 0; j < nh; j++)
 					translate(c, &handles, in, ci, h[j], NULL, NULL, eng_suffix(e, NULL, 0),
-					          R_HANDLE, passed);
+					          R_HANDLE, passed, &rd);
 				hset = eng_handle_set(e, &handles, ev->k.sink);
 				if (hsets) {
 					struct hmemo hm = {ev->k.handles, ev->k.sink, hset};
@@ -688,7 +734,7 @@ static void call_events(fctx *c, const pf_insn *in, uint32_t ci, const summary *
 		if (store && eng_lab(e, store)->kind == L_SYM) {
 			vtree sf = {0};
 			translate(c, &sf, in, ci, FK(store, 0), NULL, NULL, eng_suffix(e, NULL, 0), R_HANDLE,
-			          passed);
+			          passed, &rd);
 			store = eng_pick_store(c, &sf, 1);
 			pf_vec_free(&sf);
 		}
@@ -713,6 +759,7 @@ static void call_events(fctx *c, const pf_insn *in, uint32_t ci, const summary *
 	}
 	pf_map_free(hsets);
 	pf_vec_free(&hmemo);
+	argreads_free(&rd);
 }
 
 /* Adds an edge to the function's, once. */
