@@ -243,7 +243,7 @@ static pf_sym msym(merge_ctx *m, pf_sym s)
 		return 0;
 	if (s < m->nsyms && m->syms[s])
 		return m->syms[s];
-	pf_sym r = pf_strtab_intern(m->p->strs, pf_strtab_str(m->tu->strs, s));
+	pf_sym r = pf_strtab_intern_from(m->p->strs, m->tu->strs, s);
 	if (s < m->nsyms)
 		m->syms[s] = r;
 	return r;

@@ -314,6 +314,7 @@ int pf_tu_read(pf_tu **out, const void *data, size_t len)
 	tu->arena = pf_arena_new();
 	tu->strs = pf_strtab_new();
 	r.nstrs = pf_r_count(&r.b, 4);
+	pf_strtab_reserve(tu->strs, r.nstrs);
 	for (uint32_t i = 1; i < r.nstrs && !r.b.bad; i++) {
 		uint32_t n = pf_r_u32(&r.b);
 		const unsigned char *p = n ? pf_r_take(&r.b, n - 1) : NULL;

@@ -356,6 +356,8 @@ void pf_map_free(pf_map *m)
 struct pf_strtab {
 	pf_arena *arena;
 	PF_VEC(const char *) strs; /* [0] = "" */
+	PF_VEC(uint64_t) hashes;   /* by id: the string's hash */
+	PF_VEC(uint32_t) lens;     /* by id: its length */
 	uint32_t *slots;           /* open addressing over ids, 0 = empty */
 	size_t cap;
 };
@@ -365,43 +367,74 @@ pf_strtab *pf_strtab_new(void)
 	pf_strtab *t = pf_calloc(1, sizeof(*t));
 	t->arena = pf_arena_new();
 	pf_vec_push(&t->strs, "");
+	pf_vec_push(&t->hashes, pf_hash64("", 0));
+	pf_vec_push(&t->lens, 0);
 	t->cap = 256;
 	t->slots = pf_calloc(t->cap, sizeof(*t->slots));
 	return t;
 }
 
-static uint32_t *strtab_slot(const pf_strtab *t, const char *s, size_t n)
+static uint32_t *strtab_slot(const pf_strtab *t, const char *s, size_t n, uint64_t h)
 {
-	size_t i = (size_t)pf_hash64(s, n) & (t->cap - 1);
+	size_t i = (size_t)h & (t->cap - 1);
 	for (;; i = (i + 1) & (t->cap - 1)) {
 		uint32_t id = t->slots[i];
 		if (!id)
 			return &t->slots[i];
-		const char *cand = t->strs.v[id];
-		if (strncmp(cand, s, n) == 0 && cand[n] == '\0')
+		if (t->hashes.v[id] == h && t->lens.v[id] == n && memcmp(t->strs.v[id], s, n) == 0)
 			return &t->slots[i];
 	}
 }
 
-pf_sym pf_strtab_intern_n(pf_strtab *t, const char *s, size_t n)
+/* Room for n strings in all without growing. */
+static void strtab_fit(pf_strtab *t, size_t n)
 {
-	uint32_t *slot = strtab_slot(t, s, n);
+	if (n * 2 <= t->cap)
+		return;
+	while (n * 2 > t->cap)
+		t->cap *= 2;
+	free(t->slots);
+	t->slots = pf_calloc(t->cap, sizeof(*t->slots));
+	for (uint32_t id = 1; id < t->strs.n; id++) {
+		size_t i = (size_t)t->hashes.v[id] & (t->cap - 1);
+		while (t->slots[i])
+			i = (i + 1) & (t->cap - 1);
+		t->slots[i] = id;
+	}
+}
+
+void pf_strtab_reserve(pf_strtab *t, size_t n)
+{
+	strtab_fit(t, t->strs.n + n);
+}
+
+static pf_sym strtab_intern_hashed(pf_strtab *t, const char *s, size_t n, uint64_t h)
+{
+	uint32_t *slot = strtab_slot(t, s, n, h);
 
 	if (*slot)
 		return *slot;
 	if ((t->strs.n + 1) * 2 > t->cap) {
-		free(t->slots);
-		t->cap *= 2;
-		t->slots = pf_calloc(t->cap, sizeof(*t->slots));
-		for (uint32_t id = 1; id < t->strs.n; id++) {
-			const char *str = t->strs.v[id];
-			*strtab_slot(t, str, strlen(str)) = id;
-		}
-		slot = strtab_slot(t, s, n);
+		strtab_fit(t, t->strs.n + 1);
+		slot = strtab_slot(t, s, n, h);
 	}
 	pf_vec_push(&t->strs, pf_arena_strndup(t->arena, s, n));
+	pf_vec_push(&t->hashes, h);
+	pf_vec_push(&t->lens, (uint32_t)n);
 	*slot = (uint32_t)(t->strs.n - 1);
 	return *slot;
+}
+
+pf_sym pf_strtab_intern_n(pf_strtab *t, const char *s, size_t n)
+{
+	return strtab_intern_hashed(t, s, n, pf_hash64(s, n));
+}
+
+pf_sym pf_strtab_intern_from(pf_strtab *t, const pf_strtab *from, pf_sym id)
+{
+	if (!id || id >= from->strs.n)
+		return 0;
+	return strtab_intern_hashed(t, from->strs.v[id], from->lens.v[id], from->hashes.v[id]);
 }
 
 pf_sym pf_strtab_intern(pf_strtab *t, const char *s)
@@ -411,7 +444,9 @@ pf_sym pf_strtab_intern(pf_strtab *t, const char *s)
 
 pf_sym pf_strtab_find(const pf_strtab *t, const char *s)
 {
-	return *strtab_slot(t, s, strlen(s));
+	size_t n = strlen(s);
+
+	return *strtab_slot(t, s, n, pf_hash64(s, n));
 }
 
 const char *pf_strtab_str(const pf_strtab *t, pf_sym id)
@@ -430,6 +465,8 @@ void pf_strtab_free(pf_strtab *t)
 		return;
 	pf_arena_free(t->arena);
 	pf_vec_free(&t->strs);
+	pf_vec_free(&t->hashes);
+	pf_vec_free(&t->lens);
 	free(t->slots);
 	free(t);
 }

@@ -98,6 +98,9 @@ typedef struct pf_strtab pf_strtab;
 pf_strtab *pf_strtab_new(void);
 pf_sym pf_strtab_intern(pf_strtab *t, const char *s);
 pf_sym pf_strtab_intern_n(pf_strtab *t, const char *s, size_t n);
+/* String id of table `from` interned in t, its hash not computed again. */
+pf_sym pf_strtab_intern_from(pf_strtab *t, const pf_strtab *from, pf_sym id);
+void pf_strtab_reserve(pf_strtab *t, size_t n); /* room for n more */
 pf_sym pf_strtab_find(const pf_strtab *t, const char *s); /* 0 if absent */
 const char *pf_strtab_str(const pf_strtab *t, pf_sym id); /* "" for 0 */
 uint32_t pf_strtab_count(const pf_strtab *t);

@@ -107,8 +107,35 @@ static void test_files(void)
 		fprintf(stderr, "could not remove %s\n", dir);
 }
 
+/* Interning through growth, strings that share a prefix, and a string
+   taken from another table by id. */
+static void test_strtab(void)
+{
+	pf_strtab *a = pf_strtab_new(), *b = pf_strtab_new();
+	char buf[32];
+
+	CHECK(pf_strtab_intern(a, "") == pf_strtab_intern(a, ""));
+	for (int i = 0; i < 5000; i++) {
+		snprintf(buf, sizeof(buf), "s%d", i);
+		CHECK(pf_strtab_intern(a, buf) == (pf_sym)(i + 2));
+	}
+	pf_sym ab = pf_strtab_intern(a, "ab"), abc = pf_strtab_intern(a, "abc");
+	CHECK(ab != abc && pf_strtab_intern_n(a, "abcd", 2) == ab);
+	CHECK(pf_strtab_find(a, "s4999") == 5001 && pf_strtab_find(a, "s5000") == 0);
+	CHECK(strcmp(pf_strtab_str(a, 1234), "s1232") == 0);
+	pf_strtab_reserve(b, 10);
+	pf_sym x = pf_strtab_intern(b, "abc");
+	CHECK(pf_strtab_intern_from(b, a, abc) == x);
+	pf_sym y = pf_strtab_intern_from(b, a, 77);
+	CHECK(y != x && strcmp(pf_strtab_str(b, y), "s75") == 0 && pf_strtab_find(b, "s75") == y);
+	CHECK(pf_strtab_intern_from(b, a, 0) == 0 && pf_strtab_intern_from(b, a, 999999) == 0);
+	pf_strtab_free(a);
+	pf_strtab_free(b);
+}
+
 int main(void)
 {
+	test_strtab();
 	test_glob();
 	test_escape();
 	test_files();
