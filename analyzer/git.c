@@ -212,11 +212,3 @@ int pf_git_head_finish(pf_git_head_job *j, char **commit, char **branch)
 	pf_error_clear();
 	return rc;
 }
-
-int pf_git_head(char **commit, char **branch, const char *dir)
-{
-	pf_git_head_job j;
-
-	pf_git_head_start(&j, dir);
-	return pf_git_head_finish(&j, commit, branch);
-}

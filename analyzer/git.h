@@ -31,11 +31,10 @@ int pf_git_finish(pf_git_job *j, char **out);
 
 /*
  * The commit HEAD names (40 hex digits) and its branch (NULL when HEAD is
- * detached) in *commit and *branch, caller frees both. PF_ERROR when dir
+ * detached), asked in two steps as pf_git_start and pf_git_finish: the
+ * answers in *commit and *branch, caller frees both. PF_ERROR when dir
  * is not in a work tree or has no commit yet.
  */
-int pf_git_head(char **commit, char **branch, const char *dir);
-/* pf_git_head in two steps, as pf_git_start and pf_git_finish. */
 typedef struct pf_git_head_job {
 	pf_git_job commit, branch;
 } pf_git_head_job;

@@ -198,6 +198,8 @@ measure() {
 }
 
 q() { printf '%q' "$1"; }
+# floor_cmd J CDB: the parse floor's command line, -j J on database CDB
+floor_cmd() { printf '%s -j %s -I %s %s' "$(q "$floor")" "$1" "$(q "$root/include")" "$(q "$2")"; }
 
 for target in "${targets[@]}"; do
 	name=${target%%|*}
@@ -306,7 +308,7 @@ print(d)' "$work/tus.txt")
 		# shared host), and a pair's ratio does not see the drift
 		for i in $(seq 1 "$runs"); do
 			[ "$do_floor" = 0 ] ||
-				runs=1 measure "floor-paired-j$jw" "" "$(q "$floor") -j $jw -I $(q "$root/include") $(q "$cdb")"
+				runs=1 measure "floor-paired-j$jw" "" "$(floor_cmd "$jw" "$cdb")"
 			runs=1 measure "scan-edit1-j$jw" \
 				"echo \"static inline int pfbench_edit_\$(date +%s%N)(void) { return 1; }\" >>$(q "$edit")" \
 				"$warm"
@@ -325,11 +327,11 @@ print(d)' "$work/tus.txt")
 	fi
 	if [ "$do_floor" = 1 ]; then
 		for j in $jobs_list; do
-			measure "floor-j$j" "" "$(q "$floor") -j $j -I $(q "$root/include") $(q "$cdb")"
+			measure "floor-j$j" "" "$(floor_cmd "$j" "$cdb")"
 		done
 		cp "$tmp/last-floor-j$(echo $jobs_list | awk '{print $NF}').out" "$work/floor.out" 2>/dev/null || true
 		if [ -f "$work/one/compile_commands.json" ]; then
-			measure "floor-one" "" "$(q "$floor") -j 1 -I $(q "$root/include") $(q "$work/one/compile_commands.json")"
+			measure "floor-one" "" "$(floor_cmd 1 "$work/one/compile_commands.json")"
 		fi
 	fi
 	if [ "$do_analyze" = 1 ]; then
@@ -392,8 +394,6 @@ print(d)' "$work/tus.txt")
 	                   zip(rows["scan-edit1-j2"]["wall"], rows["floor-paired-j2"]["wall"]) if f > 0)
 	if pairs:
 	    ratios["rescan one .c, less its parse/floor -j2, paired"] = round(statistics.median(pairs), 3)
-	    ratios["  lowest pair"] = pairs[0]
-	    ratios["  highest pair"] = pairs[-1]
 	ratios = {k: v for k, v in ratios.items() if v is not None}
 	res = {"name": name, "compile_commands": cdb, "tus": int(ntus),
 	       "main_file_lines": int(nlines), "runs": int(runs),
@@ -445,6 +445,8 @@ print(d)' "$work/tus.txt")
 	                                       ",".join(map(str, c["exit_codes"]))))
 	for k, v in ratios.items():
 	    print("%-48s %6.3f" % (k, v))
+	if pairs:
+	    print("%-48s %6.3f .. %.3f" % ("  its pairs, lowest .. highest", pairs[0], pairs[-1]))
 	if failed:
 	    print("FAILED (no ratios from them): %s" % ", ".join(failed))
 	if "scan" in res:

@@ -197,10 +197,11 @@ static void analyse_component(eng *e, comps *cs, uint32_t c, int round)
 
 	while (cs->order.v[start + n] != UINT32_MAX)
 		n++;
-	if (round > 0 && inputs == cs->seen[c])
-		return; /* nothing it depends on changed since */
-	if (e->events && inputs == cs->seen[c] && !calls_sinks(e, cs, c))
-		return; /* it would write what it wrote, and record no event */
+	/* nothing it depends on changed since its last analysis: in a later
+	   round, it would write what it wrote; in the events pass too, and
+	   unless it calls a sink, record no event */
+	if (inputs == cs->seen[c] && (round > 0 || (e->events && !calls_sinks(e, cs, c))))
+		return;
 	cs->seen[c] = inputs;
 	if (n == 1 && !self_recursive(e, cs->order.v[start])) {
 		analyse_one(e, cs->order.v[start], round, 0, n);

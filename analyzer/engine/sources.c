@@ -125,10 +125,11 @@ typedef struct name_hit {
 	uint32_t rule;
 	uint8_t tr;
 } name_hit;
+typedef PF_VEC(name_hit) name_hits;
 
-/* The rules a name of this kind and type class matches, in the
-   catalogue's order, into hits (at most max). */
-static size_t match_name(const eng *e, const pf_decl *d, name_hit *hits, size_t max)
+/* Appends to hits the rules a name of this kind and type class matches,
+   in the catalogue's order. */
+static void match_name(const eng *e, const pf_decl *d, name_hits *hits)
 {
 	const pf_name_rule *rules;
 	const char *const *excl;
@@ -137,10 +138,10 @@ static size_t match_name(const eng *e, const pf_decl *d, name_hit *hits, size_t 
 	size_t nexcl = pf_catalog_exclude_words(e->cat, &excl);
 	size_t ntw = pf_catalog_transform_words(e->cat, &tw);
 	char words[16][32];
-	size_t nw, nhits = 0;
+	size_t nw;
 
 	nw = split_words(eng_pstr(e, d->name), words, 16);
-	for (size_t r = 0; nw && r < nrules && nhits < max; r++) {
+	for (size_t r = 0; nw && r < nrules; r++) {
 		const pf_name_rule *rule = &rules[r];
 		int at = -1;
 		size_t plen = 0;
@@ -167,9 +168,8 @@ static size_t match_name(const eng *e, const pf_decl *d, name_hit *hits, size_t 
 					tr |= 1u << tw[x].transform;
 		}
 		if (!excluded)
-			hits[nhits++] = (name_hit){(uint32_t)r, (uint8_t)tr};
+			pf_vec_push(hits, ((name_hit){(uint32_t)r, (uint8_t)tr}));
 	}
-	return nhits;
 }
 
 /*
@@ -188,15 +188,15 @@ typedef struct name_seen {
 typedef struct name_memo {
 	pf_map *ix;               /* (name, kind, type class) -> index in v */
 	PF_VEC(name_seen) v;
-	PF_VEC(name_hit) hits;
+	name_hits hits;
 } name_memo;
 
 static void classify_by_name(eng *e, name_memo *nm, pf_declid id)
 {
 	const pf_decl *d = eng_decl(e, id);
 	const pf_name_rule *rules;
-	name_hit mine[8];
-	const name_hit *hits = mine;
+	name_hits mine = {0};
+	const name_hit *hits;
 	size_t nhits;
 
 	pf_catalog_name_rules(e->cat, &rules);
@@ -208,10 +208,9 @@ static void classify_by_name(eng *e, name_memo *nm, pf_declid id)
 		         nm->v.v[k].tclass == d->tclass))
 			h = eng_mix(h, 1);
 		if (!pf_map_get(nm->ix, h, &k)) {
-			size_t n = match_name(e, d, mine, 8);
-			name_seen m = {d->name, d->kind, d->tclass, (uint32_t)nm->hits.n, (uint32_t)n};
-			for (size_t i = 0; i < n; i++)
-				pf_vec_push(&nm->hits, mine[i]);
+			name_seen m = {d->name, d->kind, d->tclass, (uint32_t)nm->hits.n, 0};
+			match_name(e, d, &nm->hits);
+			m.n = (uint32_t)(nm->hits.n - m.at);
 			k = (uint32_t)nm->v.n;
 			pf_vec_push(&nm->v, m);
 			pf_map_put(nm->ix, h, k);
@@ -219,23 +218,24 @@ static void classify_by_name(eng *e, name_memo *nm, pf_declid id)
 		hits = nm->hits.v + nm->v.v[k].at;
 		nhits = nm->v.v[k].n;
 	} else {
-		nhits = match_name(e, d, mine, 8);
+		match_name(e, d, &mine);
+		hits = mine.v;
+		nhits = mine.n;
 	}
-	if (!nhits)
-		return;
 	char scope[16][32];
-	size_t ns = split_words(eng_pstr(e, d->scope), scope, 16);
+	size_t ns = nhits ? split_words(eng_pstr(e, d->scope), scope, 16) : 0;
 	for (size_t i = 0; i < nhits; i++) {
 		const pf_name_rule *rule = &rules[hits[i].rule];
 		int ok = !rule->nscopes;
 		for (size_t s = 0; s < rule->nscopes && !ok; s++)
 			ok = words_contain(scope, ns, rule->scopes[s]);
-		if (!ok)
-			continue;
-		e->src_cat[id] = eng_str(e, rule->category);
-		e->src_tr[id] = hits[i].tr;
-		return;
+		if (ok) {
+			e->src_cat[id] = eng_str(e, rule->category);
+			e->src_tr[id] = hits[i].tr;
+			break;
+		}
 	}
+	pf_vec_free(&mine);
 }
 
 const char *eng_annot(const eng *e, const pf_decl *d, const char *key)

@@ -346,32 +346,74 @@ typedef struct argread {
 
 typedef struct argreads {
 	PF_VEC(argread) ix;
+	pf_map *map;           /* hash -> index in ix, once ix is long (a
+	                          callee of hundreds of outs on as many paths) */
 	vtree reads;
 } argreads;
+
+#define ARGREADS_SCAN 16 /* entries looked through before a map is kept */
 
 static void argreads_free(argreads *r)
 {
 	pf_vec_free(&r->ix);
+	pf_map_free(r->map);
 	pf_vec_free(&r->reads);
 }
 
-/* Appends to out what argument k of the call holds below suffix s. */
+static uint64_t argread_hash(uint32_t k, uint32_t sfx, int mode)
+{
+	return eng_mix(eng_mix(eng_mix(0xa7ead, k), sfx), (uint64_t)mode);
+}
+
+static int argread_is(const argread *ar, uint32_t k, uint32_t sfx, int mode)
+{
+	return ar->arg == k && ar->sfx == sfx && ar->mode == mode;
+}
+
+static const argread *argread_find(const argreads *r, uint32_t k, uint32_t sfx, int mode)
+{
+	uint64_t h = argread_hash(k, sfx, mode);
+	uint32_t i;
+
+	if (!r->map) {
+		for (size_t j = 0; j < r->ix.n; j++)
+			if (argread_is(&r->ix.v[j], k, sfx, mode))
+				return &r->ix.v[j];
+		return NULL;
+	}
+	for (; pf_map_get(r->map, h, &i); h = eng_mix(h, 1))
+		if (argread_is(&r->ix.v[i], k, sfx, mode))
+			return &r->ix.v[i];
+	return NULL;
+}
+
+/* Entry i of r->ix into r->map (each entry's key is its own). */
+static void argread_index(argreads *r, size_t i)
+{
+	const argread *ar = &r->ix.v[i];
+	uint64_t h = argread_hash(ar->arg, ar->sfx, ar->mode);
+
+	while (pf_map_get(r->map, h, NULL))
+		h = eng_mix(h, 1);
+	pf_map_put(r->map, h, (uint32_t)i);
+}
+
+/* Appends to out what argument k of the call holds below suffix sfx in
+   mode `mode`, read once per call (r). */
 static void read_arg(fctx *c, vtree *out, const pf_insn *in, uint32_t k, uint32_t sfx, int mode,
                      argreads *r)
 {
 	const pf_rval *a = &in->args[k];
-	const suffix *s = eng_sfx(c->e, sfx);
+	const argread *got = argread_find(r, k, sfx, mode);
+	const suffix *s;
 	size_t from = out->n;
 
-	for (size_t i = 0; i < r->ix.n; i++) {
-		const argread *ar = &r->ix.v[i];
-		if (ar->arg == k && ar->sfx == sfx && ar->mode == mode) {
-			for (size_t j = 0; j < ar->n; j++)
-				pf_vec_push(out, r->reads.v[ar->from + j]);
-			return;
-		}
+	if (got) {
+		for (size_t j = 0; j < got->n; j++)
+			pf_vec_push(out, r->reads.v[got->from + j]);
+		return;
 	}
-	if (s->n == 0) {
+	if ((s = eng_sfx(c->e, sfx))->n == 0) {
 		eng_read_rval(c, out, a, a->loc.line ? a->loc : in->loc, mode);
 	} else {
 		for (uint32_t i = 0; i < a->npaths; i++) {
@@ -385,6 +427,13 @@ static void read_arg(fctx *c, vtree *out, const pf_insn *in, uint32_t k, uint32_
 	for (size_t j = from; j < out->n; j++)
 		pf_vec_push(&r->reads, out->v[j]);
 	pf_vec_push(&r->ix, ar);
+	if (r->map) {
+		argread_index(r, r->ix.n - 1);
+	} else if (r->ix.n > ARGREADS_SCAN) {
+		r->map = pf_map_new();
+		for (size_t i = 0; i < r->ix.n; i++)
+			argread_index(r, i);
+	}
 }
 
 /*
@@ -550,21 +599,25 @@ static void apply_outs(fctx *c, const pf_insn *in, const vtree *ret, const vtree
 }
 
 /* What a caller's trace says of a call to ci: formatted once per
-   callee, not at each call of each analysis. */
+   callee (past its eighth argument, at each call), not at each call of
+   each analysis. */
 static const char *call_note(eng *e, uint32_t ci, unsigned which)
 {
-	const char **n = &e->fi[ci].notes[which];
-	const char *cname;
+	const size_t nkept = sizeof(e->fi[ci].notes) / sizeof(e->fi[ci].notes[0]);
+	const char *kept = which < nkept ? e->fi[ci].notes[which] : NULL, *cname, *n;
 
-	if (*n)
-		return *n;
+	if (kept)
+		return kept;
 	cname = eng_fname(e, ci);
 	switch (which) {
-	case NOTE_PASSED: return *n = eng_note(e, "passed to %s()", cname);
-	case NOTE_RETURNED: return *n = eng_note(e, "returned from %s()", cname);
-	case NOTE_GLOBAL: return *n = eng_note(e, "stored in a global by %s()", cname);
-	default: return *n = eng_note(e, "written by %s() to its argument %u", cname, which - NOTE_ARG + 1);
+	case NOTE_PASSED: n = eng_note(e, "passed to %s()", cname); break;
+	case NOTE_RETURNED: n = eng_note(e, "returned from %s()", cname); break;
+	case NOTE_GLOBAL: n = eng_note(e, "stored in a global by %s()", cname); break;
+	default: n = eng_note(e, "written by %s() to its argument %u", cname, which - NOTE_ARG + 1);
 	}
+	if (which < nkept)
+		e->fi[ci].notes[which] = n;
+	return n;
 }
 
 static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
@@ -598,10 +651,8 @@ static void call_outs(fctx *c, const pf_insn *in, uint32_t ci, const summary *s)
 		case OUT_PARAM: {
 			if (o->var >= in->nargs)
 				break;
-			const char *note = o->var < 8 ? call_note(e, ci, NOTE_ARG + o->var)
-			                              : eng_note(e, "written by %s() to its argument %u",
-			                                         eng_fname(e, ci), o->var + 1);
-			translate(c, &args[o->var], in, ci, o->key, o->t, note, o->sfx, R_TREE, passed, &rd);
+			translate(c, &args[o->var], in, ci, o->key, o->t, call_note(e, ci, NOTE_ARG + o->var),
+			          o->sfx, R_TREE, passed, &rd);
 			break;
 		}
 		case OUT_GLOBAL: {

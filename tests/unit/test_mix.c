@@ -13,18 +13,12 @@
 #include "check.h"
 #include "engine/eng_p.h"
 
-static int u64_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* How many of the n hashes are equal to an earlier one. */
 static size_t repeats(uint64_t *h, size_t n)
 {
 	size_t r = 0;
 
-	qsort(h, n, sizeof(*h), u64_cmp);
+	qsort(h, n, sizeof(*h), pf_u64_cmp);
 	for (size_t i = 1; i < n; i++)
 		r += h[i] == h[i - 1];
 	return r;
